@@ -1,0 +1,177 @@
+import path from 'node:path';
+
+/** Validated runtime configuration. Only this module reads `process.env`. */
+export interface Config {
+  /** HTTP and WebSocket port of the gateway. */
+  port: number;
+  /** Address the gateway binds to. */
+  host: string;
+  /** Redis URL (standalone). Ignored when `redisClusterNodes` is set. */
+  redisUrl: string;
+  /** `host:port` seeds of a Redis Cluster; empty for standalone Redis. */
+  redisClusterNodes: { host: string; port: number }[];
+  /** BullMQ key prefix. In cluster mode every queue gets its own hash tag: `<prefix>:{<queue>}`. */
+  queuePrefix: string;
+  /** Start a private redis-server under `.data/redis` when nothing answers at `redisUrl`. */
+  autoStartRedis: boolean;
+  /** Directory where job types write files (reports) and from which downloads are served. */
+  storageDir: string;
+  /** Time zone of the built-in cron schedules. */
+  scheduleTimeZone: string;
+  /** Base URL that `syncExternal` calls. */
+  syncBaseUrl: string;
+  /** Timeout of one `syncExternal` HTTP call, ms. */
+  syncTimeoutMs: number;
+  /** Origins a `syncExternal` `url` input may point at. */
+  syncAllowedOrigins: string[];
+  /** Jobs processed at once per queue by one worker process. */
+  workerConcurrency: number;
+  /** Queues a worker process serves; empty means all registered queues. */
+  workerQueues: string[];
+  /** How long workers let active jobs finish on SIGTERM before handing them back, ms. */
+  workerGraceMs: number;
+  /** Worker processes `npm start` runs beside the gateway. */
+  workerProcesses: number;
+  /** Bytes waiting on one WebSocket above which intermediate PROGRESS events are coalesced. */
+  slowClientBytes: number;
+  /** Max entries BullMQ keeps in each queue's event stream. */
+  eventStreamMaxLen: number;
+  /** Completed jobs are kept at least this long, s. */
+  keepCompletedSeconds: number;
+  /** Failed jobs are kept at least this long, s. */
+  keepFailedSeconds: number;
+  /** Upper bound on kept completed/failed jobs per queue. */
+  keepJobsCount: number;
+  /** Minimum pino level. */
+  logLevel: string;
+  /** Max request body, bytes. */
+  maxBodyBytes: number;
+  /** Max serialized `data` of one job, bytes. */
+  maxJobDataBytes: number;
+  /** Max jobs in one `enqueueMany`. */
+  maxBatchSize: number;
+  /** Whether GraphiQL and introspection are served. */
+  graphiql: boolean;
+  introspection: boolean;
+  /** Time the gateway gives in-flight work on SIGTERM before it exits, ms. */
+  shutdownGraceMs: number;
+  /** No authentication configured: every caller is the `dev` owner with every role. */
+  devMode: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A configuration value that cannot be used; names the variable. */
+export class ConfigError extends Error {
+  constructor(variable: string, expected: string, got: string) {
+    super(`Invalid ${variable}: expected ${expected}, got "${got}"`);
+    this.name = 'ConfigError';
+  }
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, 'a boolean (1/0, true/false)', raw);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const raw = env[name] || fallback;
+  try {
+    const parsed = new URL(raw);
+    if (!protocols.includes(parsed.protocol)) throw new Error(parsed.protocol);
+    return raw;
+  } catch {
+    throw new ConfigError(name, `a URL with protocol ${protocols.join(' or ')}`, raw);
+  }
+}
+
+function clusterNodes(env: Env, redisUrl: string): { host: string; port: number }[] {
+  const seeds = list(env, 'REDIS_CLUSTER_NODES');
+  if (seeds.length === 0 && redisUrl.startsWith('redis+cluster://')) {
+    seeds.push(...new URL(redisUrl.replace('redis+cluster://', 'redis://')).host.split(','));
+  }
+  return seeds.map((seed) => {
+    const match = /^([^:]+):(\d{1,5})$/.exec(seed);
+    if (!match) throw new ConfigError('REDIS_CLUSTER_NODES', 'host:port[,host:port…]', seed);
+    return { host: match[1], port: Number(match[2]) };
+  });
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: raw });
+    return raw;
+  } catch {
+    throw new ConfigError(name, 'an IANA time zone such as America/Sao_Paulo', raw);
+  }
+}
+
+/**
+ * Reads and validates the configuration from the environment, with `overrides` (e.g. from
+ * command-line flags) taking precedence. Defaults work on a laptop.
+ */
+export function loadConfig(overrides: Env = {}): Config {
+  const env: Env = { ...process.env, ...overrides };
+  const redisUrlRaw = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const redisClusterNodes = clusterNodes(env, redisUrlRaw);
+  const redisUrl = redisClusterNodes.length > 0 ? redisUrlRaw : url(env, 'REDIS_URL', redisUrlRaw, ['redis:', 'rediss:']);
+  const syncBaseUrl = url(env, 'SYNC_BASE_URL', 'http://127.0.0.1:4000/demo/erp', ['http:', 'https:']);
+  const prefix = env.QUEUE_PREFIX || 'bull';
+  if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ . -', prefix);
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', 'fatal|error|warn|info|debug|trace|silent', logLevel);
+  }
+  const production = env.NODE_ENV === 'production';
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    redisUrl,
+    redisClusterNodes,
+    queuePrefix: prefix,
+    autoStartRedis: bool(env, 'REDIS_AUTOSTART', true),
+    storageDir: path.resolve(env.STORAGE_DIR || 'storage'),
+    scheduleTimeZone: timeZone(env, 'SCHEDULE_TZ', 'America/Sao_Paulo'),
+    syncBaseUrl,
+    syncTimeoutMs: int(env, 'SYNC_TIMEOUT_MS', 5000, 1),
+    syncAllowedOrigins: [new URL(syncBaseUrl).origin, ...list(env, 'SYNC_ALLOWED_ORIGINS')],
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 5, 1, 1000),
+    workerQueues: list(env, 'WORKER_QUEUES'),
+    workerGraceMs: int(env, 'WORKER_GRACE_MS', 10000, 0),
+    workerProcesses: int(env, 'WORKER_PROCESSES', 1, 0, 64),
+    slowClientBytes: int(env, 'SLOW_CLIENT_BYTES', 1024 * 1024, 1024),
+    eventStreamMaxLen: int(env, 'EVENT_STREAM_MAXLEN', 10000, 100),
+    keepCompletedSeconds: int(env, 'KEEP_COMPLETED_SECONDS', 3600, 0),
+    keepFailedSeconds: int(env, 'KEEP_FAILED_SECONDS', 24 * 3600, 0),
+    keepJobsCount: int(env, 'KEEP_JOBS_COUNT', 10000, 1),
+    logLevel,
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024),
+    maxJobDataBytes: int(env, 'MAX_JOB_DATA_BYTES', 256 * 1024, 1),
+    maxBatchSize: int(env, 'MAX_BATCH_SIZE', 1000, 1),
+    graphiql: bool(env, 'GRAPHIQL', !production),
+    introspection: bool(env, 'INTROSPECTION', !production),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
+    devMode: !(env.JWT_SECRET || env.JWKS_URL || env.API_KEYS),
+  };
+}

@@ -1,0 +1,46 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The catalogue of error codes clients see in `extensions.code`. Stable and greppable:
+ * clients branch on these, so a code is never renamed.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNKNOWN_JOB_TYPE: 'UNKNOWN_JOB_TYPE',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error meant for the client: its message and extensions are shown as they are. */
+export class JobgateError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.name = 'JobgateError';
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+/** Input the caller can fix; `field` names what is wrong (dotted path). */
+export const badInput = (field: string, message: string): JobgateError =>
+  new JobgateError(ErrorCode.BAD_USER_INPUT, message, { field });
+
+/** Absent, or not the caller's: both answer alike so ownership cannot be probed. */
+export const notFound = (what: string, id: string): JobgateError =>
+  new JobgateError(ErrorCode.NOT_FOUND, `${what} "${id}" was not found`);
+
+export const unknownJobType = (type: string, known: readonly string[]): JobgateError =>
+  new JobgateError(ErrorCode.UNKNOWN_JOB_TYPE, `Unknown job type "${type}"; known types: ${known.join(', ')}`, {
+    field: 'type',
+  });
+
+export const unavailable = (): JobgateError =>
+  new JobgateError(ErrorCode.UNAVAILABLE, 'The job store is unreachable; try again shortly');
+

@@ -1,0 +1,122 @@
+import type { Job } from 'bullmq';
+import { toGlobalId } from '../services/job-id';
+import type { JobStore } from '../services/job-store';
+import { CANCELLED_REASON_PREFIX, JobState, viewOf, type JobView } from '../services/job-view';
+import { CUSTOM_EVENTS, JobEvent, JobEventType, stateAfter, viewAsOf, type StreamFields } from './job-event';
+import { streamIdTime } from './stream-id';
+
+/** Stream event names that concern one job, in the order of BullMQ's stream. */
+export const JOB_STREAM_EVENTS = [
+  'waiting',
+  'waiting-children',
+  'delayed',
+  'active',
+  'progress',
+  'completed',
+  'failed',
+  'stalled',
+  'removed',
+  CUSTOM_EVENTS.LOG,
+] as const;
+
+/** An event whose type may need the job to be read first (a retry looks like a delay). */
+export interface PendingEvent {
+  cursor: string;
+  jobId: string;
+  /** Known at once: PROGRESS events may be coalesced for slow clients. */
+  isProgress: boolean;
+  approxBytes: number;
+  /** The event, or null when the entry turns out to say nothing to watchers. */
+  event: Promise<JobEvent | null>;
+}
+
+/** A state for a job read outside of any state-changing event (LOG, a retry). */
+function inferredState(job: Job): JobState {
+  if (job.finishedOn) return job.failedReason ? JobState.FAILED : JobState.COMPLETED;
+  if (job.processedOn) return JobState.ACTIVE;
+  return job.delay > 0 ? JobState.DELAYED : JobState.WAITING;
+}
+
+async function classify(name: string, fields: StreamFields, job: Job | undefined, store: JobStore, queue: string): Promise<{ type: JobEventType; view?: JobView } | null> {
+  switch (name) {
+    case 'waiting':
+      return { type: fields.prev === 'failed' ? JobEventType.RETRYING : JobEventType.WAITING };
+    case 'waiting-children':
+      return { type: JobEventType.WAITING };
+    case 'active':
+      return { type: JobEventType.ACTIVE };
+    case 'progress':
+      return { type: JobEventType.PROGRESS };
+    case 'completed':
+      return { type: JobEventType.COMPLETED };
+    case 'stalled':
+      return { type: JobEventType.STALLED };
+    case CUSTOM_EVENTS.LOG:
+      return { type: JobEventType.LOG };
+    case 'delayed':
+      return { type: job && job.attemptsMade > 0 ? JobEventType.RETRYING : JobEventType.DELAYED };
+    case 'failed':
+      if (job?.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return { type: JobEventType.CANCELLED };
+      return { type: job && !job.finishedOn ? JobEventType.RETRYING : JobEventType.FAILED };
+    case 'removed': {
+      const tombstone = await store.tombstone({ queue, jobId: fields.jobId });
+      return tombstone ? { type: JobEventType.CANCELLED, view: tombstone } : { type: JobEventType.REMOVED };
+    }
+    default:
+      return null;
+  }
+}
+
+/** What is left to show of a job removed from Redis: its address only. */
+function goneView(queue: string, jobId: string, at: Date): JobView {
+  return {
+    id: toGlobalId({ queue, jobId }),
+    queue,
+    jobId,
+    type: '',
+    state: JobState.UNKNOWN,
+    data: {},
+    progress: null,
+    result: null,
+    failedReason: null,
+    attemptsMade: 0,
+    maxAttempts: 0,
+    createdAt: at,
+    startedAt: null,
+    finishedAt: at,
+    owner: undefined,
+    requestId: undefined,
+  };
+}
+
+/** Event names whose meaning depends on the stored job. */
+const NEEDS_JOB = new Set(['delayed', 'failed']);
+
+/**
+ * Turns one stream entry into the event watchers receive. The job is read at most once per
+ * entry (lazily, unless the type depends on it), and only when someone watches.
+ */
+export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobStore): PendingEvent | null {
+  const jobId = fields.jobId;
+  if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
+  const address = { queue, jobId };
+  let fetched: Promise<Job | undefined> | undefined;
+  const fetchJob = (): Promise<Job | undefined> => (fetched ??= store.fetch(address));
+  const approxBytes = 256 + Object.values(fields).reduce((sum, value) => sum + value.length, 0);
+  const event = (async (): Promise<JobEvent | null> => {
+    const job = NEEDS_JOB.has(name) ? await fetchJob() : undefined;
+    const classified = await classify(name, fields, job, store, queue);
+    if (!classified) return null;
+    const { type, view } = classified;
+    const readJob = async (): Promise<JobView> => {
+      if (view) return view;
+      const stored = await fetchJob();
+      if (!stored) return goneView(queue, jobId, streamIdTime(cursor));
+      const state = stateAfter(type) ?? (type === JobEventType.RETRYING ? (name === 'delayed' ? JobState.DELAYED : JobState.WAITING) : inferredState(stored));
+      return viewAsOf(viewOf(stored, state), type, fields);
+    };
+    const log = type === JobEventType.LOG ? (fields.line ?? '') : null;
+    return new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, approxBytes);
+  })();
+  return { cursor, jobId, isProgress: name === 'progress', approxBytes, event };
+}

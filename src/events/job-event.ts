@@ -1,0 +1,112 @@
+import { JobState, FINAL_STATES, progressOf, type JobView } from '../services/job-view';
+
+/** What happened to a job; SNAPSHOT is the state when a watch starts. */
+export enum JobEventType {
+  SNAPSHOT = 'SNAPSHOT',
+  WAITING = 'WAITING',
+  DELAYED = 'DELAYED',
+  ACTIVE = 'ACTIVE',
+  PROGRESS = 'PROGRESS',
+  LOG = 'LOG',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
+  RETRYING = 'RETRYING',
+  STALLED = 'STALLED',
+  REMOVED = 'REMOVED',
+  CANCELLED = 'CANCELLED',
+}
+
+/** Event types after which a job's stream ends. */
+export const FINAL_EVENT_TYPES: ReadonlySet<JobEventType> = new Set([
+  JobEventType.COMPLETED,
+  JobEventType.FAILED,
+  JobEventType.CANCELLED,
+  JobEventType.REMOVED,
+]);
+
+/** The job fields of one stream entry, as BullMQ (or a Jobgate worker) wrote them. */
+export type StreamFields = Record<string, string>;
+
+/** Names Jobgate workers publish into a queue's event stream beside BullMQ's own. */
+export const CUSTOM_EVENTS = { LOG: 'jobgate.log' } as const;
+
+/**
+ * One event as delivered to watchers. Built once per stream entry and shared by every
+ * watcher of the job and of the queue, so reading the job for it costs one Redis read
+ * however many watchers there are.
+ */
+export class JobEvent {
+  private jobPromise?: Promise<JobView>;
+
+  constructor(
+    readonly type: JobEventType,
+    readonly cursor: string,
+    readonly at: Date,
+    readonly queue: string,
+    readonly jobId: string,
+    /** Reads the job as of this event; called at most once. */
+    private readonly readJob: () => Promise<JobView>,
+    readonly gap = false,
+    /** The log line of a LOG event. */
+    readonly log: string | null = null,
+    /** Rough size, to tell when a slow socket's backlog is too large. */
+    readonly approxBytes = 512,
+  ) {}
+
+  /** The job as of this event, read once and shared. */
+  job(): Promise<JobView> {
+    this.jobPromise ??= this.readJob();
+    return this.jobPromise;
+  }
+
+  get isFinal(): boolean {
+    return FINAL_EVENT_TYPES.has(this.type);
+  }
+
+  /** A SNAPSHOT event carrying an already read view. */
+  static snapshot(view: JobView, cursor: string, gap = false): JobEvent {
+    return new JobEvent(JobEventType.SNAPSHOT, cursor, new Date(), view.queue, view.jobId, async () => view, gap);
+  }
+
+  /** Whether a SNAPSHOT of `view` ends the watch. */
+  static isFinalView(view: JobView): boolean {
+    return FINAL_STATES.has(view.state);
+  }
+}
+
+/** State a job is in right after an event of `type`; undefined when the event says nothing of it. */
+export function stateAfter(type: JobEventType): JobState | undefined {
+  switch (type) {
+    case JobEventType.WAITING:
+    case JobEventType.STALLED:
+      return JobState.WAITING;
+    case JobEventType.DELAYED:
+      return JobState.DELAYED;
+    case JobEventType.ACTIVE:
+    case JobEventType.PROGRESS:
+      return JobState.ACTIVE;
+    case JobEventType.COMPLETED:
+      return JobState.COMPLETED;
+    case JobEventType.FAILED:
+      return JobState.FAILED;
+    case JobEventType.CANCELLED:
+      return JobState.CANCELLED;
+    default:
+      return undefined;
+  }
+}
+
+/** The job as of an event: the stored job with the state and progress the event carries. */
+export function viewAsOf(view: JobView, type: JobEventType, fields: StreamFields): JobView {
+  const state = stateAfter(type);
+  const progress = type === JobEventType.PROGRESS && fields.data !== undefined ? progressOf(safeJson(fields.data)) : view.progress;
+  return { ...view, state: state ?? view.state, progress };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

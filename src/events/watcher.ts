@@ -1,0 +1,147 @@
+import { JobEvent } from './job-event';
+import type { PendingEvent } from './event-mapping';
+import { compareStreamIds } from './stream-id';
+
+/** How a watcher learns that its client is not keeping up. */
+export interface WatcherOptions {
+  /** Bytes queued for the client (here and in its socket) above which PROGRESS events are coalesced. */
+  slowClientBytes: number;
+  /** Bytes already buffered in the client's socket; 0 when unknown. */
+  socketBacklog?: () => number;
+  /** Events queued at most before the watch fails as too slow (state changes are never dropped). */
+  maxQueued?: number;
+}
+
+/** A watch that fell too far behind to be served without dropping state changes. */
+export class SlowConsumerError extends Error {
+  constructor() {
+    super('The client is reading events too slowly; resubscribe with `since` to resume');
+    this.name = 'SlowConsumerError';
+  }
+}
+
+type Entry = { pending: PendingEvent } | { ready: JobEvent };
+
+/**
+ * The queue of events between the EventHub and one subscription. Events arrive in stream
+ * order; while the watch is being set up they are held, then released after the snapshot
+ * or replay with everything at or before `releaseAfter` dropped. A slow client gets its
+ * queued PROGRESS events coalesced (latest wins), never its state changes.
+ */
+export class Watcher implements AsyncIterableIterator<JobEvent> {
+  private readonly queue: Entry[] = [];
+  private queuedBytes = 0;
+  private held = true;
+  private floor: string | undefined;
+  private closed = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  /** Number of PROGRESS events dropped because the client was slow. */
+  coalesced = 0;
+
+  constructor(
+    private readonly options: WatcherOptions,
+    private readonly onClose: () => void,
+  ) {}
+
+  /** Called by the hub for every live event the watch is interested in. */
+  push(pending: PendingEvent): void {
+    if (this.closed) return;
+    if (pending.isProgress && this.isSlow()) this.dropQueuedProgress(pending.jobId);
+    this.queue.push({ pending });
+    this.queuedBytes += pending.approxBytes;
+    if (this.queue.length > (this.options.maxQueued ?? 10_000)) return this.fail(new SlowConsumerError());
+    this.notify();
+  }
+
+  /** Puts events (a snapshot, a replay) ahead of the live ones; only while held. */
+  prepend(events: JobEvent[]): void {
+    this.queue.unshift(...events.map((event) => ({ ready: event })));
+  }
+
+  /** Starts delivering: live events at or before `after` are dropped as already covered. */
+  release(after: string | undefined): void {
+    this.floor = after;
+    this.held = false;
+    this.notify();
+  }
+
+  fail(error: Error): void {
+    this.failure = error;
+    this.notify();
+  }
+
+  async next(): Promise<IteratorResult<JobEvent>> {
+    for (;;) {
+      if (this.failure) {
+        const failure = this.failure;
+        this.close();
+        throw failure;
+      }
+      if (this.closed) return { done: true, value: undefined };
+      const entry = this.held ? this.firstReady() : this.queue.shift();
+      if (!entry) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const event = 'ready' in entry ? entry.ready : await this.settle(entry.pending);
+      if (event) return { done: false, value: event };
+    }
+  }
+
+  async return(): Promise<IteratorResult<JobEvent>> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<JobEvent>> {
+    this.close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Ends the watch; whatever is still queued is discarded. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.notify();
+    this.onClose();
+  }
+
+  private async settle(pending: PendingEvent): Promise<JobEvent | null> {
+    this.queuedBytes -= pending.approxBytes;
+    if (this.floor && compareStreamIds(pending.cursor, this.floor) <= 0) return null;
+    return pending.event.catch(() => null);
+  }
+
+  /** While held, only events put ahead by `prepend` may go out. */
+  private firstReady(): Entry | undefined {
+    return this.queue.length > 0 && 'ready' in this.queue[0] ? this.queue.shift() : undefined;
+  }
+
+  private isSlow(): boolean {
+    return this.queuedBytes + (this.options.socketBacklog?.() ?? 0) > this.options.slowClientBytes;
+  }
+
+  /** Drops the queued PROGRESS events of `jobId` that follow its last queued state change. */
+  private dropQueuedProgress(jobId: string): void {
+    for (let index = this.queue.length - 1; index >= 0; index--) {
+      const entry = this.queue[index];
+      if (!('pending' in entry) || entry.pending.jobId !== jobId) continue;
+      if (!entry.pending.isProgress) return;
+      this.queue.splice(index, 1);
+      this.queuedBytes -= entry.pending.approxBytes;
+      this.coalesced += 1;
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,85 @@
+import IORedis, { Cluster, type Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config';
+
+/** A Redis client: standalone or cluster. BullMQ accepts both. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Why a connection is opened, which decides how it behaves when Redis is away:
+ * - `command`: request/response work for the API (enqueue, queries). Fails fast (no offline
+ *   queue, one retry) so a mutation answers UNAVAILABLE instead of hanging.
+ * - `blocking`: stream readers, workers, subscribers. Waits and reconnects forever.
+ */
+export type ConnectionRole = 'command' | 'blocking';
+
+const retryStrategy = (attempt: number): number => Math.min(100 * attempt, 2000);
+
+function optionsFor(role: ConnectionRole, name: string): RedisOptions {
+  return role === 'command'
+    ? {
+        connectionName: name,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 1000,
+        retryStrategy,
+      }
+    : {
+        connectionName: name,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        retryStrategy,
+      };
+}
+
+/**
+ * Opens a connection for `role`. The only place in Jobgate that creates Redis connections,
+ * so standalone vs cluster is decided once, from the configuration.
+ */
+export function createRedis(config: Config, role: ConnectionRole, name: string): RedisClient {
+  const options = optionsFor(role, name);
+  if (config.redisClusterNodes.length > 0) {
+    return new Cluster(config.redisClusterNodes, {
+      enableOfflineQueue: options.enableOfflineQueue,
+      clusterRetryStrategy: retryStrategy,
+      redisOptions: options,
+    });
+  }
+  return new IORedis(config.redisUrl, options);
+}
+
+/** The BullMQ key prefix of `queue`: hash-tagged per queue on a cluster, so each queue lives in one slot. */
+export function queuePrefix(config: Config, queue: string): string {
+  return config.redisClusterNodes.length > 0 ? `${config.queuePrefix}:{${queue}}` : config.queuePrefix;
+}
+
+/** Key of a queue's BullMQ event stream. */
+export function eventStreamKey(config: Config, queue: string): string {
+  return `${queuePrefix(config, queue)}:${queue}:events`;
+}
+
+/** Key of a BullMQ job hash. */
+export function jobKey(config: Config, queue: string, jobId: string): string {
+  return `${queuePrefix(config, queue)}:${queue}:${jobId}`;
+}
+
+/** Key Jobgate keeps of its own beside a queue's keys (same hash slot). */
+export function jobgateKey(config: Config, queue: string, ...parts: string[]): string {
+  return [`${queuePrefix(config, queue)}:${queue}:jobgate`, ...parts].join(':');
+}
+
+/** Channel on which the gateway asks worker processes to cancel an active job. */
+export function cancelChannel(config: Config): string {
+  return `${config.queuePrefix}:jobgate:cancel`;
+}
+
+/** Whether `error` means Redis is unreachable (as opposed to a bad command). */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code ?? '') ||
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Failed to refresh slots cache|None of startup nodes/i.test(
+      error.message,
+    )
+  );
+}

@@ -1,0 +1,28 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { JobView } from '../services/job-view';
+import type { JobOptionsRequest } from '../services/job-options';
+import { EnqueueInput, JobOptionsInput } from '../schema/job-options.input';
+import { JobType } from '../schema/job.type';
+import { JSONScalar } from '../schema/scalars';
+import type { RequestContext } from './context';
+
+@Resolver()
+export class EnqueueResolver {
+  @Mutation(() => JobType, { description: 'Enqueues a job of any registered type; data is validated against the type\'s input.' })
+  enqueue(
+    @Arg('type', () => String) type: string,
+    @Arg('data', () => JSONScalar) data: unknown,
+    @Arg('options', () => JobOptionsInput, { nullable: true }) options: JobOptionsInput | null,
+    @Ctx() { services, caller, requestId }: RequestContext,
+  ): Promise<JobView> {
+    return services.enqueue.enqueue({ type, data, options: options as JobOptionsRequest | null }, { caller, requestId });
+  }
+
+  @Mutation(() => [JobType], { description: 'Enqueues a batch in one Redis round trip per queue; all or nothing on validation.' })
+  enqueueMany(@Arg('jobs', () => [EnqueueInput]) jobs: EnqueueInput[], @Ctx() { services, caller, requestId }: RequestContext): Promise<JobView[]> {
+    return services.enqueue.enqueueMany(
+      jobs.map((job) => ({ type: job.type, data: job.data, options: job.options as JobOptionsRequest | undefined })),
+      { caller, requestId },
+    );
+  }
+}

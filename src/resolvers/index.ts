@@ -1,0 +1,20 @@
+import type { NonEmptyArray } from 'type-graphql';
+import type { JobRegistry } from '../workers/registry';
+import { EnqueueResolver } from './enqueue.resolver';
+import { JobControlResolver } from './job-control.resolver';
+import { JobEventsResolver } from './job-events.resolver';
+import { JobTypeResolver } from './job-type.resolver';
+import { JobResolver } from './job.resolver';
+import { typedEnqueueResolver } from './typed-enqueue.resolver';
+
+/** Every resolver class of the schema, including one typed enqueue mutation per job type. */
+export function resolvers(registry: JobRegistry): NonEmptyArray<new () => object> {
+  return [
+    JobResolver,
+    JobTypeResolver,
+    EnqueueResolver,
+    JobControlResolver,
+    JobEventsResolver,
+    ...registry.definitions.map(typedEnqueueResolver),
+  ];
+}

@@ -1,0 +1,18 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { parseGlobalId } from '../services/job-id';
+import type { JobView } from '../services/job-view';
+import { JobType } from '../schema/job.type';
+import type { RequestContext } from './context';
+
+@Resolver()
+export class JobControlResolver {
+  @Mutation(() => JobType, { description: 'Cancels a job: removed if it has not started, aborted on its worker if it runs.' })
+  cancelJob(@Arg('id', () => ID) id: string, @Ctx() { services, caller }: RequestContext): Promise<JobView> {
+    return services.control.cancel(parseGlobalId(id), caller);
+  }
+
+  @Mutation(() => JobType, { description: 'Runs a FAILED or CANCELLED job again.' })
+  retryJob(@Arg('id', () => ID) id: string, @Ctx() { services, caller }: RequestContext): Promise<JobView> {
+    return services.control.retry(parseGlobalId(id), caller);
+  }
+}

@@ -1,0 +1,60 @@
+import { Arg, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { canRead } from '../auth/caller';
+import { badInput } from '../errors';
+import type { JobEvent } from '../events/job-event';
+import { parseGlobalId } from '../services/job-id';
+import type { JobView } from '../services/job-view';
+import { JobEventObject } from '../schema/job-event.type';
+import { JobType } from '../schema/job.type';
+import type { RequestContext } from './context';
+
+interface JobEventsArgs {
+  id: string;
+  since?: string | null;
+}
+
+interface QueueEventsArgs {
+  queue: string;
+  since?: string | null;
+}
+
+@Resolver(() => JobEventObject)
+export class JobEventsResolver {
+  @Subscription(() => JobEventObject, {
+    description: 'SNAPSHOT first (or the events after `since`), then every event of the job; completes after a final one.',
+    subscribe: ({ args, context }) => {
+      const { id, since } = args as JobEventsArgs;
+      const { services, caller, pacing } = context as RequestContext;
+      return services.hub.watchJob(parseGlobalId(id), since ?? undefined, (view) => canRead(caller, view.owner), pacing);
+    },
+  })
+  jobEvents(
+    @Root() event: JobEvent,
+    @Arg('id', () => ID) _id: string,
+    @Arg('since', () => String, { nullable: true, description: 'A cursor from an earlier event: resume after it.' }) _since: string | null,
+  ): JobEvent {
+    return event;
+  }
+
+  @Subscription(() => JobEventObject, {
+    description: 'Every job event of a queue (for dashboards); with `since`, replayed from there first.',
+    subscribe: ({ args, context }) => {
+      const { queue, since } = args as QueueEventsArgs;
+      const { services, pacing } = context as RequestContext;
+      if (!services.store.queues.has(queue)) throw badInput('queue', `Unknown queue "${queue}"`);
+      return services.hub.watchQueue(queue, since ?? undefined, pacing);
+    },
+  })
+  queueEvents(
+    @Root() event: JobEvent,
+    @Arg('queue', () => String) _queue: string,
+    @Arg('since', () => String, { nullable: true }) _since: string | null,
+  ): JobEvent {
+    return event;
+  }
+
+  @FieldResolver(() => JobType, { description: 'The job as of this event.' })
+  job(@Root() event: JobEvent): Promise<JobView> {
+    return event.job();
+  }
+}

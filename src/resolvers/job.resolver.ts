@@ -1,0 +1,48 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { canRead } from '../auth/caller';
+import { badInput } from '../errors';
+import { parseGlobalId } from '../services/job-id';
+import { encodeOffset } from '../services/job-list.service';
+import type { JobView } from '../services/job-view';
+import { JobState } from '../schema/enums';
+import { JobConnection } from '../schema/job-connection.type';
+import { JobType } from '../schema/job.type';
+import type { RequestContext } from './context';
+
+@Resolver(() => JobType)
+export class JobResolver {
+  @Query(() => JobType, { nullable: true, description: 'The job, or null when it is absent or not yours.' })
+  async job(@Arg('id', () => ID) id: string, @Ctx() { loaders, caller }: RequestContext): Promise<JobView | null> {
+    const view = await loaders.job.load(parseGlobalId(id));
+    return view && canRead(caller, view.owner) ? view : null;
+  }
+
+  @Query(() => JobConnection, { description: 'A page of a queue\'s jobs, filtered by state.' })
+  async jobs(
+    @Arg('queue', () => String) queue: string,
+    @Arg('states', () => [JobState], { nullable: true }) states: JobState[] | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { services, loaders, caller }: RequestContext,
+  ): Promise<JobConnection> {
+    if (!services.store.queues.has(queue)) throw badInput('queue', `Unknown queue "${queue}"; known queues: ${services.registry.queues.join(', ')}`);
+    const page = await services.jobList.list(queue, states ?? undefined, first, after ?? undefined);
+    const edges = page.views.flatMap((view, index) => {
+      if (!canRead(caller, view.owner)) return [];
+      loaders.job.prime(view, view);
+      return [{ cursor: encodeOffset(page.offsets[index]), node: view as JobType }];
+    });
+    const last = page.offsets[page.offsets.length - 1];
+    return {
+      edges,
+      totalCount: page.totalCount,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last === undefined ? null : encodeOffset(last) },
+    };
+  }
+
+  @FieldResolver(() => [String], { description: 'The last log lines the processor wrote, oldest first.' })
+  async logs(@Root() job: JobView, @Arg('last', () => Int, { defaultValue: 50 }) last: number, @Ctx() { loaders }: RequestContext): Promise<string[]> {
+    if (!Number.isInteger(last) || last < 0 || last > 1000) throw badInput('last', 'last must be an integer from 0 to 1000');
+    return loaders.logs.load({ address: job, last });
+  }
+}

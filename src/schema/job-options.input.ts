@@ -1,0 +1,45 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { BackoffType } from './enums';
+import { JSONScalar } from './scalars';
+
+@InputType('BackoffInput', { description: 'Delay between attempts.' })
+export class BackoffInput {
+  @Field(() => BackoffType)
+  type!: BackoffType;
+
+  @Field(() => Int)
+  delayMs!: number;
+}
+
+@InputType('JobOptionsInput', { description: 'Per-job options; each overrides the job type\'s default.' })
+export class JobOptionsInput {
+  @Field(() => Int, { nullable: true, description: 'Run no earlier than this many ms from now.' })
+  delayMs?: number;
+
+  @Field(() => Int, { nullable: true, description: '1 is the highest priority, 2097152 the lowest; 0 or absent: none.' })
+  priority?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Attempts in all, 1 to 100.' })
+  attempts?: number;
+
+  @Field(() => BackoffInput, { nullable: true })
+  backoff?: BackoffInput;
+
+  @Field(() => String, { nullable: true, description: 'While a job with this key is not finished, enqueueing again returns it.' })
+  dedupKey?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Remove the job this many seconds after it completes.' })
+  removeOnCompleteAfterSeconds?: number;
+}
+
+@InputType('EnqueueInput', { description: 'One job of an enqueueMany batch.' })
+export class EnqueueInput {
+  @Field(() => String)
+  type!: string;
+
+  @Field(() => JSONScalar)
+  data!: unknown;
+
+  @Field(() => JobOptionsInput, { nullable: true })
+  options?: JobOptionsInput;
+}

@@ -1,0 +1,37 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, JobgateError, unavailable } from '../errors';
+import { isConnectionError } from '../redis/connections';
+
+/** Codes graphql-js and Apollo give errors about the request itself; shown as they are. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** The innermost cause of a GraphQL error (resolvers' errors get wrapped, sometimes twice). */
+export function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && 'originalError' in current && current.originalError; depth++) {
+    current = current.originalError;
+  }
+  return current;
+}
+
+/** Whether an error is a defect to log, rather than something the client caused or Redis being away. */
+export function isUnexpected(formatted: GraphQLFormattedError, original: unknown): boolean {
+  const cause = rootCause(original);
+  const code = formatted.extensions?.code;
+  return !(cause instanceof JobgateError) && !isConnectionError(cause) && !(typeof code === 'string' && REQUEST_ERROR_CODES.has(code));
+}
+
+/**
+ * What a client may see of an error: Jobgate's own errors and request errors as they are;
+ * Redis being unreachable as UNAVAILABLE; anything else as a bare INTERNAL_SERVER_ERROR
+ * (details go to the log only: no stack, no Redis detail leaves the process).
+ */
+export function toClientError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
+  const cause = rootCause(original);
+  const { locations, path } = formatted;
+  if (cause instanceof JobgateError) return { message: cause.message, locations, path, extensions: { ...cause.extensions } };
+  if (isConnectionError(cause)) return { message: unavailable().message, locations, path, extensions: { code: ErrorCode.UNAVAILABLE } };
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: formatted.message, locations, path, extensions: { code } };
+  return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}

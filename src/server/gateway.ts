@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { Logger } from 'pino';
+import { Authenticator } from '../auth/authenticator';
+import type { Config } from '../config';
+import { buildJobgateSchema } from '../schema/build-schema';
+import { createServices, type Services } from '../services';
+import { JobRegistry } from '../workers/registry';
+import { createApollo } from './apollo';
+import { createContext, requestIdFrom } from './context';
+import { downloads } from './downloads';
+import { liveness, readiness } from './health';
+import { startWebSocket } from './websocket';
+
+/** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), health, downloads and the web UI. */
+export interface Gateway {
+  url: string;
+  server: Server;
+  services: Services;
+  close(): Promise<void>;
+}
+
+const WEB_ROOT = path.resolve(__dirname, '..', '..', 'dist', 'web');
+
+/** Starts a gateway on `config.host:config.port`. */
+export async function startGateway(config: Config, logger: Logger, registry = new JobRegistry()): Promise<Gateway> {
+  const schema = await buildJobgateSchema(registry);
+  const services = createServices(config, logger, registry);
+  const authenticator = new Authenticator(config);
+  const apollo = createApollo(schema, config);
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', liveness);
+  app.get('/readyz', readiness(services));
+  app.get('/downloads/:id', downloads(services, authenticator));
+  const webEnabled = config.graphiql && existsSync(WEB_ROOT);
+  app.get('/graphql', (request, response, next) => {
+    if (webEnabled && request.accepts(['application/json', 'text/html']) === 'text/html') return response.sendFile(path.join(WEB_ROOT, 'graphiql.html'));
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: config.maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const caller = await authenticator.authenticate(req.headers.authorization);
+        return createContext(services, logger, caller, requestIdFrom(req.headers['x-request-id']));
+      },
+    }),
+  );
+  if (webEnabled) {
+    app.get('/graphiql', (_request, response) => response.sendFile(path.join(WEB_ROOT, 'graphiql.html')));
+    app.use(express.static(WEB_ROOT, { index: 'index.html' }));
+  }
+
+  const server = createServer(app);
+  const websocket = startWebSocket(server, '/graphql', schema, services, authenticator, logger);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, graphql: `${url}/graphql`, web: webEnabled }, 'gateway listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    services,
+    close() {
+      closing ??= (async () => {
+        server.close();
+        await websocket.close();
+        await apollo.stop();
+        await services.close();
+        server.closeAllConnections();
+      })();
+      return closing;
+    },
+  };
+}

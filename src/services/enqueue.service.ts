@@ -1,0 +1,120 @@
+import type { Job } from 'bullmq';
+import { validate, type ValidationError } from 'class-validator';
+import type { Caller } from '../auth/caller';
+import type { Config } from '../config';
+import { badInput, JobgateError, unknownJobType } from '../errors';
+import type { JobDefinition } from '../workers/job-definition';
+import type { JobRegistry } from '../workers/registry';
+import { checkOptions, toBullOptions, type JobOptionsRequest } from './job-options';
+import type { JobStore } from './job-store';
+import { JobState, viewOf, type JobView } from './job-view';
+
+/** One job to enqueue, as a resolver received it. */
+export interface EnqueueRequest {
+  type: string;
+  data: unknown;
+  options?: JobOptionsRequest | null;
+}
+
+/** Who enqueues, for ownership and log correlation. */
+export interface EnqueueOrigin {
+  caller: Caller;
+  requestId: string;
+}
+
+function firstViolation(errors: ValidationError[], path: string): { field: string; message: string } | undefined {
+  for (const error of errors) {
+    const field = `${path}.${error.property}`;
+    if (error.constraints) return { field, message: `${field}: ${Object.values(error.constraints)[0]}` };
+    const nested = firstViolation(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** The state a job is in right after `add` (before any worker sees it). */
+function initialState(job: Job): JobState {
+  if (job.opts.delay) return JobState.DELAYED;
+  if (job.opts.priority) return JobState.PRIORITIZED;
+  return JobState.WAITING;
+}
+
+/**
+ * Validates and enqueues jobs. Data is validated against the type's input class (unknown
+ * fields refused, defaults applied), options are checked against BullMQ's ranges.
+ */
+export class EnqueueService {
+  constructor(
+    private readonly config: Config,
+    private readonly registry: JobRegistry,
+    private readonly store: JobStore,
+  ) {}
+
+  async enqueue(request: EnqueueRequest, origin: EnqueueOrigin, field = 'data'): Promise<JobView> {
+    const { definition, data, options } = await this.prepare(request, field, 'options');
+    const job = await this.store.queues.get(definition.queue).add(definition.name, data, this.bullOptions(definition, options, origin));
+    return this.viewAfterAdd(job, options);
+  }
+
+  /** Enqueues a batch: validated whole first, then one `addBulk` per queue. */
+  async enqueueMany(requests: EnqueueRequest[], origin: EnqueueOrigin): Promise<JobView[]> {
+    if (requests.length > this.config.maxBatchSize) {
+      throw badInput('jobs', `at most ${this.config.maxBatchSize} jobs per enqueueMany, got ${requests.length}`);
+    }
+    const prepared = await Promise.all(requests.map((request, index) => this.prepare(request, `jobs.${index}.data`, `jobs.${index}.options`)));
+    const byQueue = new Map<string, number[]>();
+    prepared.forEach(({ definition }, index) => byQueue.set(definition.queue, [...(byQueue.get(definition.queue) ?? []), index]));
+    const views: JobView[] = new Array(requests.length);
+    await Promise.all(
+      [...byQueue].map(async ([queue, indexes]) => {
+        const jobs = await this.store.queues.get(queue).addBulk(
+          indexes.map((index) => {
+            const { definition, data, options } = prepared[index];
+            return { name: definition.name, data, opts: this.bullOptions(definition, options, origin) };
+          }),
+        );
+        await Promise.all(jobs.map(async (job, position) => (views[indexes[position]] = await this.viewAfterAdd(job, prepared[indexes[position]].options))));
+      }),
+    );
+    return views;
+  }
+
+  private bullOptions(definition: JobDefinition, options: JobOptionsRequest | null | undefined, origin: EnqueueOrigin) {
+    return toBullOptions(definition.name, definition.defaults, options, { owner: origin.caller.id, requestId: origin.requestId }, this.config);
+  }
+
+  /** A deduplicated add returns the existing job's id: read that job rather than echo our data. */
+  private async viewAfterAdd(job: Job, options: JobOptionsRequest | null | undefined): Promise<JobView> {
+    if (options?.dedupKey) {
+      const existing = await this.store.load({ queue: job.queueName, jobId: job.id ?? '' });
+      if (existing) return existing;
+    }
+    return viewOf(job, initialState(job));
+  }
+
+  private async prepare(request: EnqueueRequest, dataField: string, optionsField: string) {
+    const definition = this.registry.get(request.type);
+    if (!definition) throw unknownJobType(request.type, this.registry.names);
+    checkOptions(request.options, optionsField);
+    const data = await this.validateData(definition, request.data, dataField);
+    return { definition, data, options: request.options };
+  }
+
+  /** Checks `raw` against the type's input class; returns plain data with defaults applied. */
+  private async validateData(definition: JobDefinition, raw: unknown, field: string): Promise<Record<string, unknown>> {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw badInput(field, `${field} must be an object`);
+    const size = Buffer.byteLength(JSON.stringify(raw));
+    if (size > this.config.maxJobDataBytes) throw badInput(field, `${field} is ${size} bytes; the limit is ${this.config.maxJobDataBytes}`);
+    const input = Object.assign(new definition.input(), raw);
+    const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    const violation = firstViolation(errors, field);
+    if (violation) throw badInput(violation.field, violation.message);
+    try {
+      definition.check?.(input, this.config);
+    } catch (error) {
+      if (error instanceof JobgateError && typeof error.extensions.field === 'string') throw badInput(`${field}.${error.extensions.field}`, error.message);
+      throw error;
+    }
+    return { ...input } as Record<string, unknown>;
+  }
+}

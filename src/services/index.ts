@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { EventHub } from '../events/event-hub';
+import { createRedis, type RedisClient } from '../redis/connections';
+import { JobRegistry } from '../workers/registry';
+import { EnqueueService } from './enqueue.service';
+import { JobControlService } from './job-control.service';
+import { JobListService } from './job-list.service';
+import { JobStore } from './job-store';
+import { QueueSet } from './queue-set';
+
+/** Everything resolvers call, built once per gateway process. */
+export interface Services {
+  config: Config;
+  registry: JobRegistry;
+  redis: RedisClient;
+  store: JobStore;
+  enqueue: EnqueueService;
+  jobList: JobListService;
+  control: JobControlService;
+  hub: EventHub;
+  close(): Promise<void>;
+}
+
+/** Opens the gateway's Redis connections and wires the services together. */
+export function createServices(config: Config, logger: Logger, registry = new JobRegistry()): Services {
+  const redis = createRedis(config, 'command', 'jobgate:gateway');
+  const blocking = createRedis(config, 'blocking', 'jobgate:gateway:events');
+  redis.on('error', () => undefined);
+  blocking.on('error', () => undefined);
+  const queues = new QueueSet(config, redis, registry.queues);
+  const store = new JobStore(config, redis, queues);
+  const enqueue = new EnqueueService(config, registry, store);
+  const control = new JobControlService(config, redis, store, enqueue);
+  const hub = new EventHub(config, redis, blocking, store, logger);
+  return {
+    config,
+    registry,
+    redis,
+    store,
+    enqueue,
+    jobList: new JobListService(store),
+    control,
+    hub,
+    async close() {
+      await hub.close();
+      await queues.close();
+      redis.disconnect();
+      blocking.disconnect();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Caller } from '../auth/caller';
+import { canControl } from '../auth/caller';
+import type { Config } from '../config';
+import { badInput, notFound } from '../errors';
+import { cancelChannel, type RedisClient } from '../redis/connections';
+import type { EnqueueService } from './enqueue.service';
+import type { JobAddress } from './job-id';
+import { toGlobalId } from './job-id';
+import type { JobStore } from './job-store';
+import { FINAL_STATES, JobState, type JobView } from './job-view';
+
+/** What the gateway publishes to worker processes to cancel an active job. */
+export interface CancelRequest {
+  queue: string;
+  jobId: string;
+  reason: string;
+}
+
+const NOT_STARTED = new Set([JobState.WAITING, JobState.PRIORITIZED, JobState.DELAYED, JobState.WAITING_CHILDREN]);
+
+/** Cancels and retries jobs on behalf of a caller who may control them. */
+export class JobControlService {
+  constructor(
+    private readonly config: Config,
+    private readonly redis: RedisClient,
+    private readonly store: JobStore,
+    private readonly enqueue: EnqueueService,
+  ) {}
+
+  /** The job, if `caller` may control it; otherwise NOT_FOUND, exactly as for an absent job. */
+  async controllable(address: JobAddress, caller: Caller): Promise<JobView> {
+    const view = await this.store.load(address);
+    if (!view || !canControl(caller, view.owner)) throw notFound('Job', toGlobalId(address));
+    return view;
+  }
+
+  /**
+   * A job that has not started is removed and kept as a CANCELLED tombstone; an active one is
+   * aborted on whichever worker holds it (its processor sees the AbortSignal) and fails
+   * without retry as CANCELLED. Watchers get a CANCELLED event either way.
+   */
+  async cancel(address: JobAddress, caller: Caller): Promise<JobView> {
+    const view = await this.controllable(address, caller);
+    if (FINAL_STATES.has(view.state)) throw badInput('id', `Job is already ${view.state}`);
+    const reason = `cancelled by ${caller.id}`;
+    if (NOT_STARTED.has(view.state)) {
+      const tombstone = await this.store.writeTombstone(view, reason);
+      const removed = await this.store.queues.get(address.queue).remove(address.jobId);
+      if (removed === 1) return tombstone;
+    }
+    const request: CancelRequest = { ...address, reason };
+    await this.redis.publish(cancelChannel(this.config), JSON.stringify(request));
+    return (await this.store.load(address)) ?? view;
+  }
+
+  /** Runs a FAILED or CANCELLED job again: the same job when BullMQ still has it, else a copy. */
+  async retry(address: JobAddress, caller: Caller): Promise<JobView> {
+    const view = await this.controllable(address, caller);
+    if (view.state !== JobState.FAILED && view.state !== JobState.CANCELLED) {
+      throw badInput('id', `Only FAILED or CANCELLED jobs can be retried; this one is ${view.state}`);
+    }
+    const job = await this.store.fetch(address);
+    if (!job) {
+      return this.enqueue.enqueue({ type: view.type, data: view.data }, { caller, requestId: view.requestId ?? 'retry' });
+    }
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return (await this.store.load(address)) ?? view;
+  }
+}

@@ -1,0 +1,22 @@
+import { badInput } from '../errors';
+
+/** A job's address: its queue and its BullMQ id within that queue. */
+export interface JobAddress {
+  queue: string;
+  jobId: string;
+}
+
+const GLOBAL_ID = /^([a-z0-9][a-z0-9-]{0,99}):([A-Za-z0-9_.-]{1,200})$/;
+
+/**
+ * The id clients see: `<queue>:<bullmq id>`. Clients treat it as opaque; it is readable
+ * so that operators can find the job in Redis and in logs.
+ */
+export const toGlobalId = ({ queue, jobId }: JobAddress): string => `${queue}:${jobId}`;
+
+/** Parses a global id; a malformed one is the caller's mistake (BAD_USER_INPUT on `field`). */
+export function parseGlobalId(id: string, field = 'id'): JobAddress {
+  const match = GLOBAL_ID.exec(id);
+  if (!match) throw badInput(field, `"${id.slice(0, 100)}" is not a job id (expected <queue>:<id>)`);
+  return { queue: match[1], jobId: match[2] };
+}

@@ -1,0 +1,66 @@
+import type { JobsOptions } from 'bullmq';
+import type { Config } from '../config';
+import { badInput } from '../errors';
+import type { JobDefaults } from '../workers/job-definition';
+import type { JobgateMeta } from './job-view';
+
+/** Options a caller may give for one job (the contract's JobOptionsInput). */
+export interface JobOptionsRequest {
+  delayMs?: number | null;
+  priority?: number | null;
+  attempts?: number | null;
+  backoff?: { type: 'FIXED' | 'EXPONENTIAL'; delayMs: number } | null;
+  dedupKey?: string | null;
+  removeOnCompleteAfterSeconds?: number | null;
+}
+
+/** BullMQ's priority range: 0 (none) to 2^21. */
+export const MAX_PRIORITY = 2 ** 21;
+const MAX_DELAY_MS = 365 * 86_400_000;
+
+function checkInt(field: string, value: number | null | undefined, min: number, max: number): void {
+  if (value === null || value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badInput(field, `${field.split('.').pop()} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+/** Refuses impossible options; `field` prefixes the error's field path (e.g. "options"). */
+export function checkOptions(options: JobOptionsRequest | null | undefined, field = 'options'): void {
+  if (!options) return;
+  checkInt(`${field}.delayMs`, options.delayMs, 0, MAX_DELAY_MS);
+  checkInt(`${field}.priority`, options.priority, 0, MAX_PRIORITY);
+  checkInt(`${field}.attempts`, options.attempts, 1, 100);
+  checkInt(`${field}.removeOnCompleteAfterSeconds`, options.removeOnCompleteAfterSeconds, 0, 365 * 86_400);
+  if (options.backoff) checkInt(`${field}.backoff.delayMs`, options.backoff.delayMs, 0, MAX_DELAY_MS);
+  if (options.dedupKey !== null && options.dedupKey !== undefined && (options.dedupKey.length === 0 || options.dedupKey.length > 200)) {
+    throw badInput(`${field}.dedupKey`, 'dedupKey must be 1 to 200 characters');
+  }
+}
+
+/**
+ * The BullMQ options of a job: the type's defaults, the caller's overrides, the retention
+ * policy, and Jobgate's own record (owner, request id) in `opts.jobgate`.
+ */
+export function toBullOptions(
+  type: string,
+  defaults: JobDefaults,
+  options: JobOptionsRequest | null | undefined,
+  meta: JobgateMeta,
+  config: Config,
+): JobsOptions & { jobgate: JobgateMeta } {
+  const backoff = options?.backoff
+    ? { type: options.backoff.type === 'FIXED' ? 'fixed' : 'exponential', delay: options.backoff.delayMs }
+    : defaults.backoff && { type: defaults.backoff.type, delay: defaults.backoff.delayMs };
+  const keepCompleted = options?.removeOnCompleteAfterSeconds ?? defaults.keepCompletedSeconds ?? config.keepCompletedSeconds;
+  return {
+    attempts: options?.attempts ?? defaults.attempts ?? 1,
+    ...(backoff && { backoff }),
+    ...(options?.delayMs ? { delay: options.delayMs } : {}),
+    ...((options?.priority ?? defaults.priority) ? { priority: options?.priority ?? defaults.priority } : {}),
+    ...(options?.dedupKey ? { deduplication: { id: `${meta.owner}:${type}:${options.dedupKey}` } } : {}),
+    removeOnComplete: { age: keepCompleted, count: config.keepJobsCount },
+    removeOnFail: { age: config.keepFailedSeconds, count: config.keepJobsCount },
+    jobgate: meta,
+  };
+}

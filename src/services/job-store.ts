@@ -1,0 +1,68 @@
+import { Job } from 'bullmq';
+import type { Config } from '../config';
+import { jobgateKey, type RedisClient } from '../redis/connections';
+import type { JobAddress } from './job-id';
+import { JobState, stateOf, viewOf, type JobView } from './job-view';
+import type { QueueSet } from './queue-set';
+
+/**
+ * Reads jobs from Redis and keeps the tombstones of cancelled jobs. Every read goes through
+ * here so request-scoped loaders (DataLoader) and the EventHub share one way of building a
+ * `JobView`.
+ */
+export class JobStore {
+  constructor(
+    private readonly config: Config,
+    private readonly redis: RedisClient,
+    readonly queues: QueueSet,
+  ) {}
+
+  /** The BullMQ job, or undefined when absent. One HGETALL. */
+  async fetch({ queue, jobId }: JobAddress): Promise<Job | undefined> {
+    if (!this.queues.has(queue)) return undefined;
+    const job = await Job.fromId(this.queues.get(queue), jobId);
+    return job ?? undefined;
+  }
+
+  /** The job with its current state, or its tombstone when it was cancelled before it ran. */
+  async load(address: JobAddress): Promise<JobView | undefined> {
+    if (!this.queues.has(address.queue)) return undefined;
+    const [job, bullState] = await Promise.all([
+      this.fetch(address),
+      this.queues.get(address.queue).getJobState(address.jobId),
+    ]);
+    if (job) return viewOf(job, stateOf(bullState, job.failedReason));
+    return this.tombstone(address);
+  }
+
+  /** The view kept for a job cancelled (and removed) before it ran. */
+  async tombstone(address: JobAddress): Promise<JobView | undefined> {
+    const raw = await this.redis.get(this.tombstoneKey(address));
+    if (!raw) return undefined;
+    const stored = JSON.parse(raw) as JobView;
+    return {
+      ...stored,
+      createdAt: new Date(stored.createdAt),
+      startedAt: stored.startedAt ? new Date(stored.startedAt) : null,
+      finishedAt: stored.finishedAt ? new Date(stored.finishedAt) : null,
+    };
+  }
+
+  /** Records that `view` was cancelled before it ran, for as long as failed jobs are kept. */
+  async writeTombstone(view: JobView, reason: string): Promise<JobView> {
+    const cancelled: JobView = { ...view, state: JobState.CANCELLED, failedReason: reason, finishedAt: new Date() };
+    await this.redis.set(this.tombstoneKey(view), JSON.stringify(cancelled), 'EX', Math.max(60, this.config.keepFailedSeconds));
+    return cancelled;
+  }
+
+  /** The last `count` log lines of a job, oldest first. */
+  async logs({ queue, jobId }: JobAddress, count: number): Promise<string[]> {
+    if (!this.queues.has(queue) || count <= 0) return [];
+    const { logs } = await this.queues.get(queue).getJobLogs(jobId, -count, -1);
+    return logs;
+  }
+
+  private tombstoneKey({ queue, jobId }: JobAddress): string {
+    return jobgateKey(this.config, queue, 'cancelled', jobId);
+  }
+}

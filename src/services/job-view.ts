@@ -1,0 +1,118 @@
+import type { Job } from 'bullmq';
+import { toGlobalId } from './job-id';
+
+/** Where a job is in its life. */
+export enum JobState {
+  WAITING = 'WAITING',
+  PRIORITIZED = 'PRIORITIZED',
+  DELAYED = 'DELAYED',
+  ACTIVE = 'ACTIVE',
+  WAITING_CHILDREN = 'WAITING_CHILDREN',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+  UNKNOWN = 'UNKNOWN',
+}
+
+/** States a job never leaves. */
+export const FINAL_STATES: ReadonlySet<JobState> = new Set([JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED]);
+
+/** Progress in the shape of Celery's PROGRESS meta: percent, current/total, a message, free data. */
+export interface JobProgressView {
+  percent: number | null;
+  current: number | null;
+  total: number | null;
+  message: string | null;
+  data: unknown;
+}
+
+/** What Jobgate records on a job beside BullMQ's own fields (kept in `opts.jobgate`). */
+export interface JobgateMeta {
+  owner: string;
+  requestId?: string;
+}
+
+/** A job as clients see it, whatever produced it. */
+export interface JobView {
+  id: string;
+  queue: string;
+  jobId: string;
+  type: string;
+  state: JobState;
+  data: unknown;
+  progress: JobProgressView | null;
+  result: unknown;
+  failedReason: string | null;
+  attemptsMade: number;
+  maxAttempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  owner: string | undefined;
+  requestId: string | undefined;
+}
+
+/** Prefix of the failure reason of a job cancelled while it ran; how CANCELLED is told from FAILED. */
+export const CANCELLED_REASON_PREFIX = 'jobgate.cancelled: ';
+
+const BULLMQ_STATES: Record<string, JobState> = {
+  waiting: JobState.WAITING,
+  wait: JobState.WAITING,
+  paused: JobState.WAITING,
+  prioritized: JobState.PRIORITIZED,
+  delayed: JobState.DELAYED,
+  active: JobState.ACTIVE,
+  'waiting-children': JobState.WAITING_CHILDREN,
+  completed: JobState.COMPLETED,
+  failed: JobState.FAILED,
+};
+
+/** Maps BullMQ's state name, telling a cancelled job from a failed one. */
+export function stateOf(bullState: string, failedReason: string | undefined | null): JobState {
+  const state = BULLMQ_STATES[bullState] ?? JobState.UNKNOWN;
+  return state === JobState.FAILED && failedReason?.startsWith(CANCELLED_REASON_PREFIX) ? JobState.CANCELLED : state;
+}
+
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** Normalizes whatever a processor passed to `updateProgress` (a number or an object). */
+export function progressOf(raw: unknown): JobProgressView | null {
+  if (typeof raw === 'number') return { percent: raw, current: null, total: null, message: null, data: null };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw === undefined || raw === 0 ? null : { percent: null, current: null, total: null, message: null, data: raw };
+  const fields = raw as Record<string, unknown>;
+  const current = numberOrNull(fields.current);
+  const total = numberOrNull(fields.total);
+  const percent = numberOrNull(fields.percent) ?? (current !== null && total ? Math.round((current / total) * 10000) / 100 : null);
+  return {
+    percent,
+    current,
+    total,
+    message: typeof fields.message === 'string' ? fields.message : null,
+    data: fields.data ?? null,
+  };
+}
+
+const dateOrNull = (ms: number | undefined): Date | null => (ms ? new Date(ms) : null);
+
+/** Builds the client view of a BullMQ job in `state`. */
+export function viewOf(job: Job, state: JobState): JobView {
+  const meta = (job.opts as { jobgate?: JobgateMeta }).jobgate;
+  return {
+    id: toGlobalId({ queue: job.queueName, jobId: job.id ?? '' }),
+    queue: job.queueName,
+    jobId: job.id ?? '',
+    type: job.name,
+    state,
+    data: job.data,
+    progress: progressOf(job.progress),
+    result: job.returnvalue ?? null,
+    failedReason: job.failedReason || null,
+    attemptsMade: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    createdAt: new Date(job.timestamp),
+    startedAt: dateOrNull(job.processedOn),
+    finishedAt: dateOrNull(job.finishedOn),
+    owner: meta?.owner,
+    requestId: meta?.requestId,
+  };
+}

@@ -1,0 +1,97 @@
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+
+/** Progress a processor reports; `percent` is derived from `current/total` when omitted. */
+export interface ProgressUpdate {
+  percent?: number;
+  current?: number;
+  total?: number;
+  message?: string;
+  data?: unknown;
+}
+
+/** What a processor gets besides its validated input. */
+export interface JobContext {
+  /** The BullMQ job (id, attemptsMade, opts…). */
+  job: Job;
+  /** Aborted when the job is cancelled; built-in processors check it between items of work. */
+  signal: AbortSignal;
+  /** Logger bound to the job id and the request id that enqueued it. */
+  logger: Logger;
+  config: Config;
+  /** Reports progress to every watcher. */
+  progress(update: ProgressUpdate): Promise<void>;
+  /** Appends a line to the job's logs and sends a LOG event to its watchers. */
+  log(line: string): Promise<void>;
+}
+
+/** Backoff between attempts, as BullMQ understands it. */
+export interface BackoffDefinition {
+  type: 'fixed' | 'exponential';
+  delayMs: number;
+}
+
+/** Options applied to every job of a type unless the caller overrides them. */
+export interface JobDefaults {
+  attempts?: number;
+  backoff?: BackoffDefinition;
+  priority?: number;
+  /** Completed jobs of this type are kept at least this long (s). */
+  keepCompletedSeconds?: number;
+}
+
+/** A repeating job declared beside its type, upserted at start (Celery beat). */
+export interface ScheduleDefinition {
+  /** Stable id: upserting the same id twice keeps one schedule. */
+  id: string;
+  cron?: string;
+  everyMs?: number;
+  timeZone?: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * One job type: everything the gateway and the workers need to know about it.
+ * `input` is a type-graphql `@InputType` class with class-validator rules; its property
+ * initializers are the defaults. The gateway never calls `process`, so heavy libraries
+ * belong in a dynamic `import()` inside it.
+ */
+export interface JobDefinition<Input extends object = object, Result = unknown> {
+  /** Name of the job type; also the BullMQ job name and the typed mutation's name. */
+  name: string;
+  /** BullMQ queue the jobs go to. */
+  queue: string;
+  description: string;
+  input: new () => Input;
+  defaults: JobDefaults;
+  /** At most `max` jobs of this queue start per `durationMs`, across every worker. */
+  rateLimit?: { max: number; durationMs: number };
+  schedules?: (config: Config) => ScheduleDefinition[];
+  /** Extra checks that need configuration; throw a `badInput` error to refuse. */
+  check?(input: Input, config: Config): void;
+  process(input: Input, context: JobContext): Promise<Result>;
+}
+
+/** Declares a job type; keeps the input and result types tied together. */
+export function defineJob<Input extends object, Result>(
+  definition: JobDefinition<Input, Result>,
+): JobDefinition<Input, Result> {
+  return definition;
+}
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { onShutdown } from '../cli/shutdown';
+import { loadConfig } from '../config';
+import { createLogger } from '../observability/logger';
+import { JobRegistry } from './registry';
+import { startWorkerPool } from './worker-pool';
+
+/**
+ * `npm run worker [-- --queues imports,reports --concurrency 20]`: runs the processors of
+ * every registered queue, or of the named ones. Flags override WORKER_QUEUES and
+ * WORKER_CONCURRENCY.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { queues: { type: 'string' }, concurrency: { type: 'string' } } });
+  const config = loadConfig({
+    ...(values.queues !== undefined && { WORKER_QUEUES: values.queues }),
+    ...(values.concurrency !== undefined && { WORKER_CONCURRENCY: values.concurrency }),
+  });
+  const logger = createLogger(config, 'worker');
+  const pool = await startWorkerPool(config, new JobRegistry(), logger);
+  onShutdown(logger, config.workerGraceMs, () => pool.close());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { cleanupFiles } from './cleanup-files.job';
+import { exportReport } from './export-report.job';
+import { helloWorld } from './hello-world.job';
+import { importParts } from './import-parts.job';
+import type { JobDefinition } from './job-definition';
+import { syncExternal } from './sync-external.job';
+
+/**
+ * Every job type Jobgate knows. Adding a job type is adding its file and one line here;
+ * the gateway (schema, validation) and the workers (processors) both read this list.
+ */
+export const jobDefinitions: readonly JobDefinition[] = [
+  importParts,
+  exportReport,
+  syncExternal,
+  cleanupFiles,
+  helloWorld,
+];
+
+/** Looks job types up by name and lists their queues. */
+export class JobRegistry {
+  private readonly byName = new Map<string, JobDefinition>();
+
+  constructor(readonly definitions: readonly JobDefinition[] = jobDefinitions) {
+    for (const definition of definitions) {
+      if (!/^[a-z][A-Za-z0-9]*$/.test(definition.name)) throw new TypeError(`Job type name "${definition.name}" must be camelCase`);
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.queue)) throw new TypeError(`Queue name "${definition.queue}" must be kebab-case`);
+      if (this.byName.has(definition.name)) throw new TypeError(`Job type "${definition.name}" is defined twice`);
+      this.byName.set(definition.name, definition);
+    }
+  }
+
+  get(name: string): JobDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Distinct queue names, in registry order. */
+  get queues(): string[] {
+    return [...new Set(this.definitions.map((definition) => definition.queue))];
+  }
+
+  /** Job types that go to `queue`. */
+  inQueue(queue: string): JobDefinition[] {
+    return this.definitions.filter((definition) => definition.queue === queue);
+  }
+}

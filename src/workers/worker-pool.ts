@@ -1,0 +1,84 @@
+import { QueueEventsProducer, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { cancelChannel, createRedis, queuePrefix, type RedisClient } from '../redis/connections';
+import type { CancelRequest } from '../services/job-control.service';
+import { QueueSet } from '../services/queue-set';
+import { upsertDeclaredSchedules } from '../services/schedules';
+import { createProcessor } from './processor';
+import type { JobRegistry } from './registry';
+
+/** The BullMQ workers of one worker process, one per queue it serves. */
+export interface WorkerPool {
+  queues: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a worker per queue (all registered queues, or `config.workerQueues`), listens for
+ * cancellation requests, and upserts the declared schedules.
+ */
+export async function startWorkerPool(config: Config, registry: JobRegistry, logger: Logger): Promise<WorkerPool> {
+  const queues = config.workerQueues.length > 0 ? config.workerQueues : registry.queues;
+  const unknown = queues.filter((queue) => !registry.queues.includes(queue));
+  if (unknown.length > 0) throw new Error(`Unknown queues: ${unknown.join(', ')}; known queues: ${registry.queues.join(', ')}`);
+
+  const connection = createRedis(config, 'blocking', 'jobgate:worker');
+  const subscriber = createRedis(config, 'blocking', 'jobgate:worker:cancel');
+  connection.on('error', () => undefined);
+  subscriber.on('error', () => undefined);
+  const workers = new Map<string, Worker>();
+  const producers: QueueEventsProducer[] = [];
+  for (const queue of queues) {
+    const events = new QueueEventsProducer(queue, { connection, prefix: queuePrefix(config, queue) });
+    producers.push(events);
+    const limiter = registry.inQueue(queue).find((definition) => definition.rateLimit)?.rateLimit;
+    const worker = new Worker(queue, createProcessor(queue, registry, events, config, logger), {
+      connection,
+      prefix: queuePrefix(config, queue),
+      concurrency: config.workerConcurrency,
+      name: `jobgate-${process.pid}`,
+      ...(limiter && { limiter: { max: limiter.max, duration: limiter.durationMs } }),
+    });
+    worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
+    workers.set(queue, worker);
+  }
+
+  await listenForCancellations(config, subscriber, workers, logger);
+  const scheduleQueues = new QueueSet(config, connection, registry.queues);
+  await upsertDeclaredSchedules(config, registry, scheduleQueues, logger).catch((error: unknown) => logger.warn({ err: error }, 'schedules not upserted'));
+  logger.info({ queues, concurrency: config.workerConcurrency }, 'workers started');
+
+  return {
+    queues,
+    async close() {
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.workerGraceMs).unref());
+      const closed = Promise.all([...workers.values()].map((worker) => worker.close()));
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        logger.warn({ graceMs: config.workerGraceMs }, 'active jobs did not finish in time; handing them back to the queue');
+        await Promise.all([...workers.values()].map((worker) => worker.close(true)));
+      }
+      await Promise.all(producers.map((producer) => producer.close()));
+      await scheduleQueues.close();
+      subscriber.disconnect();
+      connection.disconnect();
+    },
+  };
+}
+
+/** Cancels an active job here when the gateway asks for it and this process holds it. */
+async function listenForCancellations(config: Config, subscriber: RedisClient, workers: Map<string, Worker>, logger: Logger): Promise<void> {
+  const channel = cancelChannel(config);
+  subscriber.on('message', (from: string, message: string) => {
+    if (from !== channel) return;
+    try {
+      const request = JSON.parse(message) as CancelRequest;
+      if (workers.get(request.queue)?.cancelJob(request.jobId, request.reason)) {
+        logger.info({ jobId: `${request.queue}:${request.jobId}`, reason: request.reason }, 'cancelling active job');
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'malformed cancel request');
+    }
+  });
+  await subscriber.subscribe(channel);
+}
