@@ -130,15 +130,22 @@ export class EventHub {
     return last[0]?.[0] ?? '0-0';
   }
 
-  /** Whether entries after `since` may have been trimmed away (then a gap SNAPSHOT replaces them). */
+  /**
+   * Whether entries after `since` may have been trimmed away (then a gap SNAPSHOT replaces
+   * them). Trimming does not move `max-deleted-entry-id`, so the test is against the first
+   * entry still kept, and only when the stream ever lost an entry.
+   */
   private async trimmedAfter(key: string, since: string): Promise<boolean> {
     const info = (await this.redis.xinfo('STREAM', key).catch(() => null)) as unknown[] | null;
     if (!info) return false;
-    const field = (name: string): unknown => info[info.indexOf(name) + 1];
-    const maxDeleted = field('max-deleted-entry-id');
-    if (typeof maxDeleted === 'string') return compareStreamIds(since, maxDeleted) < 0;
-    const first = field('first-entry') as [string] | null;
-    return first !== null && compareStreamIds(since, first[0]) < 0;
+    const field = (name: string): unknown => {
+      const index = info.indexOf(name);
+      return index < 0 ? undefined : info[index + 1];
+    };
+    const added = field('entries-added');
+    if (typeof added === 'number' && added === field('length')) return false;
+    const first = field('first-entry') as [string] | null | undefined;
+    return Boolean(first) && compareStreamIds(since, first![0]) < 0;
   }
 
   /** The events after `since` up to `until` (inclusive) of one job, or of a whole queue. */

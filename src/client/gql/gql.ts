@@ -1,0 +1,68 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment JobFields on Job {\n    id\n    type\n    queue\n    state\n    data\n    progress {\n      percent\n      current\n      total\n      message\n    }\n    result\n    failedReason\n    attemptsMade\n    maxAttempts\n    createdAt\n    startedAt\n    finishedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
+    "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n    }\n  }\n": typeof types.EnqueueJobDocument,
+    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...JobFields\n    }\n  }\n": typeof types.CancelJobDocument,
+    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...JobFields\n    }\n  }\n": typeof types.RetryJobDocument,
+    "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n": typeof types.JobEventsDocument,
+    "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n": typeof types.JobTypesDocument,
+    "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.InputTypeFieldsDocument,
+};
+const documents: Documents = {
+    "\n  fragment JobFields on Job {\n    id\n    type\n    queue\n    state\n    data\n    progress {\n      percent\n      current\n      total\n      message\n    }\n    result\n    failedReason\n    attemptsMade\n    maxAttempts\n    createdAt\n    startedAt\n    finishedAt\n  }\n": types.JobFieldsFragmentDoc,
+    "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n    }\n  }\n": types.EnqueueJobDocument,
+    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...JobFields\n    }\n  }\n": types.CancelJobDocument,
+    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...JobFields\n    }\n  }\n": types.RetryJobDocument,
+    "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n": types.JobEventsDocument,
+    "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n": types.JobTypesDocument,
+    "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.InputTypeFieldsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobFields on Job {\n    id\n    type\n    queue\n    state\n    data\n    progress {\n      percent\n      current\n      total\n      message\n    }\n    result\n    failedReason\n    attemptsMade\n    maxAttempts\n    createdAt\n    startedAt\n    finishedAt\n  }\n"): typeof import('./graphql').JobFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n    }\n  }\n"): typeof import('./graphql').EnqueueJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...JobFields\n    }\n  }\n"): typeof import('./graphql').CancelJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...JobFields\n    }\n  }\n"): typeof import('./graphql').RetryJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n"): typeof import('./graphql').JobEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n"): typeof import('./graphql').JobTypesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').InputTypeFieldsDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

@@ -1,0 +1,313 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Delay between attempts. */
+export type BackoffInput = {
+  delayMs: number;
+  type: BackoffType;
+};
+
+/** How the delay between attempts grows. */
+export type BackoffType =
+  | 'EXPONENTIAL'
+  | 'FIXED';
+
+/** What happened to a job. SNAPSHOT is sent first (the state when the watch starts). */
+export type JobEventType =
+  | 'ACTIVE'
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'DELAYED'
+  | 'FAILED'
+  | 'LOG'
+  | 'PROGRESS'
+  | 'REMOVED'
+  | 'RETRYING'
+  | 'SNAPSHOT'
+  | 'STALLED'
+  | 'WAITING';
+
+/** Per-job options; each overrides the job type's default. */
+export type JobOptionsInput = {
+  /** Attempts in all, 1 to 100. */
+  attempts?: number | null | undefined;
+  backoff?: BackoffInput | null | undefined;
+  /** While a job with this key is not finished, enqueueing again returns it. */
+  dedupKey?: string | null | undefined;
+  /** Run no earlier than this many ms from now. */
+  delayMs?: number | null | undefined;
+  /** 1 is the highest priority, 2097152 the lowest; 0 or absent: none. */
+  priority?: number | null | undefined;
+  /** Remove the job this many seconds after it completes. */
+  removeOnCompleteAfterSeconds?: number | null | undefined;
+};
+
+/** Where a job is in its life. */
+export type JobState =
+  | 'ACTIVE'
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'DELAYED'
+  | 'FAILED'
+  | 'PRIORITIZED'
+  | 'UNKNOWN'
+  | 'WAITING'
+  | 'WAITING_CHILDREN';
+
+/** An enum describing what kind of type a given `__Type` is. */
+export type __TypeKind =
+  /** Indicates this type is a scalar. */
+  | 'SCALAR'
+  /** Indicates this type is an object. `fields` and `interfaces` are valid fields. */
+  | 'OBJECT'
+  /** Indicates this type is an interface. `fields`, `interfaces`, and `possibleTypes` are valid fields. */
+  | 'INTERFACE'
+  /** Indicates this type is a union. `possibleTypes` is a valid field. */
+  | 'UNION'
+  /** Indicates this type is an enum. `enumValues` is a valid field. */
+  | 'ENUM'
+  /** Indicates this type is an input object. `inputFields` is a valid field. */
+  | 'INPUT_OBJECT'
+  /** Indicates this type is a list. `ofType` is a valid field. */
+  | 'LIST'
+  /** Indicates this type is a non-null. `ofType` is a valid field. */
+  | 'NON_NULL';
+
+export type JobFieldsFragment = { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null };
+
+export type EnqueueJobMutationVariables = Exact<{
+  type: string;
+  data: unknown;
+  options?: JobOptionsInput | null | undefined;
+}>;
+
+
+export type EnqueueJobMutation = { enqueue: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } };
+
+export type CancelJobMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelJobMutation = { cancelJob: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } };
+
+export type RetryJobMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RetryJobMutation = { retryJob: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } };
+
+export type JobEventsSubscriptionVariables = Exact<{
+  id: string | number;
+  since?: string | null | undefined;
+  withLogs?: boolean;
+}>;
+
+
+export type JobEventsSubscription = { jobEvents: { type: JobEventType, cursor: string, at: string, gap: boolean, log: string | null, job: { logs?: Array<string>, id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } } };
+
+export type JobTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type JobTypesQuery = { jobTypes: Array<{ name: string, queue: string, description: string | null, inputType: string }> };
+
+export type InputTypeFieldsQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type InputTypeFieldsQuery = { __type: { name: string | null, description: string | null, inputFields: Array<{ name: string, description: string | null, defaultValue: string | null, type: { kind: __TypeKind, name: string | null, enumValues: Array<{ name: string }> | null, ofType: { kind: __TypeKind, name: string | null, enumValues: Array<{ name: string }> | null } | null } }> | null } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const JobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}
+    `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const EnqueueJobDocument = new TypedDocumentString(`
+    mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {
+  enqueue(type: $type, data: $data, options: $options) {
+    ...JobFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<EnqueueJobMutation, EnqueueJobMutationVariables>;
+export const CancelJobDocument = new TypedDocumentString(`
+    mutation CancelJob($id: ID!) {
+  cancelJob(id: $id) {
+    ...JobFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<CancelJobMutation, CancelJobMutationVariables>;
+export const RetryJobDocument = new TypedDocumentString(`
+    mutation RetryJob($id: ID!) {
+  retryJob(id: $id) {
+    ...JobFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<RetryJobMutation, RetryJobMutationVariables>;
+export const JobEventsDocument = new TypedDocumentString(`
+    subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {
+  jobEvents(id: $id, since: $since) {
+    type
+    cursor
+    at
+    gap
+    log
+    job {
+      ...JobFields
+      logs(last: 50) @include(if: $withLogs)
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<JobEventsSubscription, JobEventsSubscriptionVariables>;
+export const JobTypesDocument = new TypedDocumentString(`
+    query JobTypes {
+  jobTypes {
+    name
+    queue
+    description
+    inputType
+  }
+}
+    `) as unknown as TypedDocumentString<JobTypesQuery, JobTypesQueryVariables>;
+export const InputTypeFieldsDocument = new TypedDocumentString(`
+    query InputTypeFields($name: String!) {
+  __type(name: $name) {
+    name
+    description
+    inputFields {
+      name
+      description
+      defaultValue
+      type {
+        kind
+        name
+        enumValues {
+          name
+        }
+        ofType {
+          kind
+          name
+          enumValues {
+            name
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InputTypeFieldsQuery, InputTypeFieldsQueryVariables>;

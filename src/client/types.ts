@@ -1,0 +1,60 @@
+import type {
+  JobEventType,
+  JobEventsSubscription,
+  JobFieldsFragment,
+  JobOptionsInput,
+  JobState,
+} from './gql/graphql';
+
+export type { JobEventType, JobOptionsInput, JobState };
+
+/** A job as the client reads it after a mutation (see the `JobFields` fragment). */
+export type Job = JobFieldsFragment;
+
+/** One event of a job's stream: `job` is the job as of this event (with `logs` when watched `withLogs`). */
+export type JobEvent = JobEventsSubscription['jobEvents'];
+
+/** Event types after which a job's stream ends (a FAILED event is only sent once no attempt is left). */
+export const FINAL_EVENT_TYPES: ReadonlySet<JobEventType> = new Set<JobEventType>([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'REMOVED',
+]);
+
+/** States a job does not leave on its own; a SNAPSHOT in one of them is the stream's last event. */
+export const FINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+/** True when no event follows `event` in its job's stream. */
+export function isFinalEvent(event: Pick<JobEvent, 'type'> & { job: Pick<JobEvent['job'], 'state'> }): boolean {
+  return FINAL_EVENT_TYPES.has(event.type) || (event.type === 'SNAPSHOT' && FINAL_STATES.has(event.job.state));
+}
+
+/** What the WebSocket link is doing, for a status badge. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Options of {@link createJobgateClient}. Give `url` or `urls`. */
+export interface JobgateClientOptions {
+  /** The gateway's HTTP GraphQL endpoint, e.g. `http://localhost:4000/graphql`; the WebSocket URL is derived from it. */
+  url?: string;
+  /** Several gateways behind no balancer: requests and reconnects rotate among them. */
+  urls?: readonly string[];
+  /** Bearer token: sent as `Authorization` over HTTP and as `authorization` in `connection_init`. A function is read on every request and reconnect. */
+  token?: string | (() => string | undefined);
+  /** WebSocket constructor where there is no global one (Node 20: `import WebSocket from 'ws'`). */
+  webSocketImpl?: unknown;
+  /** `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Consecutive failed reconnects before subscriptions fail. @default 30 */
+  retryAttempts?: number;
+  /** Longest wait between two reconnects, in ms (waits double from 250 ms up to this). @default 2000 */
+  maxRetryWaitMs?: number;
+}
+
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** Resume after this cursor (a `JobEvent.cursor` seen before) instead of starting with a SNAPSHOT. */
+  since?: string;
+  /** Also send the job's last 50 log lines with every event (the gateway reads them per event). @default false */
+  withLogs?: boolean;
+}

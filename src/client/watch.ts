@@ -1,0 +1,46 @@
+import type { Client } from 'graphql-ws';
+import { JobEventsDocument, type JobEventsSubscriptionVariables } from './gql/graphql';
+import { streamOperation, type JobgateStream } from './subscriptions';
+import { isFinalEvent, type JobEvent, type WatchOptions } from './types';
+
+/**
+ * Streams one job's events until its final one.
+ *
+ * graphql-ws re-sends the very same subscribe payload after each reconnect. The `since`
+ * getter makes that re-subscription resume after the last cursor this watcher saw (the
+ * gateway replays what happened meanwhile) rather than from where the watch began, which
+ * would repeat events, or with a fresh SNAPSHOT, which would hide the ones in between.
+ */
+export function watchJob(ws: Client, jobId: string, options: WatchOptions = {}): JobgateStream<JobEvent> {
+  let since = options.since;
+  const variables: JobEventsSubscriptionVariables = {
+    id: jobId,
+    withLogs: options.withLogs ?? false,
+    get since() {
+      return since;
+    },
+  };
+  const events = streamOperation(ws, JobEventsDocument, variables);
+  let ended = false;
+  const iterator: JobgateStream<JobEvent> = {
+    async next() {
+      if (ended) return { done: true, value: undefined };
+      const step = await events.next();
+      if (step.done === true) return step;
+      const event = step.value.jobEvents;
+      since = event.cursor;
+      if (isFinalEvent(event)) {
+        // The gateway completes the stream too; stopping here spares waiting for that message.
+        ended = true;
+        await events.return();
+      }
+      return { done: false, value: event };
+    },
+    return: () => {
+      ended = true;
+      return events.return();
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { Job, JobgateClient } from '../../client';
+import { useJob } from './use-job';
+
+const RETRYABLE = new Set<Job['state']>(['FAILED', 'CANCELLED']);
+const FINISHED = new Set<Job['state']>(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+/** Percent shown by the bar: a completed job is full even if its processor never said 100. */
+function percentOf(job: Job): number {
+  if (job.state === 'COMPLETED') return 100;
+  const percent = job.progress?.percent ?? 0;
+  return Math.max(0, Math.min(100, Math.round(percent)));
+}
+
+/** `result.downloadUrl` of a job that produced a file (exportReport), if any. */
+function downloadOf(result: unknown): { url: string; name: string } | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const { downloadUrl, file } = result as { downloadUrl?: unknown; file?: unknown };
+  if (typeof downloadUrl !== 'string') return undefined;
+  return { url: downloadUrl, name: typeof file === 'string' ? file : downloadUrl };
+}
+
+/** One job, live: progress bar, state, log lines, result or error, cancel and retry. */
+export function JobCard({ client, initial }: { client: JobgateClient; initial: Job }) {
+  const { view, restart } = useJob(client, initial);
+  const [actionError, setActionError] = useState<string>();
+  const { job } = view;
+  const percent = percentOf(job);
+  const download = downloadOf(job.result);
+  const titleId = `job-${job.id}-title`;
+
+  const act = async (action: 'cancel' | 'retry'): Promise<void> => {
+    setActionError(undefined);
+    try {
+      if (action === 'cancel') await client.cancel(job.id);
+      else {
+        await client.retry(job.id);
+        restart();
+      }
+    } catch (failure) {
+      setActionError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  return (
+    <article className="job" data-testid="job-card" data-job-id={job.id} data-state={job.state} aria-labelledby={titleId}>
+      <header>
+        <h3 id={titleId}>
+          {job.type} <code>{job.id}</code>
+        </h3>
+        <span className={`state state-${job.state.toLowerCase()}`} data-testid="job-state">
+          {job.state}
+        </span>
+      </header>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-label={`Progress of ${job.type} ${job.id}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        data-testid="job-progress"
+      >
+        <div className="bar-fill" style={{ width: `${percent}%` }} />
+        <span className="bar-text">{percent}%</span>
+      </div>
+      <p className="meta">
+        {job.progress?.current != null && job.progress.total != null ? `${job.progress.current}/${job.progress.total} · ` : ''}
+        attempt {job.attemptsMade}/{job.maxAttempts} · {view.events} events
+        {view.watching ? ' · live' : ''}
+      </p>
+      {job.logs.length > 0 && (
+        <ol className="logs" aria-label="Log lines" data-testid="job-logs">
+          {job.logs.map((line, index) => (
+            <li key={index}>{line}</li>
+          ))}
+        </ol>
+      )}
+      {job.result !== null && job.result !== undefined && (
+        <pre className="result" data-testid="job-result">
+          {JSON.stringify(job.result, null, 2)}
+        </pre>
+      )}
+      {download && (
+        <a href={download.url} download data-testid="job-download">
+          Download {download.name}
+        </a>
+      )}
+      {job.failedReason && (
+        <p role="alert" className="error" data-testid="job-error">
+          {job.failedReason}
+        </p>
+      )}
+      {(view.error ?? actionError) && (
+        <p role="alert" className="error">
+          {view.error ?? actionError}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" onClick={() => void act('cancel')} disabled={FINISHED.has(job.state)} data-testid="job-cancel">
+          Cancel
+        </button>
+        <button type="button" onClick={() => void act('retry')} disabled={!RETRYABLE.has(job.state)} data-testid="job-retry">
+          Retry
+        </button>
+      </div>
+    </article>
+  );
+}
