@@ -3,19 +3,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createRedis } from '../redis/connections';
+import { createRedis, whenReady } from '../redis/connections';
 
 /** Whether a Redis (or the cluster) answers PING within a second. */
 export async function redisAnswers(config: Config): Promise<boolean> {
   const client = createRedis(config, 'command', 'jobgate:probe');
   client.on('error', () => undefined);
   try {
-    await new Promise<void>((resolve, reject) => {
-      setTimeout(() => reject(new Error('timeout')), 1000).unref();
-      client.once('ready', () => resolve());
-    });
-    await client.ping();
-    return true;
+    return (await whenReady(client, 1000)) && (await client.ping()) === 'PONG';
   } catch {
     return false;
   } finally {

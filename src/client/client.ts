@@ -42,8 +42,11 @@ const LAZY_CLOSE_TIMEOUT_MS = 3000;
 /** Creates a client; nothing connects until the first request or subscription. */
 export function createJobgateClient(options: JobgateClientOptions): JobgateClient {
   const endpoints = createEndpoints(options);
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') throw new TypeError('expected a global fetch or the `fetch` option, got neither');
+  if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
+    throw new TypeError('expected a global fetch or the `fetch` option, got neither');
+  }
+  // Called through a closure: browsers refuse a `fetch` invoked as a method of another object.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
   const authorization = (): string | undefined => {
     const token = typeof options.token === 'function' ? options.token() : options.token;

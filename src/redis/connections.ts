@@ -83,3 +83,16 @@ export function isConnectionError(error: unknown): boolean {
     )
   );
 }
+
+/** Resolves when `client` is connected, or false after `timeoutMs` (the client keeps trying). */
+export function whenReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    timer.unref();
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import { buildJobgateSchema } from '../schema/build-schema';
+import { whenReady } from '../redis/connections';
 import { createServices, type Services } from '../services';
 import { JobRegistry } from '../workers/registry';
 import { createApollo } from './apollo';
@@ -30,6 +31,7 @@ const WEB_ROOT = path.resolve(__dirname, '..', '..', 'dist', 'web');
 export async function startGateway(config: Config, logger: Logger, registry = new JobRegistry()): Promise<Gateway> {
   const schema = await buildJobgateSchema(registry);
   const services = createServices(config, logger, registry);
+  if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: config.redisUrl }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
   const authenticator = new Authenticator(config);
   const apollo = createApollo(schema, config);
   await apollo.start();

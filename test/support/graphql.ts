@@ -44,13 +44,20 @@ export interface Recording<T> {
   stop(): void;
 }
 
+/** graphql-ws reports a closed socket as a CloseEvent and protocol errors as arrays: make them Errors. */
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  if (error && typeof error === 'object' && 'code' in error) return new Error(`socket closed with code ${String(error.code)}`);
+  return new Error(JSON.stringify(error));
+}
+
 export function record<T = Record<string, unknown>>(client: Client, query: string, variables: Record<string, unknown> = {}): Recording<T> {
   const results: Recording<T>['results'] = [];
   let stop = (): void => undefined;
   const done = new Promise<void>((resolve, reject) => {
     stop = client.subscribe<T>({ query, variables }, {
       next: (value) => void results.push(value as Recording<T>['results'][number]),
-      error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+      error: (error) => reject(asError(error)),
       complete: resolve,
     });
   });

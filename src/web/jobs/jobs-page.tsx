@@ -23,8 +23,10 @@ function TokenField({ storageKey }: { storageKey: string }) {
   return (
     <details className="token">
       <summary>Access token</summary>
-      <label htmlFor="token">Bearer token</label>
-      <input id="token" type="password" autoComplete="off" value={token} onChange={(event) => change(event.target.value)} />
+      <form onSubmit={(event) => event.preventDefault()}>
+        <label htmlFor="token">Bearer token</label>
+        <input id="token" type="password" autoComplete="off" value={token} onChange={(event) => change(event.target.value)} />
+      </form>
     </details>
   );
 }

@@ -17,6 +17,16 @@ export interface JobView {
 }
 
 /**
+ * The log as of `event`: a SNAPSHOT brings the whole recent log, a LOG event one more line.
+ * Only SNAPSHOTs are trusted for the whole list, so lines are never shown twice or lost
+ * whatever the gateway puts in the other events' `job.logs`.
+ */
+function logsAfter(logs: readonly string[], event: JobEvent): readonly string[] {
+  if (event.type === 'SNAPSHOT') return event.job.logs ?? logs;
+  return event.type === 'LOG' && event.log !== null ? [...logs, event.log] : logs;
+}
+
+/**
  * Watches a job live and keeps its latest view. `restart()` opens a new watch after the
  * last cursor seen, for a job that runs again after `retryJob`.
  */
@@ -39,7 +49,7 @@ export function useJob(client: JobgateClient, initial: Job): { view: JobView; re
     const apply = (event: JobEvent): void => {
       cursor.current = event.cursor;
       setView((previous) => ({
-        job: { ...event.job, logs: event.job.logs ?? [] },
+        job: { ...event.job, logs: logsAfter(previous.job.logs, event) },
         lastEvent: event.type,
         cursor: event.cursor,
         events: previous.events + 1,
