@@ -78,7 +78,8 @@ const numberOrNull = (value: unknown): number | null => (typeof value === 'numbe
 /** Normalizes whatever a processor passed to `updateProgress` (a number or an object). */
 export function progressOf(raw: unknown): JobProgressView | null {
   if (typeof raw === 'number') return { percent: raw, current: null, total: null, message: null, data: null };
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw === undefined || raw === 0 ? null : { percent: null, current: null, total: null, message: null, data: raw };
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { percent: null, current: null, total: null, message: null, data: raw };
   const fields = raw as Record<string, unknown>;
   const current = numberOrNull(fields.current);
   const total = numberOrNull(fields.total);

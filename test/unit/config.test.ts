@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('has defaults that work on a laptop', () => {
+    const config = loadConfig({ REDIS_URL: '', PORT: '', QUEUE_PREFIX: '', JWT_SECRET: '', JWKS_URL: '', API_KEYS: '' });
+    assert.equal(config.port, 4000);
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.scheduleTimeZone, 'America/Sao_Paulo');
+    assert.equal(config.devMode, true);
+  });
+
+  const bad: [string, string][] = [
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['REDIS_URL', 'http://localhost'],
+    ['SCHEDULE_TZ', 'Mars/Olympus'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['GRAPHIQL', 'maybe'],
+    ['QUEUE_PREFIX', 'a b'],
+    ['REDIS_CLUSTER_NODES', 'host-without-port'],
+  ];
+  for (const [name, value] of bad) {
+    it(`refuses ${name}=${value} with a message naming ${name}`, () => {
+      assert.throws(() => loadConfig({ [name]: value }), (error: unknown) => error instanceof ConfigError && error.message.includes(name));
+    });
+  }
+
+  it('reads cluster seeds from REDIS_CLUSTER_NODES or a redis+cluster:// URL', () => {
+    assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000, b:7001' }).redisClusterNodes, [
+      { host: 'a', port: 7000 },
+      { host: 'b', port: 7001 },
+    ]);
+    assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis+cluster://c:7002' }).redisClusterNodes, [{ host: 'c', port: 7002 }]);
+  });
+});
