@@ -136,7 +136,7 @@ export function loadConfig(overrides: Env = {}): Config {
   const redisUrlRaw = env.REDIS_URL || 'redis://127.0.0.1:6379';
   const redisClusterNodes = clusterNodes(env, redisUrlRaw);
   const redisUrl = redisClusterNodes.length > 0 ? redisUrlRaw : url(env, 'REDIS_URL', redisUrlRaw, ['redis:', 'rediss:']);
-  const syncBaseUrl = url(env, 'SYNC_BASE_URL', 'http://127.0.0.1:4000/demo/erp', ['http:', 'https:']);
+  const syncBaseUrl = url(env, 'SYNC_BASE_URL', 'http://127.0.0.1:8080', ['http:', 'https:']);
   const prefix = env.QUEUE_PREFIX || 'bull';
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ . -', prefix);
   const logLevel = env.LOG_LEVEL || 'info';

@@ -11,6 +11,13 @@ if (container === null) throw new Error('expected a #root element in graphiql.ht
 
 createRoot(container).render(
   <StrictMode>
-    <GraphiQL fetcher={createJobgateFetcher()} defaultTabs={EXAMPLE_TABS} isHeadersEditorEnabled shouldPersistHeaders={false} />
+    <GraphiQL
+      fetcher={createJobgateFetcher()}
+      defaultTabs={EXAMPLE_TABS}
+      // The examples take variables (a job id to paste): show that editor from the start.
+      defaultEditorToolsVisibility="variables"
+      isHeadersEditorEnabled
+      shouldPersistHeaders={false}
+    />
   </StrictMode>,
 );
