@@ -1,3 +1,5 @@
+import { forbidden } from '../errors';
+
 /** Roles a caller may hold. */
 export const Role = {
   /** Enqueue; see, watch, cancel and retry its own jobs. */
@@ -27,3 +29,8 @@ export const canRead = (caller: Caller, owner: string | undefined): boolean =>
 /** Whether `caller` may cancel, retry or remove jobs owned by `owner`. */
 export const canControl = (caller: Caller, owner: string | undefined): boolean =>
   owner === caller.id || hasRole(caller, Role.ADMIN);
+
+/** Refuses with FORBIDDEN unless `caller` holds `role`. */
+export function requireRole(caller: Caller, role: Role, action: string): void {
+  if (!hasRole(caller, role)) throw forbidden(action);
+}

@@ -44,3 +44,7 @@ export const unknownJobType = (type: string, known: readonly string[]): JobgateE
 export const unavailable = (): JobgateError =>
   new JobgateError(ErrorCode.UNAVAILABLE, 'The job store is unreachable; try again shortly');
 
+
+/** Authenticated, but the caller's roles do not allow this. */
+export const forbidden = (action: string): JobgateError =>
+  new JobgateError(ErrorCode.FORBIDDEN, `Your roles do not allow you to ${action}`);

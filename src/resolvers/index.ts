@@ -4,6 +4,8 @@ import { EnqueueResolver } from './enqueue.resolver';
 import { JobControlResolver } from './job-control.resolver';
 import { JobEventsResolver } from './job-events.resolver';
 import { JobTypeResolver } from './job-type.resolver';
+import { QueueControlResolver } from './queue-control.resolver';
+import { ScheduleResolver } from './schedule.resolver';
 import { JobResolver } from './job.resolver';
 import { typedEnqueueResolver } from './typed-enqueue.resolver';
 
@@ -15,6 +17,8 @@ export function resolvers(registry: JobRegistry): NonEmptyArray<new () => object
     EnqueueResolver,
     JobControlResolver,
     JobEventsResolver,
+    QueueControlResolver,
+    ScheduleResolver,
     ...registry.definitions.map(typedEnqueueResolver),
   ];
 }

@@ -11,6 +11,16 @@ export class JobControlResolver {
     return services.control.cancel(parseGlobalId(id), caller);
   }
 
+  @Mutation(() => JobType, { description: 'Runs a DELAYED job now.' })
+  promoteJob(@Arg('id', () => ID) id: string, @Ctx() { services, caller }: RequestContext): Promise<JobView> {
+    return services.control.promote(parseGlobalId(id), caller);
+  }
+
+  @Mutation(() => JobType, { description: 'Deletes a job that is not running; returns it as it was.' })
+  removeJob(@Arg('id', () => ID) id: string, @Ctx() { services, caller }: RequestContext): Promise<JobView> {
+    return services.control.remove(parseGlobalId(id), caller);
+  }
+
   @Mutation(() => JobType, { description: 'Runs a FAILED or CANCELLED job again.' })
   retryJob(@Arg('id', () => ID) id: string, @Ctx() { services, caller }: RequestContext): Promise<JobView> {
     return services.control.retry(parseGlobalId(id), caller);

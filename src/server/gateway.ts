@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { buildJobgateSchema } from '../schema/build-schema';
 import { whenReady } from '../redis/connections';
 import { createServices, type Services } from '../services';
+import { upsertDeclaredSchedules } from '../services/schedules';
 import { JobRegistry } from '../workers/registry';
 import { createApollo } from './apollo';
 import { createContext, requestIdFrom } from './context';
@@ -32,6 +33,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   const schema = await buildJobgateSchema(registry);
   const services = createServices(config, logger, registry);
   if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: config.redisUrl }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
+  await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) => logger.warn({ err: error }, 'declared schedules not upserted'));
   const authenticator = new Authenticator(config);
   const apollo = createApollo(schema, config);
   await apollo.start();

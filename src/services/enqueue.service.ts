@@ -101,7 +101,7 @@ export class EnqueueService {
   }
 
   /** Checks `raw` against the type's input class; returns plain data with defaults applied. */
-  private async validateData(definition: JobDefinition, raw: unknown, field: string): Promise<Record<string, unknown>> {
+  async validateData(definition: JobDefinition, raw: unknown, field: string): Promise<Record<string, unknown>> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw badInput(field, `${field} must be an object`);
     const size = Buffer.byteLength(JSON.stringify(raw));
     if (size > this.config.maxJobDataBytes) throw badInput(field, `${field} is ${size} bytes; the limit is ${this.config.maxJobDataBytes}`);

@@ -6,6 +6,8 @@ import { JobRegistry } from '../workers/registry';
 import { EnqueueService } from './enqueue.service';
 import { JobControlService } from './job-control.service';
 import { JobListService } from './job-list.service';
+import { QueueControlService } from './queue-control.service';
+import { ScheduleService } from './schedules';
 import { JobStore } from './job-store';
 import { QueueSet } from './queue-set';
 
@@ -18,6 +20,8 @@ export interface Services {
   enqueue: EnqueueService;
   jobList: JobListService;
   control: JobControlService;
+  queueControl: QueueControlService;
+  schedules: ScheduleService;
   hub: EventHub;
   close(): Promise<void>;
 }
@@ -40,6 +44,8 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
     store,
     enqueue,
     jobList: new JobListService(store),
+    queueControl: new QueueControlService(queues),
+    schedules: new ScheduleService(config, registry, queues, redis, enqueue),
     control,
     hub,
     async close() {

@@ -53,6 +53,25 @@ export class JobControlService {
     return (await this.store.load(address)) ?? view;
   }
 
+  /** Runs a DELAYED job now. */
+  async promote(address: JobAddress, caller: Caller): Promise<JobView> {
+    const view = await this.controllable(address, caller);
+    if (view.state !== JobState.DELAYED) throw badInput('id', `Only DELAYED jobs can be promoted; this one is ${view.state}`);
+    const job = await this.store.fetch(address);
+    await job?.promote();
+    return (await this.store.load(address)) ?? view;
+  }
+
+  /** Deletes a job that is not running; watchers get REMOVED. Returns the job as it was. */
+  async remove(address: JobAddress, caller: Caller): Promise<JobView> {
+    const view = await this.controllable(address, caller);
+    if (view.state === JobState.ACTIVE) throw badInput('id', 'An ACTIVE job cannot be removed; cancel it first');
+    const removed = await this.store.queues.get(address.queue).remove(address.jobId);
+    if (removed !== 1 && view.state !== JobState.CANCELLED) throw badInput('id', 'The job could not be removed (it started meanwhile?)');
+    await this.store.removeTombstone(address);
+    return view;
+  }
+
   /** Runs a FAILED or CANCELLED job again: the same job when BullMQ still has it, else a copy. */
   async retry(address: JobAddress, caller: Caller): Promise<JobView> {
     const view = await this.controllable(address, caller);

@@ -55,6 +55,10 @@ export class JobStore {
     return cancelled;
   }
 
+  async removeTombstone(address: JobAddress): Promise<void> {
+    await this.redis.del(this.tombstoneKey(address));
+  }
+
   /** The last `count` log lines of a job, oldest first. */
   async logs({ queue, jobId }: JobAddress, count: number): Promise<string[]> {
     if (!this.queues.has(queue) || count <= 0) return [];

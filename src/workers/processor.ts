@@ -17,7 +17,15 @@ function withPercent(update: ProgressUpdate): ProgressUpdate {
  * a context (progress, logs that reach watchers, the cancellation signal, a logger bound to
  * the request id), and turns a cancellation into a failure that is not retried.
  */
-export function createProcessor(queue: string, registry: JobRegistry, events: QueueEventsProducer, config: Config, logger: Logger): Processor {
+export function createProcessor(
+  queue: string,
+  registry: JobRegistry,
+  events: QueueEventsProducer,
+  config: Config,
+  logger: Logger,
+  /** Called when a job produced by a schedule starts. */
+  onScheduledJob: (job: Job) => Promise<void>,
+): Processor {
   return async (job: Job, _token?: string, signal?: AbortSignal) => {
     const definition = registry.get(job.name);
     if (!definition || definition.queue !== queue) throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
@@ -36,6 +44,7 @@ export function createProcessor(queue: string, registry: JobRegistry, events: Qu
       },
     };
     jobLogger.info('job started');
+    if (job.repeatJobKey) await onScheduledJob(job);
     try {
       const result = await definition.process(job.data as object, context);
       jobLogger.info('job completed');

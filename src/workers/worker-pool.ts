@@ -1,10 +1,11 @@
-import { QueueEventsProducer, Worker } from 'bullmq';
+import { QueueEventsProducer, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { cancelChannel, createRedis, queuePrefix, type RedisClient } from '../redis/connections';
 import type { CancelRequest } from '../services/job-control.service';
 import { QueueSet } from '../services/queue-set';
-import { upsertDeclaredSchedules } from '../services/schedules';
+import { toGlobalId } from '../services/job-id';
+import { lastScheduledJobKey, upsertDeclaredSchedules } from '../services/schedules';
 import { createProcessor } from './processor';
 import type { JobRegistry } from './registry';
 
@@ -33,7 +34,10 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
     const events = new QueueEventsProducer(queue, { connection, prefix: queuePrefix(config, queue) });
     producers.push(events);
     const limiter = registry.inQueue(queue).find((definition) => definition.rateLimit)?.rateLimit;
-    const worker = new Worker(queue, createProcessor(queue, registry, events, config, logger), {
+    const onScheduledJob = async (job: Job): Promise<void> => {
+      await connection.hset(lastScheduledJobKey(config, queue), job.repeatJobKey ?? '', toGlobalId({ queue, jobId: job.id ?? '' }));
+    };
+    const worker = new Worker(queue, createProcessor(queue, registry, events, config, logger, onScheduledJob), {
       connection,
       prefix: queuePrefix(config, queue),
       concurrency: config.workerConcurrency,

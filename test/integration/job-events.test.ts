@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compareStreamIds } from '../../src/events/stream-id';
-import { gqlOk, record, within, wsClient } from '../support/graphql';
+import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
-import { ENQUEUE, IMPORT_PARTS, JOB_EVENTS, type EnqueuedJob, type JobEventPayload } from './operations';
+import { ENQUEUE, HELD, IMPORT_PARTS, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
 /** Types and cursors of a recording, for assertions. */
 const eventsOf = (results: { data?: JobEventPayload | null }[]) => results.map((result) => result.data!.jobEvents);
@@ -26,18 +26,21 @@ describe('watching a job over graphql-ws', () => {
       const input = { project: 'P1', phase: 'A', stage: '01', items: 20, msPerItem: 15 };
       const job =
         via === 'typed'
-          ? (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: { delayMs: 300 } })).importParts
-          : (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: input, options: { delayMs: 300 } })).enqueue;
+          ? (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD })).importParts
+          : (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: input, options: HELD })).enqueue;
       assert.equal(job.state, 'DELAYED');
       assert.deepEqual(job.data, input);
       assert.equal(job.maxAttempts, 3);
       const client = wsClient(stack.wsUrl);
       const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
+      await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
+      await gqlOk(stack.url, PROMOTE, { id: job.id });
       await within(recording.done, 15_000, 'the subscription');
       await client.dispose();
       const events = eventsOf(recording.results);
       const types = events.map((event) => event.type);
       assert.equal(types[0], 'SNAPSHOT');
+      assert.equal(events[0].job.state, 'DELAYED');
       assert.equal(types.at(-1), 'COMPLETED');
       assert.ok(types.includes('ACTIVE'), `ACTIVE missing from ${types.join(',')}`);
       assert.ok(types.indexOf('ACTIVE') < types.indexOf('PROGRESS'));
@@ -67,12 +70,14 @@ describe('watching a job over graphql-ws', () => {
 
   it('resumes with `since` after a disconnect: the two halves equal an uninterrupted watch, no duplicate', async () => {
     const input = { project: 'P2', phase: 'B', stage: '02', items: 40, msPerItem: 20 };
-    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: { delayMs: 200 } });
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD });
     const reference = wsClient(stack.wsUrl);
     const whole = record<JobEventPayload>(reference, JOB_EVENTS, { id: job.id });
     const interrupted = wsClient(stack.wsUrl);
     const firstHalf = record<JobEventPayload>(interrupted, JOB_EVENTS, { id: job.id });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(() => whole.results.length > 0 && firstHalf.results.length > 0, 5000, 'both snapshots');
+    await gqlOk(stack.url, PROMOTE, { id: job.id });
+    await eventually(() => firstHalf.results.length >= 5, 5000, 'some progress');
     firstHalf.stop();
     await interrupted.dispose();
     const seen = eventsOf(firstHalf.results);

@@ -35,3 +35,8 @@ export interface EnqueuedJob {
   data: Record<string, unknown>;
   maxAttempts: number;
 }
+
+export const PROMOTE = `mutation ($id: ID!) { promoteJob(id: $id) { id state } }`;
+
+/** Long enough that a test's watch is in place before it runs; the test then promotes it. */
+export const HELD = { delayMs: 60_000 };

@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { eventually, gql, gqlOk, record, within, wsClient } from '../support/graphql';
 import { PrivateRedis } from '../support/redis-server';
 import { Stack } from '../support/stack';
-import { ENQUEUE, IMPORT_PARTS, JOB, JOB_EVENTS, type EnqueuedJob, type JobEventPayload } from './operations';
+import { ENQUEUE, HELD, IMPORT_PARTS, JOB, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
 describe('a plain BullMQ worker', () => {
   let stack: Stack;
@@ -15,9 +15,11 @@ describe('a plain BullMQ worker', () => {
   after(() => stack.close());
 
   it('processes a job enqueued through the gateway, and its progress reaches subscribers', async () => {
-    const { enqueue: job } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'plain' }, options: { delayMs: 300 } });
+    const { enqueue: job } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'plain' }, options: HELD });
     const client = wsClient(stack.wsUrl);
     const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
+    await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
+    await gqlOk(stack.url, PROMOTE, { id: job.id });
     const connection = new IORedis(stack.redisUrl, { maxRetriesPerRequest: null });
     const worker = new Worker(
       'default',

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { gqlOk, record, within, wsClient } from '../support/graphql';
+import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
-import { ENQUEUE, JOB_EVENTS, type EnqueuedJob, type JobEventPayload } from './operations';
+import { ENQUEUE, HELD, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
 /** An ERP stand-in: answers each order with the statuses scripted for it, in turn. */
 function erp(script: Record<string, number[]>): Promise<{ server: Server; url: string; calls: Record<string, number> }> {
@@ -22,6 +22,8 @@ function erp(script: Record<string, number[]>): Promise<{ server: Server; url: s
 async function watchToEnd(stack: Stack, id: string): Promise<JobEventPayload['jobEvents'][]> {
   const client = wsClient(stack.wsUrl);
   const recording = record<JobEventPayload>(client, JOB_EVENTS, { id });
+  await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
+  await gqlOk(stack.url, PROMOTE, { id });
   await within(recording.done, 15_000, `the watch of ${id}`);
   await client.dispose();
   return recording.results.map((result) => result.data!.jobEvents);
@@ -44,7 +46,7 @@ describe('retries and failures (syncExternal against a local HTTP server)', () =
       await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
         type: 'syncExternal',
         data: { orderId, url: `${server.url}/orders/${orderId}` },
-        options: { delayMs: 200, backoff: { type: 'FIXED', delayMs: 50 }, ...(attempts && { attempts }) },
+        options: { ...HELD, backoff: { type: 'FIXED', delayMs: 50 }, ...(attempts && { attempts }) },
       })
     ).enqueue;
 

@@ -1,0 +1,57 @@
+import { requireRole, Role, type Caller } from '../auth/caller';
+import { badInput } from '../errors';
+import { JobState } from './job-view';
+import type { QueueSet } from './queue-set';
+
+/** States `cleanQueue` may clean, as BullMQ names them. */
+const CLEANABLE: Partial<Record<JobState, 'completed' | 'failed' | 'wait' | 'delayed' | 'prioritized'>> = {
+  [JobState.COMPLETED]: 'completed',
+  [JobState.FAILED]: 'failed',
+  [JobState.WAITING]: 'wait',
+  [JobState.DELAYED]: 'delayed',
+  [JobState.PRIORITIZED]: 'prioritized',
+};
+
+/** Queue-wide actions: admin only, like Flower's. */
+export class QueueControlService {
+  constructor(private readonly queues: QueueSet) {}
+
+  private queue(name: string, caller: Caller, action: string) {
+    requireRole(caller, Role.ADMIN, action);
+    if (!this.queues.has(name)) throw badInput('queue', `Unknown queue "${name}"; known queues: ${this.queues.names.join(', ')}`);
+    return this.queues.get(name);
+  }
+
+  /** Workers take no new job from the queue until it is resumed; active jobs finish. */
+  async pause(name: string, caller: Caller): Promise<void> {
+    await this.queue(name, caller, 'pause queues').pause();
+  }
+
+  async resume(name: string, caller: Caller): Promise<void> {
+    await this.queue(name, caller, 'resume queues').resume();
+  }
+
+  /** Deletes the waiting jobs (and the delayed ones with `delayed`). */
+  async drain(name: string, delayed: boolean, caller: Caller): Promise<void> {
+    await this.queue(name, caller, 'drain queues').drain(delayed);
+  }
+
+  /** Deletes up to `limit` jobs in `state` older than `olderThanSeconds`; returns how many. */
+  async clean(name: string, state: JobState, olderThanSeconds: number, limit: number, caller: Caller): Promise<number> {
+    const queue = this.queue(name, caller, 'clean queues');
+    const bullState = CLEANABLE[state];
+    if (!bullState) throw badInput('state', `${state} jobs cannot be cleaned; cleanable: ${Object.keys(CLEANABLE).join(', ')}`);
+    if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0) throw badInput('olderThanSeconds', 'olderThanSeconds must be a non-negative integer');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw badInput('limit', 'limit must be an integer from 1 to 100000');
+    return (await queue.clean(olderThanSeconds * 1000, limit, bullState)).length;
+  }
+
+  /** Moves up to `limit` failed jobs (newest first) back to waiting; returns how many. */
+  async retryFailed(name: string, limit: number, caller: Caller): Promise<number> {
+    const queue = this.queue(name, caller, 'retry failed jobs');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badInput('limit', 'limit must be an integer from 1 to 10000');
+    const jobs = await queue.getJobs(['failed'], 0, limit - 1, false);
+    await Promise.all(jobs.map((job) => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })));
+    return jobs.length;
+  }
+}
