@@ -43,6 +43,8 @@ export interface StackOptions {
   /** Worker processes to start (0 for none). */
   workers?: number;
   redisUrl?: string;
+  /** Share another stack's keys (e.g. a second gateway on the same queues). */
+  prefix?: string;
   env?: Record<string, string>;
 }
 
@@ -51,12 +53,14 @@ export interface StackOptions {
  * parallel on one Redis without seeing each other's jobs. Removes its keys on `close`.
  */
 export class Stack {
-  readonly prefix = `t${randomBytes(5).toString('hex')}`;
+  readonly prefix: string;
   gateway!: ProcessHandle;
   url = '';
   readonly workers: ProcessHandle[] = [];
 
-  constructor(private readonly options: StackOptions = {}) {}
+  constructor(private readonly options: StackOptions = {}) {
+    this.prefix = options.prefix ?? `t${randomBytes(5).toString('hex')}`;
+  }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const stack = new Stack(options);
