@@ -1,18 +1,72 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
-import { DEV_CALLER, type Caller } from './caller';
+import { DEV_CALLER, Role, type Caller } from './caller';
+
+/** A caller and until when its credentials hold (JWT `exp`, in ms); API keys do not expire. */
+export interface Principal extends Caller {
+  expiresAt?: number;
+}
+
+const KNOWN_ROLES = new Set<string>(Object.values(Role));
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+const unauthenticated = (message: string): JobgateError => new JobgateError(ErrorCode.UNAUTHENTICATED, message);
 
 /**
- * Turns the credentials of a request (HTTP `Authorization` header or the WebSocket
- * `connection_init` payload's `authorization`) into a caller. One code path for both
- * transports.
+ * Turns the credentials of a request (HTTP `Authorization` header, or the `authorization` of
+ * the WebSocket `connection_init` payload) into a caller. One code path for both transports.
+ * Accepts `Bearer <API key>` (compared in constant time) and `Bearer <JWT>`: HS256 with
+ * `JWT_SECRET`, or RS256/ES256 from `JWKS_URL`. Claims: `sub` (owner), `roles`, `exp`.
  */
 export class Authenticator {
-  constructor(private readonly config: Config) {}
+  private readonly keys: { digest: Buffer; caller: Caller }[];
+  private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly secret?: Uint8Array;
 
-  async authenticate(authorization: string | undefined): Promise<Caller> {
+  constructor(private readonly config: Config) {
+    this.keys = config.apiKeys.map(({ key, owner, roles }) => ({ digest: sha256(key), caller: { id: owner, roles: roles as Role[] } }));
+    if (config.jwtSecret) this.secret = new TextEncoder().encode(config.jwtSecret);
+    if (config.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwksUrl));
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
     if (this.config.devMode) return DEV_CALLER;
-    if (!authorization) throw new JobgateError(ErrorCode.UNAUTHENTICATED, 'Missing Authorization: Bearer <token>');
-    throw new JobgateError(ErrorCode.UNAUTHENTICATED, 'Invalid credentials');
+    if (!authorization) throw unauthenticated('Missing credentials: send Authorization: Bearer <token>');
+    const match = /^Bearer\s+(\S{1,8192})$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('Malformed Authorization header: expected Bearer <token>');
+    const token = match[1];
+    const digest = sha256(token);
+    const key = this.keys.find((candidate) => timingSafeEqual(candidate.digest, digest));
+    if (key) return key.caller;
+    return this.verifyJwt(token);
+  }
+
+  private async verifyJwt(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      if (this.secret && /^eyJ[^.]*\.[^.]*\.[^.]*$/.test(token) && this.algorithmOf(token) === 'HS256') {
+        ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] }));
+      } else if (this.jwks) {
+        ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
+      } else {
+        throw unauthenticated('Invalid credentials');
+      }
+    } catch (error) {
+      if (error instanceof JobgateError) throw error;
+      throw unauthenticated(error instanceof joseErrors.JWTExpired ? 'Token expired' : 'Invalid credentials');
+    }
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw unauthenticated('Token has no subject (sub)');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is Role => typeof role === 'string' && KNOWN_ROLES.has(role)) : [];
+    return { id: payload.sub, roles, ...(payload.exp !== undefined && { expiresAt: payload.exp * 1000 }) };
+  }
+
+  private algorithmOf(token: string): string | undefined {
+    try {
+      return (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { alg?: string }).alg;
+    } catch {
+      return undefined;
+    }
   }
 }

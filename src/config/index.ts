@@ -30,6 +30,10 @@ export interface Config {
   workerQueues: string[];
   /** How long workers let active jobs finish on SIGTERM before handing them back, ms. */
   workerGraceMs: number;
+  /** How long a worker's lock on an active job lasts without renewal, ms (BullMQ `lockDuration`). */
+  workerLockDurationMs: number;
+  /** How often workers look for stalled jobs (lock lost: worker died), ms (BullMQ `stalledInterval`). */
+  workerStalledIntervalMs: number;
   /** Worker processes `npm start` runs beside the gateway. */
   workerProcesses: number;
   /** Bytes waiting on one WebSocket above which intermediate PROGRESS events are coalesced. */
@@ -57,6 +61,33 @@ export interface Config {
   shutdownGraceMs: number;
   /** No authentication configured: every caller is the `dev` owner with every role. */
   devMode: boolean;
+  /** Dev mode may listen on a non-loopback address. */
+  allowInsecureDev: boolean;
+  /** HS256 secret (UTF-8 bytes of the string) for JWTs. */
+  jwtSecret: string | undefined;
+  /** JWKS URL for RS256/ES256 JWTs. */
+  jwksUrl: string | undefined;
+  /** Static API keys for machine clients. */
+  apiKeys: ApiKey[];
+  /** Max depth of an operation (introspection included). */
+  maxQueryDepth: number;
+  /** Max cost of an operation (graphql-armor's cost model; introspection included). */
+  maxQueryCost: number;
+  /** Max aliases in an operation. */
+  maxAliases: number;
+  /** Max subscriptions at once on one WebSocket. */
+  maxSubscriptionsPerSocket: number;
+  /** Max WebSockets at once per owner (per gateway process). */
+  maxSocketsPerOwner: number;
+  /** Jobs one owner may enqueue per minute, across gateways (0: no limit). */
+  enqueuesPerMinute: number;
+}
+
+/** A static API key: who it stands for. */
+export interface ApiKey {
+  key: string;
+  owner: string;
+  roles: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -117,6 +148,27 @@ function clusterNodes(env: Env, redisUrl: string): { host: string; port: number 
   });
 }
 
+function jwtSecret(env: Env): string | undefined {
+  const secret = env.JWT_SECRET;
+  if (!secret) return undefined;
+  if (Buffer.byteLength(secret) < 32) throw new ConfigError('JWT_SECRET', 'at least 32 bytes (HS256)', `${secret.length} characters`);
+  return secret;
+}
+
+const ROLES = ['submitter', 'viewer', 'admin'];
+
+/** `API_KEYS=<key>:<owner>:<role>[+<role>…],…` */
+function apiKeys(env: Env): ApiKey[] {
+  return list(env, 'API_KEYS').map((entry) => {
+    const [key, owner, roles] = entry.split(':');
+    const parsed = (roles ?? '').split('+').filter(Boolean);
+    if (!key || key.length < 16 || !owner || parsed.length === 0 || parsed.some((role) => !ROLES.includes(role))) {
+      throw new ConfigError('API_KEYS', `<key of 16+ chars>:<owner>:<role>[+<role>…] with roles among ${ROLES.join(', ')}`, entry.replace(key ?? '', '***'));
+    }
+    return { key, owner, roles: parsed };
+  });
+}
+
 function timeZone(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback;
   try {
@@ -159,6 +211,8 @@ export function loadConfig(overrides: Env = {}): Config {
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 5, 1, 1000),
     workerQueues: list(env, 'WORKER_QUEUES'),
     workerGraceMs: int(env, 'WORKER_GRACE_MS', 10000, 0),
+    workerLockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30000, 100),
+    workerStalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30000, 100),
     workerProcesses: int(env, 'WORKER_PROCESSES', 1, 0, 64),
     slowClientBytes: int(env, 'SLOW_CLIENT_BYTES', 1024 * 1024, 1024),
     eventStreamMaxLen: int(env, 'EVENT_STREAM_MAXLEN', 10000, 100),
@@ -173,5 +227,15 @@ export function loadConfig(overrides: Env = {}): Config {
     introspection: bool(env, 'INTROSPECTION', !production),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
     devMode: !(env.JWT_SECRET || env.JWKS_URL || env.API_KEYS),
+    allowInsecureDev: bool(env, 'ALLOW_INSECURE_DEV', false),
+    jwtSecret: jwtSecret(env),
+    jwksUrl: env.JWKS_URL ? url(env, 'JWKS_URL', env.JWKS_URL, ['http:', 'https:']) : undefined,
+    apiKeys: apiKeys(env),
+    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 25, 1, 1000),
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 100000, 1),
+    maxAliases: int(env, 'MAX_ALIASES', 30, 0, 10000),
+    maxSubscriptionsPerSocket: int(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1),
+    maxSocketsPerOwner: int(env, 'MAX_SOCKETS_PER_OWNER', 100, 1),
+    enqueuesPerMinute: int(env, 'ENQUEUES_PER_MINUTE', 6000, 0),
   };
 }

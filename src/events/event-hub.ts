@@ -79,8 +79,11 @@ export class EventHub {
     }
   }
 
-  /** Every job event of a queue, live; with `since`, replayed from there first. */
-  async watchQueue(queue: string, since: string | undefined, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
+  /**
+   * Every job event of a queue, live; with `since`, replayed from there first. With `canSee`,
+   * only events of jobs it accepts (each event's job is read once, shared by all watchers).
+   */
+  async watchQueue(queue: string, since: string | undefined, canSee: ((view: JobView) => boolean) | undefined, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
     if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
     const stream = this.stream(queue);
     const watcher = this.watcher(pacing, () => this.leave(stream, watcher));
@@ -90,7 +93,7 @@ export class EventHub {
       const livePosition = stream.livePosition;
       if (since !== undefined) watcher.prepend(await this.replay(eventStreamKey(this.config, queue), { queue }, since, livePosition));
       watcher.release(livePosition);
-      return watcher;
+      return canSee ? onlyVisible(watcher, canSee) : watcher;
     } catch (error) {
       watcher.close();
       throw error;
@@ -174,6 +177,17 @@ async function* endAfterFinal(watcher: Watcher, finalSnapshot: boolean): AsyncGe
     for await (const event of watcher) {
       yield event;
       if (finalSnapshot || event.isFinal) return;
+    }
+  } finally {
+    watcher.close();
+  }
+}
+
+/** The events of `watcher` whose job `canSee` accepts. */
+async function* onlyVisible(watcher: Watcher, canSee: (view: JobView) => boolean): AsyncGenerator<JobEvent> {
+  try {
+    for await (const event of watcher) {
+      if (canSee(await event.job())) yield event;
     }
   } finally {
     watcher.close();

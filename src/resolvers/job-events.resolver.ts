@@ -1,5 +1,5 @@
 import { Arg, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { canRead } from '../auth/caller';
+import { canRead, hasRole, Role } from '../auth/caller';
 import { badInput } from '../errors';
 import type { JobEvent } from '../events/job-event';
 import { parseGlobalId } from '../services/job-id';
@@ -37,12 +37,13 @@ export class JobEventsResolver {
   }
 
   @Subscription(() => JobEventObject, {
-    description: 'Every job event of a queue (for dashboards); with `since`, replayed from there first.',
+    description: 'Every job event of a queue (for dashboards); with `since`, replayed from there first. Callers who are neither viewer nor admin get only their own jobs.',
     subscribe: ({ args, context }) => {
       const { queue, since } = args as QueueEventsArgs;
-      const { services, pacing } = context as RequestContext;
+      const { services, pacing, caller } = context as RequestContext;
       if (!services.store.queues.has(queue)) throw badInput('queue', `Unknown queue "${queue}"`);
-      return services.hub.watchQueue(queue, since ?? undefined, pacing);
+      const seesAll = hasRole(caller, Role.ADMIN) || hasRole(caller, Role.VIEWER);
+      return services.hub.watchQueue(queue, since ?? undefined, seesAll ? undefined : (view) => view.owner === caller.id, pacing);
     },
   })
   queueEvents(

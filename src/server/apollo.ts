@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { RequestContext } from '../resolvers/context';
 import { isConnectionError } from '../redis/connections';
 import { isUnexpected, rootCause, toClientError } from './error-formatting';
+import { operationLimits } from './limits';
 
 /** Apollo Server for queries and mutations over HTTP (subscriptions go over graphql-ws). */
 export function createApollo(schema: GraphQLSchema, config: Config): ApolloServer<RequestContext> {
@@ -13,6 +14,7 @@ export function createApollo(schema: GraphQLSchema, config: Config): ApolloServe
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: toClientError,
+    validationRules: operationLimits(config),
     plugins: [
       // The default landing page loads from a CDN; Jobgate serves its own GraphiQL.
       ApolloServerPluginLandingPageDisabled(),

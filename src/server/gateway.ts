@@ -5,8 +5,10 @@ import path from 'node:path';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
-import { Authenticator } from '../auth/authenticator';
+import { GraphQLError } from 'graphql';
+import { Authenticator, type Principal } from '../auth/authenticator';
 import type { Config } from '../config';
+import { ErrorCode, JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
 import { whenReady } from '../redis/connections';
 import { createServices, type Services } from '../services';
@@ -28,8 +30,41 @@ export interface Gateway {
 
 const WEB_ROOT = path.resolve(__dirname, '..', '..', 'dist', 'web');
 
+/** Body parsing failures (too large, broken JSON) as GraphQL-shaped JSON with the right status. */
+function requestErrors(error: { status?: number; type?: string; message?: string }, _request: express.Request, response: express.Response, next: express.NextFunction): void {
+  if (response.headersSent) return next(error);
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const message = error.type === 'entity.too.large' ? 'Request body too large' : status === 500 ? 'Internal server error' : 'Malformed request body';
+  response.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }] });
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The caller of an HTTP request; bad credentials answer 401 with UNAUTHENTICATED. */
+async function authenticateHttp(authenticator: Authenticator, authorization: string | undefined): Promise<Principal> {
+  try {
+    return await authenticator.authenticate(authorization);
+  } catch (error) {
+    if (error instanceof JobgateError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+    throw error;
+  }
+}
+
+/**
+ * Dev mode (no authentication configured) lets anyone do anything, so it only listens on
+ * loopback unless ALLOW_INSECURE_DEV=1 says otherwise.
+ */
+function checkDevMode(config: Config, logger: Logger): void {
+  if (!config.devMode) return;
+  if (!LOOPBACK.has(config.host) && !config.allowInsecureDev) {
+    throw new Error(`Refusing to listen on ${config.host} without authentication: set JWT_SECRET, JWKS_URL or API_KEYS (or ALLOW_INSECURE_DEV=1)`);
+  }
+  logger.warn('dev mode: no authentication configured; every caller is "dev" with every role');
+}
+
 /** Starts a gateway on `config.host:config.port`. */
 export async function startGateway(config: Config, logger: Logger, registry = new JobRegistry()): Promise<Gateway> {
+  checkDevMode(config, logger);
   const schema = await buildJobgateSchema(registry);
   const services = createServices(config, logger, registry);
   if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: config.redisUrl }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
@@ -52,12 +87,10 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const caller = await authenticator.authenticate(req.headers.authorization);
-        return createContext(services, logger, caller, requestIdFrom(req.headers['x-request-id']));
-      },
+      context: async ({ req }) => createContext(services, logger, await authenticateHttp(authenticator, req.headers.authorization), requestIdFrom(req.headers['x-request-id'])),
     }),
   );
+  app.use(requestErrors);
   if (webEnabled) {
     app.get('/graphiql', (_request, response) => response.sendFile(path.join(WEB_ROOT, 'graphiql.html')));
     app.use(express.static(WEB_ROOT, { index: 'index.html' }));

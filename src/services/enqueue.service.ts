@@ -1,12 +1,13 @@
 import type { Job } from 'bullmq';
 import { validate, type ValidationError } from 'class-validator';
-import type { Caller } from '../auth/caller';
+import { hasRole, Role, type Caller } from '../auth/caller';
 import type { Config } from '../config';
-import { badInput, JobgateError, unknownJobType } from '../errors';
+import { badInput, forbidden, JobgateError, unknownJobType } from '../errors';
 import type { JobDefinition } from '../workers/job-definition';
 import type { JobRegistry } from '../workers/registry';
 import { checkOptions, toBullOptions, type JobOptionsRequest } from './job-options';
 import type { JobStore } from './job-store';
+import type { EnqueueRateLimiter } from './rate-limiter';
 import { JobState, viewOf, type JobView } from './job-view';
 
 /** One job to enqueue, as a resolver received it. */
@@ -32,6 +33,13 @@ function firstViolation(errors: ValidationError[], path: string): { field: strin
   return undefined;
 }
 
+/** Admins enqueue anything; submitters what the type allows (every type without `roles`). */
+function mayEnqueue(caller: Caller, definition: JobDefinition): boolean {
+  if (hasRole(caller, Role.ADMIN)) return true;
+  if (!hasRole(caller, Role.SUBMITTER)) return false;
+  return !definition.roles || definition.roles.some((role) => hasRole(caller, role));
+}
+
 /** The state a job is in right after `add` (before any worker sees it). */
 function initialState(job: Job): JobState {
   if (job.opts.delay) return JobState.DELAYED;
@@ -48,10 +56,12 @@ export class EnqueueService {
     private readonly config: Config,
     private readonly registry: JobRegistry,
     private readonly store: JobStore,
+    private readonly rateLimiter: EnqueueRateLimiter,
   ) {}
 
   async enqueue(request: EnqueueRequest, origin: EnqueueOrigin, field = 'data'): Promise<JobView> {
-    const { definition, data, options } = await this.prepare(request, field, 'options');
+    const { definition, data, options } = await this.prepare(request, field, 'options', origin.caller);
+    await this.rateLimiter.take(origin.caller.id, 1);
     const job = await this.store.queues.get(definition.queue).add(definition.name, data, this.bullOptions(definition, options, origin));
     return this.viewAfterAdd(job, options);
   }
@@ -61,7 +71,8 @@ export class EnqueueService {
     if (requests.length > this.config.maxBatchSize) {
       throw badInput('jobs', `at most ${this.config.maxBatchSize} jobs per enqueueMany, got ${requests.length}`);
     }
-    const prepared = await Promise.all(requests.map((request, index) => this.prepare(request, `jobs.${index}.data`, `jobs.${index}.options`)));
+    const prepared = await Promise.all(requests.map((request, index) => this.prepare(request, `jobs.${index}.data`, `jobs.${index}.options`, origin.caller)));
+    await this.rateLimiter.take(origin.caller.id, requests.length);
     const byQueue = new Map<string, number[]>();
     prepared.forEach(({ definition }, index) => byQueue.set(definition.queue, [...(byQueue.get(definition.queue) ?? []), index]));
     const views: JobView[] = new Array(requests.length);
@@ -92,9 +103,10 @@ export class EnqueueService {
     return viewOf(job, initialState(job));
   }
 
-  private async prepare(request: EnqueueRequest, dataField: string, optionsField: string) {
+  private async prepare(request: EnqueueRequest, dataField: string, optionsField: string, caller: Caller) {
     const definition = this.registry.get(request.type);
     if (!definition) throw unknownJobType(request.type, this.registry.names);
+    if (!mayEnqueue(caller, definition)) throw forbidden(`enqueue ${definition.name} jobs`);
     checkOptions(request.options, optionsField);
     const data = await this.validateData(definition, request.data, dataField);
     return { definition, data, options: request.options };

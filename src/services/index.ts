@@ -10,6 +10,7 @@ import { QueueControlService } from './queue-control.service';
 import { ScheduleService } from './schedules';
 import { JobStore } from './job-store';
 import { QueueSet } from './queue-set';
+import { EnqueueRateLimiter } from './rate-limiter';
 
 /** Everything resolvers call, built once per gateway process. */
 export interface Services {
@@ -34,7 +35,7 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
   blocking.on('error', () => undefined);
   const queues = new QueueSet(config, redis, registry.queues);
   const store = new JobStore(config, redis, queues);
-  const enqueue = new EnqueueService(config, registry, store);
+  const enqueue = new EnqueueService(config, registry, store, new EnqueueRateLimiter(config, redis));
   const control = new JobControlService(config, redis, store, enqueue);
   const hub = new EventHub(config, redis, blocking, store, logger);
   return {

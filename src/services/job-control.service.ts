@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller';
-import { canControl } from '../auth/caller';
+import { canControl, canRead } from '../auth/caller';
 import type { Config } from '../config';
-import { badInput, notFound } from '../errors';
+import { badInput, forbidden, notFound } from '../errors';
 import { cancelChannel, type RedisClient } from '../redis/connections';
 import type { EnqueueService } from './enqueue.service';
 import type { JobAddress } from './job-id';
@@ -27,10 +27,14 @@ export class JobControlService {
     private readonly enqueue: EnqueueService,
   ) {}
 
-  /** The job, if `caller` may control it; otherwise NOT_FOUND, exactly as for an absent job. */
+  /**
+   * The job, if `caller` may control it. A job the caller may not even see answers NOT_FOUND,
+   * exactly like an absent one; one it may see but not control (a viewer's) is FORBIDDEN.
+   */
   async controllable(address: JobAddress, caller: Caller): Promise<JobView> {
     const view = await this.store.load(address);
-    if (!view || !canControl(caller, view.owner)) throw notFound('Job', toGlobalId(address));
+    if (!view || !canRead(caller, view.owner)) throw notFound('Job', toGlobalId(address));
+    if (!canControl(caller, view.owner)) throw forbidden('control jobs of other owners');
     return view;
   }
 

@@ -6,7 +6,8 @@ export interface JobAddress {
   jobId: string;
 }
 
-const GLOBAL_ID = /^([a-z0-9][a-z0-9-]{0,99}):([A-Za-z0-9_.-]{1,200})$/;
+// BullMQ names the jobs of a job scheduler `repeat:<scheduler id>:<millis>`, and scheduler ids may hold colons.
+const GLOBAL_ID = /^([a-z0-9][a-z0-9-]{0,99}):([A-Za-z0-9_.-]{1,200}|repeat:[A-Za-z0-9_.:-]{1,100}:\d{1,20})$/;
 
 /**
  * The id clients see: `<queue>:<bullmq id>`. Clients treat it as opaque; it is readable

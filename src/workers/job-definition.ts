@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import type { Role } from '../auth/caller';
 import type { Config } from '../config';
 
 /** Progress a processor reports; `percent` is derived from `current/total` when omitted. */
@@ -65,6 +66,8 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
   description: string;
   input: new () => Input;
   defaults: JobDefaults;
+  /** Roles allowed to enqueue this type (besides admin); every submitter when absent. */
+  roles?: readonly Role[];
   /** At most `max` jobs of this queue start per `durationMs`, across every worker. */
   rateLimit?: { max: number; durationMs: number };
   schedules?: (config: Config) => ScheduleDefinition[];

@@ -42,6 +42,8 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
       prefix: queuePrefix(config, queue),
       concurrency: config.workerConcurrency,
       name: `jobgate-${process.pid}`,
+      lockDuration: config.workerLockDurationMs,
+      stalledInterval: config.workerStalledIntervalMs,
       ...(limiter && { limiter: { max: limiter.max, duration: limiter.durationMs } }),
     });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));

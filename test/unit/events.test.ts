@@ -21,6 +21,7 @@ describe('stream cursors', () => {
 describe('job ids', () => {
   it('round-trips queue and BullMQ id', () => {
     assert.deepEqual(parseGlobalId(toGlobalId({ queue: 'imports', jobId: '42' })), { queue: 'imports', jobId: '42' });
+    assert.deepEqual(parseGlobalId('default:repeat:beat:1:1795318963665'), { queue: 'default', jobId: 'repeat:beat:1:1795318963665' });
   });
 
   it('refuses malformed ids as BAD_USER_INPUT', () => {
