@@ -5,7 +5,6 @@ import path from 'node:path';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
-import { GraphQLError } from 'graphql';
 import { Authenticator, type Principal } from '../auth/authenticator';
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
@@ -45,7 +44,7 @@ async function authenticateHttp(authenticator: Authenticator, authorization: str
   try {
     return await authenticator.authenticate(authorization);
   } catch (error) {
-    if (error instanceof JobgateError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+    if (error instanceof JobgateError) throw new JobgateError(error.code, error.message, { http: { status: 401 } });
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -70,9 +70,10 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
           return false;
         }
       },
+      // graphql-ws has already registered the new subscription when this runs: count includes it.
       onSubscribe: (ctx) => {
-        if (Object.keys(ctx.subscriptions).length < config.maxSubscriptionsPerSocket) return undefined;
-        return [new GraphQLError(`At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+        if (Object.keys(ctx.subscriptions).length <= config.maxSubscriptionsPerSocket) return undefined;
+        return [new JobgateError(ErrorCode.RATE_LIMITED, `At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`)];
       },
       context: ({ extra }) => {
         const caller = callers.get(extra.socket);
