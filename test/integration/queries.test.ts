@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, gqlOk, record, wsClient } from '../support/graphql';
+import { eventually, gql, gqlOk, record, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { ENQUEUE, HELD, PROMOTE, type EnqueuedJob } from './operations';
 
@@ -36,6 +36,16 @@ describe('queries and queue-wide streams', () => {
     }
     assert.deepEqual([...seen].sort(), enqueued.map(({ enqueue }) => enqueue.id).sort());
     await Promise.all(enqueued.map(({ enqueue }) => gqlOk(stack.url, PROMOTE, { id: enqueue.id })));
+  });
+
+  it('carries the request id of an enqueue into the worker\'s log lines for that job', async () => {
+    const response = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'traced' } }, { 'x-request-id': 'req-trace-42' });
+    const id = response.data!.enqueue.id;
+    const lines = await eventually(() => {
+      const found = stack.workers[0].output.filter((line) => line.includes(`"jobId":"${id}"`));
+      return found.some((line) => line.includes('job completed')) && found;
+    }, 10_000, 'the worker log lines');
+    for (const line of lines) assert.equal((JSON.parse(line) as { requestId?: string }).requestId, 'req-trace-42');
   });
 
   it('streams every job event of a queue, and replays from `since`', async () => {
