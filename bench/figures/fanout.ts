@@ -1,0 +1,110 @@
+/**
+ * Figure 4: deliveries per second to N subscribers watching 100 jobs, pushed
+ * until the server is CPU-bound, for the gateway, a raw `ws` broadcast and a
+ * plain graphql-ws server with in-memory pub/sub.
+ */
+import type { Figure, FigureContext } from '../lib/context';
+import { Fleet, shortfall, type FleetWindow } from '../lib/fleet';
+import type { Gateway } from '../lib/gateway';
+import { sleep } from '../lib/net';
+import { figureResult, type FigureResult, type Side } from '../lib/report';
+import { baselineTopics, startBaseline, type BaselineKind } from './baseline-servers';
+import { holdJobs, releaseJobs, whileEmitting, type HeldJobs } from './held-jobs';
+
+const WARM_MS = 500;
+/** A socket with more than this waiting makes a baseline server pause publishing. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
+/** The gateway is offered this many times the raw broadcast's delivery rate, so it saturates. */
+const OVERLOAD = 1.5;
+
+/** Delivery rate, message size and latency of a window. */
+interface Throughput {
+  perSec: number;
+  bytesPerMessage: number;
+  p99Ms: number;
+}
+
+function throughput(w: FleetWindow): Throughput {
+  return { perSec: (w.messages / w.elapsedMs) * 1000, bytesPerMessage: w.messages ? w.bytes / w.messages : Number.NaN, p99Ms: w.latency.summary().p99 };
+}
+
+async function baselineThroughput(ctx: FigureContext, kind: BaselineKind, fleet: Fleet, subscribers: number): Promise<Throughput> {
+  const { jobs, windowMs } = ctx.profile.fanout;
+  const topics = baselineTopics(jobs);
+  const baseline = await startBaseline(ctx, kind, fleet);
+  try {
+    await baseline.subscribe(subscribers, topics, subscribers);
+    await baseline.server.call('startPublishing', { topics, maxBufferedBytes: MAX_BUFFERED_BYTES, maxMs: WARM_MS + windowMs + 30_000 }, 10_000);
+    await sleep(WARM_MS);
+    const window = await fleet.measure(windowMs);
+    await baseline.server.call('stopPublishing', {}, 30_000);
+    return throughput(window);
+  } finally {
+    await baseline.stop();
+  }
+}
+
+async function gatewayThroughput(ctx: FigureContext, gateway: Gateway, fleet: Fleet, held: HeldJobs, subscribers: number, rawPerSec: number): Promise<Side> {
+  const { jobs, windowMs } = ctx.profile.fanout;
+  try {
+    const connected = await fleet.watch(gateway, subscribers, 1, held.ids, 90_000);
+    const missing = shortfall(connected, subscribers);
+    if (missing) return { value: null, skipped: missing, context: {} };
+    const offered = (OVERLOAD * rawPerSec * jobs) / subscribers;
+    const plan = { rate: offered, jobs, maxInFlight: 256, warmMs: WARM_MS, maxMs: windowMs + 30_000 };
+    const { result, emitted } = await whileEmitting(held, plan, () => fleet.measure(windowMs));
+    const t = throughput(result);
+    return {
+      value: result.messages > 0 ? t.perSec : null,
+      context: {
+        gatewayBytesPerMessage: t.bytesPerMessage,
+        gatewayP99Ms: t.p99Ms,
+        offeredEventsPerSec: offered,
+        emittedEventsPerSec: (emitted.sent / emitted.elapsedMs) * 1000,
+        deliveryErrors: result.errors,
+        ...(result.firstError ? { firstError: result.firstError.slice(0, 200) } : {}),
+      },
+    };
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** Figure 4: gateway deliveries/s vs plain graphql-ws (target ≥ 2×) and raw ws broadcast (target ≥ 0.5×). */
+export const fanout: Figure = {
+  name: 'fanout',
+  note: ({ fanout: f }) =>
+    `fanout-N-vs-*: N subscribers (one socket each) spread over ${f.jobs} jobs; the gateway gets progress events from a plain BullMQ worker at ${OVERLOAD}× the rate the raw broadcast delivered, baselines publish as fast as sockets drain (pausing above ${MAX_BUFFERED_BYTES / 1024} KiB buffered); deliveries/s counted at the clients over the window.`,
+  async run(ctx): Promise<FigureResult[]> {
+    const { subscribers, jobs } = ctx.profile.fanout;
+    const started = await ctx.gateway();
+    const gateway = 'skipped' in started ? null : started;
+    const held = gateway ? await holdJobs(ctx, gateway, jobs) : null;
+    const fleet = await Fleet.start(ctx, Math.max(...subscribers), 'subscribers');
+    const results: FigureResult[] = [];
+    try {
+      for (const n of subscribers) {
+        const raw = await baselineThroughput(ctx, 'raw', fleet, n);
+        const plain = await baselineThroughput(ctx, 'graphql-ws', fleet, n);
+        ctx.log(`${n} subscribers: raw ws ${raw.perSec.toFixed(0)}/s, plain graphql-ws ${plain.perSec.toFixed(0)}/s`);
+        const side: Side = gateway && held ? await gatewayThroughput(ctx, gateway, fleet, held, n, raw.perSec) : { value: null, skipped: 'skipped' in started ? started.skipped : undefined, context: {} };
+        const context = {
+          subscribers: n,
+          jobs,
+          ...side.context,
+          wsPerSec: raw.perSec,
+          wsBytesPerMessage: raw.bytesPerMessage,
+          graphqlWsPerSec: plain.perSec,
+          graphqlWsBytesPerMessage: plain.bytesPerMessage,
+          graphqlWsP99Ms: plain.p99Ms,
+        };
+        const common = { unit: 'deliveries/s', gateway: side.value, skipped: side.skipped, context };
+        results.push(figureResult({ ...common, figure: `fanout-${n}-vs-graphql-ws`, target: { kind: 'min-ratio', value: 2 }, baseline: plain.perSec }));
+        results.push(figureResult({ ...common, figure: `fanout-${n}-vs-ws`, target: { kind: 'min-ratio', value: 0.5 }, baseline: raw.perSec }));
+      }
+      return results;
+    } finally {
+      if (held) await releaseJobs(held);
+    }
+  },
+};

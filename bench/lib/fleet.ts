@@ -1,0 +1,112 @@
+/**
+ * A fleet of WebSocket clients spread over several `load/ws-fleet.ts`
+ * processes (so clients neither hit one process's open-file limit nor share
+ * one event loop), driven as one and reused from server to server.
+ */
+import type { ConnectArgs, ConnectReport, FleetApi } from '../load/api';
+import type { FigureContext } from './context';
+import type { Gateway } from './gateway';
+import { mergeAll, type Histogram } from './histogram';
+import type { Child } from './ipc';
+import { JOB_EVENTS_SUBSCRIPTION } from './sample-event';
+
+/** Why a gateway side cannot be reported when fewer subscriptions than asked got their SNAPSHOT, or null when all did. */
+export function shortfall(report: ConnectReport, expected: number): string | null {
+  if (report.firstMessages >= expected) return null;
+  return `only ${report.firstMessages} of ${expected} subscriptions got a SNAPSHOT (${(report.firstError ?? 'no error').slice(0, 150)})`;
+}
+
+/** Deliveries of a window, merged over the fleet's processes. */
+export interface FleetWindow {
+  messages: number;
+  bytes: number;
+  errors: number;
+  firstError?: string;
+  completed: number;
+  closed: number;
+  elapsedMs: number;
+  latency: Histogram;
+}
+
+const PER_PROCESS = 5_000;
+/** Sockets each process opens at once. */
+const CONCURRENCY = 100;
+
+/** Clients of one server, in as many processes as their number needs. */
+export class Fleet {
+  private constructor(private readonly children: Child<FleetApi>[]) {}
+
+  /** Starts the processes for up to `connections` clients at a time. */
+  static async start(ctx: FigureContext, connections: number, label: string): Promise<Fleet> {
+    const processes = connections <= 1 ? 1 : Math.max(2, Math.ceil(connections / PER_PROCESS));
+    const children = await Promise.all(Array.from({ length: processes }, () => ctx.child<FleetApi>('load/ws-fleet.ts', {}, label)));
+    return new Fleet(children);
+  }
+
+  /** Opens `args.connections` in total, split evenly; topics continue across processes. */
+  async connect(args: Omit<ConnectArgs, 'offset'>): Promise<ConnectReport> {
+    const n = this.children.length;
+    let offset = 0;
+    const reports = await Promise.all(
+      this.children.map((child, i) => {
+        const connections = Math.floor(args.connections / n) + (i < args.connections % n ? 1 : 0);
+        const part = { ...args, connections, offset };
+        offset += connections * args.subscriptionsPerConnection;
+        return child.call('connect', part, args.timeoutMs + 10_000);
+      }),
+    );
+    return reports.reduce((a, r) => ({
+      connected: a.connected + r.connected,
+      subscribed: a.subscribed + r.subscribed,
+      firstMessages: a.firstMessages + r.firstMessages,
+      failed: a.failed + r.failed,
+      firstError: a.firstError ?? r.firstError,
+      elapsedMs: Math.max(a.elapsedMs, r.elapsedMs),
+    }));
+  }
+
+  /**
+   * Opens `connections` sockets to the gateway, each with `perConnection`
+   * jobEvents subscriptions over `topics` and its own watcher token, and waits
+   * for every SNAPSHOT (at most `timeoutMs`).
+   */
+  watch(gateway: Gateway, connections: number, perConnection: number, topics: string[], timeoutMs: number): Promise<ConnectReport> {
+    return this.connect({
+      url: gateway.wsUrl,
+      protocol: 'graphql-ws',
+      connections,
+      subscriptionsPerConnection: perConnection,
+      query: JOB_EVENTS_SUBSCRIPTION,
+      topics,
+      tokenSecret: gateway.secret,
+      awaitFirst: true,
+      concurrency: CONCURRENCY,
+      timeoutMs,
+    });
+  }
+
+  /** Counts deliveries in every process over the same window. */
+  async measure(durationMs: number): Promise<FleetWindow> {
+    const reports = await Promise.all(this.children.map((c) => c.call('measure', { durationMs }, durationMs + 30_000)));
+    return {
+      messages: reports.reduce((s, r) => s + r.count, 0),
+      bytes: reports.reduce((s, r) => s + r.bytes, 0),
+      errors: reports.reduce((s, r) => s + r.errors, 0),
+      firstError: reports.find((r) => r.firstError)?.firstError,
+      completed: reports.reduce((s, r) => s + r.completed, 0),
+      closed: reports.reduce((s, r) => s + r.closed, 0),
+      elapsedMs: Math.max(...reports.map((r) => r.elapsedMs)),
+      latency: mergeAll(reports.map((r) => r.latency)),
+    };
+  }
+
+  /** Closes every client (the processes stay until {@link Fleet.stop} or the figure's end). */
+  async close(): Promise<void> {
+    await Promise.all(this.children.map((c) => c.call('close', {}, 30_000)));
+  }
+
+  /** Ends the fleet's processes, freeing their CPU and memory for the next measurement. */
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map((c) => c.stop()));
+  }
+}

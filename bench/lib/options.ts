@@ -1,0 +1,91 @@
+/** Command-line options of `bench/run.ts` and the sizes and durations of each mode. */
+import path from 'node:path';
+
+/** Figure names in run order. */
+export const FIGURES = ['enqueue-single', 'enqueue-bulk', 'event-latency', 'fanout', 'memory', 'polling-vs-push'] as const;
+/** One figure's name. */
+export type FigureName = (typeof FIGURES)[number];
+
+/** Sizes and durations of one mode. */
+export interface Profile {
+  mode: 'quick' | 'full';
+  /** The whole run is aborted (children killed, partial results written) after this. */
+  deadlineMs: number;
+  enqueue: { windowMs: number; httpClients: number; inFlight: number; bulkSize: number };
+  /** Progress events at `rate`/s in total, spread over N jobs each watched by one of the N subscribers. */
+  latency: { subscribers: number[]; rate: number; windowMs: number };
+  fanout: { subscribers: number[]; jobs: number; windowMs: number };
+  /** `plainGraphqlWs`: also measure the plain graphql-ws server (context only). */
+  memory: { subscriptions: number[]; settleMs: number; plainGraphqlWs: boolean };
+  /** `jobs` jobs updating at 1 Hz; `sameJobs` × `sameWatchers` for the watcher-count comparison. */
+  polling: { jobs: number; watchers: number; sameJobs: number; sameWatchers: number; warmMs: number; windowMs: number };
+}
+
+/** A smoke run of about a minute on an idle 2-core machine: short windows, the issue's sizes only where affordable. */
+const QUICK: Profile = {
+  mode: 'quick',
+  deadlineMs: 4 * 60_000,
+  enqueue: { windowMs: 1_000, httpClients: 64, inFlight: 64, bulkSize: 1_000 },
+  latency: { subscribers: [1, 1_000], rate: 500, windowMs: 1_500 },
+  fanout: { subscribers: [1_000], jobs: 100, windowMs: 1_000 },
+  memory: { subscriptions: [2_000], settleMs: 500, plainGraphqlWs: false },
+  polling: { jobs: 300, watchers: 300, sameJobs: 1, sameWatchers: 300, warmMs: 500, windowMs: 1_000 },
+};
+
+/** The issue's sizes, longer windows; bounded by 15 minutes. */
+const FULL: Profile = {
+  mode: 'full',
+  deadlineMs: 15 * 60_000,
+  enqueue: { windowMs: 10_000, httpClients: 64, inFlight: 64, bulkSize: 1_000 },
+  latency: { subscribers: [1, 1_000, 5_000], rate: 500, windowMs: 15_000 },
+  fanout: { subscribers: [1_000, 5_000], jobs: 100, windowMs: 8_000 },
+  memory: { subscriptions: [1_000, 5_000, 20_000], settleMs: 3_000, plainGraphqlWs: true },
+  polling: { jobs: 1_000, watchers: 1_000, sameJobs: 1, sameWatchers: 1_000, warmMs: 2_000, windowMs: 10_000 },
+};
+
+/** Parsed command line. */
+export interface Options {
+  profile: Profile;
+  figures: FigureName[];
+  /** Skip the gateway side even when it exists. */
+  gateway: boolean;
+  /** Use this Redis instead of a private `redis-server`. */
+  redisUrl: string | null;
+  /** Run each gateway with `--cpu-prof`, writing `.cpuprofile` files to the run's log directory. */
+  cpuProf: boolean;
+  /** Markdown output file (default bench/RESULTS.md). */
+  out: string;
+}
+
+/** Usage text for `--help`. */
+export const USAGE = `usage: node --import tsx bench/run.ts [--quick] [--only fig,fig] [--no-gateway] [--cpu-prof] [--redis-url URL] [--out FILE]
+figures: ${FIGURES.join(', ')}`;
+
+function isFigure(name: string): name is FigureName {
+  return (FIGURES as readonly string[]).includes(name);
+}
+
+/** Parses argv; throws with a plain message on a bad flag. */
+export function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { profile: FULL, figures: [...FIGURES], gateway: true, redisUrl: null, cpuProf: false, out: path.resolve(__dirname, '..', 'RESULTS.md') };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`expected a value after ${flag}`);
+      return v;
+    };
+    if (flag === '--quick') options.profile = QUICK;
+    else if (flag === '--no-gateway') options.gateway = false;
+    else if (flag === '--cpu-prof') options.cpuProf = true;
+    else if (flag === '--redis-url') options.redisUrl = value();
+    else if (flag === '--out') options.out = value();
+    else if (flag === '--only') {
+      const names = value().split(',');
+      const bad = names.filter((n) => !isFigure(n));
+      if (bad.length > 0) throw new Error(`expected figures among ${FIGURES.join(', ')}, got ${bad.join(', ')}`);
+      options.figures = FIGURES.filter((f) => names.includes(f));
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  return options;
+}

@@ -1,0 +1,49 @@
+/** Readings of other processes from Linux /proc: resident memory, CPU time, limits. */
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second used by /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** Resident set size of a process in KiB (VmRSS), or NaN when it cannot be read. */
+export function rssKib(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** User + system CPU time consumed by a process so far, in milliseconds. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The soft limit on open files of this process (children inherit it). */
+export function openFileLimit(): number {
+  const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return match ? Number(match[1]) : 1024;
+}
+
+/** Measures a process's CPU use over a window, as a percentage of one core. */
+export class CpuMeter {
+  private readonly startCpu: number;
+  private readonly startWall = performance.now();
+
+  constructor(private readonly pid: number) {
+    this.startCpu = cpuMs(pid);
+  }
+
+  /** Percent of one core used since construction. */
+  percent(): number {
+    const wall = performance.now() - this.startWall;
+    return ((cpuMs(this.pid) - this.startCpu) / wall) * 100;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench` (`node --import tsx bench/run.ts [--quick]`): runs each
+ * figure of issue 6 for the gateway and its raw baseline in one invocation,
+ * prints one JSON object per figure line on stdout, writes bench/RESULTS.md.
+ * Progress goes to stderr; child logs go to a temporary directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { enqueueBulk, enqueueSingle } from './figures/enqueue';
+import { eventLatency } from './figures/event-latency';
+import { fanout } from './figures/fanout';
+import { memory } from './figures/memory';
+import { pollingVsPush } from './figures/polling-vs-push';
+import { cleanRun } from './lib/cleanup';
+import { FigureContext, type Figure, type RunContext } from './lib/context';
+import { gatewayLauncher } from './lib/gateway';
+import { stopAllChildren } from './lib/ipc';
+import { machineInfo } from './lib/machine';
+import { parseOptions, USAGE, type FigureName, type Options } from './lib/options';
+import { startPrivateRedis, useExternalRedis } from './lib/redis-server';
+import { figureResult, toJsonLine, writeMarkdown, type FigureResult } from './lib/report';
+
+const ALL: Record<FigureName, Figure> = {
+  'enqueue-single': enqueueSingle,
+  'enqueue-bulk': enqueueBulk,
+  'event-latency': eventLatency,
+  fanout,
+  memory,
+  'polling-vs-push': pollingVsPush,
+};
+
+const started = performance.now();
+const loadAtStart = loadavg()[0] ?? 0;
+const log = (message: string): void => void process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+
+function failed(name: string, error: unknown): FigureResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return figureResult({ figure: name, unit: '', target: { kind: 'none' }, gateway: null, baseline: null, skipped: `error: ${message.split('\n')[0]}` });
+}
+
+async function runFigures(run: RunContext, figures: readonly Figure[], results: FigureResult[], onContext: (ctx: FigureContext | null) => void): Promise<void> {
+  for (const figure of figures) {
+    const ctx = new FigureContext(run, figure.name);
+    onContext(ctx);
+    log(`${figure.name}: start`);
+    try {
+      for (const result of await figure.run(ctx)) {
+        process.stdout.write(`${toJsonLine(result)}\n`);
+        results.push(result);
+      }
+    } catch (error) {
+      log(`${figure.name}: ${error instanceof Error ? error.stack : String(error)}`);
+      const result = failed(figure.name, error);
+      process.stdout.write(`${toJsonLine(result)}\n`);
+      results.push(result);
+    } finally {
+      await ctx.close();
+      onContext(null);
+    }
+  }
+}
+
+async function main(options: Options): Promise<void> {
+  const runId = randomBytes(4).toString('hex');
+  const logDir = mkdtempSync(path.join(tmpdir(), `jobgate-bench-${runId}-`));
+  const redis = options.redisUrl ? await useExternalRedis(options.redisUrl) : await startPrivateRedis(logDir);
+  const run: RunContext = {
+    profile: options.profile,
+    prefix: `jgbench-${runId}`,
+    redis,
+    logDir,
+    launcher: gatewayLauncher(options.gateway, options.cpuProf ? logDir : null),
+    queues: [],
+    log,
+  };
+  log(`run ${runId} (${options.profile.mode}); Redis ${redis.url}${redis.private ? ' (private)' : ''}; logs in ${logDir}`);
+  if (loadAtStart > 0.5) log(`load average is ${loadAtStart.toFixed(2)}: other work on this machine will skew the figures`);
+  const figures = options.figures.map((name) => ALL[name]);
+  const results: FigureResult[] = [];
+  let current: FigureContext | null = null;
+  const finish = async (): Promise<void> => {
+    await current?.close();
+    await stopAllChildren();
+    writeMarkdown(options.out, results, {
+      machine: machineInfo(redis.version, redis.private ? 'private redis-server started by the bench' : `external ${redis.url}`, loadAtStart),
+      mode: options.profile.mode,
+      command: `node --import tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      elapsedS: (performance.now() - started) / 1000,
+      notes: figures.map((f) => f.note(options.profile)),
+    });
+    const removed = await cleanRun(redis.url, run.prefix, run.queues).catch((error: unknown) => (log(`cleanup failed: ${String(error)}`), 0));
+    log(`cleaned ${run.queues.length} queues and ${removed} stray keys under ${run.prefix}-*; wrote ${options.out}`);
+    await redis.stop();
+  };
+  const abort = (reason: string): void => {
+    log(`aborting: ${reason}`);
+    void finish().finally(() => process.exit(1));
+  };
+  const deadline = setTimeout(() => abort(`run exceeded ${options.profile.deadlineMs / 1000} s`), options.profile.deadlineMs);
+  process.once('SIGINT', () => abort('SIGINT'));
+  process.once('SIGTERM', () => abort('SIGTERM'));
+  await runFigures(run, figures, results, (ctx) => (current = ctx));
+  clearTimeout(deadline);
+  await finish();
+  log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv.includes('--help')) {
+  process.stdout.write(`${USAGE}\n`);
+} else {
+  let options: Options | null = null;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
+  if (options) {
+    main(options).catch((error: unknown) => {
+      log(`fatal: ${error instanceof Error ? error.stack : String(error)}`);
+      void stopAllChildren().finally(() => process.exit(1));
+    });
+  }
+}
