@@ -32,7 +32,9 @@ export async function ensureRedis(config: Config, logger: Logger): Promise<Child
   if (await redisAnswers(config)) return undefined;
   const local = new URL(config.redisUrl);
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(local.hostname);
-  if (config.redisClusterNodes.length > 0 || !loopback || !config.autoStartRedis) throw new Error(`Redis does not answer at ${config.redisUrl}`);
+  if (config.redisClusterNodes.length > 0) throw new Error('Redis does not answer at the REDIS_CLUSTER_NODES seeds');
+  if (config.redisSentinels.length > 0) throw new Error(`No master "${config.redisSentinelName}" answers through REDIS_SENTINELS`);
+  if (!loopback || !config.autoStartRedis) throw new Error(`Redis does not answer at ${config.redisUrl}`);
   if (spawnSync('redis-server', ['--version']).error) throw new Error(INSTALL_HINT);
   const dir = path.resolve('.data', 'redis');
   mkdirSync(dir, { recursive: true });

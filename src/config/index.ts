@@ -10,6 +10,10 @@ export interface Config {
   redisUrl: string;
   /** `host:port` seeds of a Redis Cluster; empty for standalone Redis. */
   redisClusterNodes: { host: string; port: number }[];
+  /** `host:port` of Redis Sentinels that name the master; empty when Sentinel is not used. */
+  redisSentinels: { host: string; port: number }[];
+  /** The master's name in Sentinel (`sentinel monitor <name> …`). */
+  redisSentinelName: string;
   /** BullMQ key prefix. In cluster mode every queue gets its own hash tag: `<prefix>:{<queue>}`. */
   queuePrefix: string;
   /** Start a private redis-server under `.data/redis` when nothing answers at `redisUrl`. */
@@ -28,6 +32,8 @@ export interface Config {
   workerConcurrency: number;
   /** Queues a worker process serves; empty means all registered queues. */
   workerQueues: string[];
+  /** Cap on jobs active at once per queue across every worker process (BullMQ global concurrency); a queue not named has none. */
+  queueGlobalConcurrency: Record<string, number>;
   /** How long workers let active jobs finish on SIGTERM before handing them back, ms. */
   workerGraceMs: number;
   /** How long a worker's lock on an active job lasts without renewal, ms (BullMQ `lockDuration`). */
@@ -136,16 +142,31 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
   }
 }
 
+function hostPorts(name: string, entries: string[]): { host: string; port: number }[] {
+  return entries.map((entry) => {
+    const match = /^([^:]+):(\d{1,5})$/.exec(entry);
+    if (!match) throw new ConfigError(name, 'host:port[,host:port…]', entry);
+    return { host: match[1], port: Number(match[2]) };
+  });
+}
+
 function clusterNodes(env: Env, redisUrl: string): { host: string; port: number }[] {
   const seeds = list(env, 'REDIS_CLUSTER_NODES');
   if (seeds.length === 0 && redisUrl.startsWith('redis+cluster://')) {
     seeds.push(...new URL(redisUrl.replace('redis+cluster://', 'redis://')).host.split(','));
   }
-  return seeds.map((seed) => {
-    const match = /^([^:]+):(\d{1,5})$/.exec(seed);
-    if (!match) throw new ConfigError('REDIS_CLUSTER_NODES', 'host:port[,host:port…]', seed);
-    return { host: match[1], port: Number(match[2]) };
-  });
+  return hostPorts('REDIS_CLUSTER_NODES', seeds);
+}
+
+/** `QUEUE_GLOBAL_CONCURRENCY=imports:2,reports:1` */
+function queueGlobalConcurrency(env: Env): Record<string, number> {
+  const caps: Record<string, number> = {};
+  for (const entry of list(env, 'QUEUE_GLOBAL_CONCURRENCY')) {
+    const match = /^([a-z0-9][a-z0-9-]{0,99}):(\d{1,6})$/.exec(entry);
+    if (!match || Number(match[2]) < 1) throw new ConfigError('QUEUE_GLOBAL_CONCURRENCY', '<queue>:<jobs at once, 1 or more>[,…]', entry);
+    caps[match[1]] = Number(match[2]);
+  }
+  return caps;
 }
 
 function jwtSecret(env: Env): string | undefined {
@@ -188,6 +209,8 @@ export function loadConfig(overrides: Env = {}): Config {
   const redisUrlRaw = env.REDIS_URL || 'redis://127.0.0.1:6379';
   const redisClusterNodes = clusterNodes(env, redisUrlRaw);
   const redisUrl = redisClusterNodes.length > 0 ? redisUrlRaw : url(env, 'REDIS_URL', redisUrlRaw, ['redis:', 'rediss:']);
+  const redisSentinels = hostPorts('REDIS_SENTINELS', list(env, 'REDIS_SENTINELS'));
+  if (redisSentinels.length > 0 && redisClusterNodes.length > 0) throw new ConfigError('REDIS_SENTINELS', 'no cluster seeds beside it (Sentinel or Cluster, not both)', env.REDIS_SENTINELS ?? '');
   const syncBaseUrl = url(env, 'SYNC_BASE_URL', 'http://127.0.0.1:8080', ['http:', 'https:']);
   const prefix = env.QUEUE_PREFIX || 'bull';
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ . -', prefix);
@@ -201,6 +224,8 @@ export function loadConfig(overrides: Env = {}): Config {
     host: env.HOST || '127.0.0.1',
     redisUrl,
     redisClusterNodes,
+    redisSentinels,
+    redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster',
     queuePrefix: prefix,
     autoStartRedis: bool(env, 'REDIS_AUTOSTART', true),
     storageDir: path.resolve(env.STORAGE_DIR || 'storage'),
@@ -210,6 +235,7 @@ export function loadConfig(overrides: Env = {}): Config {
     syncAllowedOrigins: [new URL(syncBaseUrl).origin, ...list(env, 'SYNC_ALLOWED_ORIGINS')],
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 5, 1, 1000),
     workerQueues: list(env, 'WORKER_QUEUES'),
+    queueGlobalConcurrency: queueGlobalConcurrency(env),
     workerGraceMs: int(env, 'WORKER_GRACE_MS', 10000, 0),
     workerLockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30000, 100),
     workerStalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30000, 100),

@@ -33,7 +33,7 @@ function optionsFor(role: ConnectionRole, name: string): RedisOptions {
 
 /**
  * Opens a connection for `role`. The only place in Jobgate that creates Redis connections,
- * so standalone vs cluster is decided once, from the configuration.
+ * so standalone, Sentinel or cluster is decided once, from the configuration.
  */
 export function createRedis(config: Config, role: ConnectionRole, name: string): RedisClient {
   const options = optionsFor(role, name);
@@ -41,8 +41,15 @@ export function createRedis(config: Config, role: ConnectionRole, name: string):
     return new Cluster(config.redisClusterNodes, {
       enableOfflineQueue: options.enableOfflineQueue,
       clusterRetryStrategy: retryStrategy,
+      // A command to a dead master's slot is retried every 100 ms (retryDelayOnFailover) until its replica takes over;
+      // for API work, give up after ~0.5 s and answer UNAVAILABLE (a failover takes seconds). MOVED/ASK need one or two.
+      ...(role === 'command' && { maxRedirections: 6 }),
       redisOptions: options,
     });
+  }
+  if (config.redisSentinels.length > 0) {
+    // ioredis asks the sentinels for the master, and again after every disconnect, so a failover is followed.
+    return new IORedis({ ...options, sentinels: config.redisSentinels, name: config.redisSentinelName });
   }
   return new IORedis(config.redisUrl, options);
 }
@@ -78,7 +85,7 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code ?? '') ||
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Failed to refresh slots cache|None of startup nodes/i.test(
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes/i.test(
       error.message,
     )
   );

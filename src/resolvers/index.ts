@@ -5,6 +5,7 @@ import { JobControlResolver } from './job-control.resolver';
 import { JobEventsResolver } from './job-events.resolver';
 import { JobTypeResolver } from './job-type.resolver';
 import { QueueControlResolver } from './queue-control.resolver';
+import { QueueMonitoringResolver } from './queue-monitoring.resolver';
 import { ScheduleResolver } from './schedule.resolver';
 import { JobResolver } from './job.resolver';
 import { typedEnqueueResolver } from './typed-enqueue.resolver';
@@ -18,6 +19,7 @@ export function resolvers(registry: JobRegistry): NonEmptyArray<new () => object
     JobControlResolver,
     JobEventsResolver,
     QueueControlResolver,
+    QueueMonitoringResolver,
     ScheduleResolver,
     ...registry.definitions.map(typedEnqueueResolver),
   ];

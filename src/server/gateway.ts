@@ -9,6 +9,8 @@ import { Authenticator, type Principal } from '../auth/authenticator';
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
+import { GatewayMetrics } from '../observability/metrics';
 import { whenReady } from '../redis/connections';
 import { createServices, type Services } from '../services';
 import { upsertDeclaredSchedules } from '../services/schedules';
@@ -70,10 +72,14 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) => logger.warn({ err: error }, 'declared schedules not upserted'));
   const authenticator = new Authenticator(config);
   const apollo = createApollo(schema, config);
+  const metrics = new GatewayMetrics(services, logger);
+  apollo.addPlugin(graphqlMetricsPlugin(metrics));
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(metrics.http());
+  app.get('/metrics', metrics.handler());
   app.get('/healthz', liveness);
   app.get('/readyz', readiness(services));
   app.get('/downloads/:id', downloads(services, authenticator));
@@ -96,7 +102,8 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   }
 
   const server = createServer(app);
-  const websocket = startWebSocket(server, '/graphql', schema, services, authenticator, logger);
+  const websocket = startWebSocket(server, '/graphql', schema, services, authenticator, logger, metrics);
+  metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { getOperationAST, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
+import type { GatewayMetrics } from '../observability/metrics';
 import { ErrorCode, JobgateError } from '../errors';
 import type { Services } from '../services';
 import { createContext } from './context';
@@ -27,7 +28,7 @@ export interface WebSocketGateway {
 }
 
 /** Starts graphql-ws (`graphql-transport-ws`) on `path` of `server`. */
-export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, services: Services, authenticator: Authenticator, logger: Logger): WebSocketGateway {
+export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, services: Services, authenticator: Authenticator, logger: Logger, metrics?: GatewayMetrics): WebSocketGateway {
   const { config } = services;
   const wss = new WebSocketServer({ server, path, maxPayload: config.maxBodyBytes });
   const callers = new WeakMap<WebSocket, Caller>();
@@ -79,6 +80,11 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
         const caller = callers.get(extra.socket);
         if (!caller) throw new TypeError('Subscription before authentication');
         return createContext(services, logger, caller, randomUUID(), { socketBacklog: () => extra.socket.bufferedAmount });
+      },
+      // Counts open subscriptions: every one ends through this wrapper, however it ends.
+      onOperation: (_ctx, _id, _payload, args, result) => {
+        if (!metrics || !(Symbol.asyncIterator in result)) return undefined;
+        return metrics.subscription(getOperationAST(args.document, args.operationName)?.name?.value, result);
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;

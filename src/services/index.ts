@@ -7,6 +7,8 @@ import { EnqueueService } from './enqueue.service';
 import { JobControlService } from './job-control.service';
 import { JobListService } from './job-list.service';
 import { QueueControlService } from './queue-control.service';
+import { QueueMonitor } from './queue-monitor.service';
+import { QueueStatsHub } from './queue-stats-hub';
 import { ScheduleService } from './schedules';
 import { JobStore } from './job-store';
 import { QueueSet } from './queue-set';
@@ -24,6 +26,10 @@ export interface Services {
   queueControl: QueueControlService;
   schedules: ScheduleService;
   hub: EventHub;
+  /** Queue and worker monitoring reads. */
+  monitor: QueueMonitor;
+  /** `queueStats` pollers, one per watched queue. */
+  queueStats: QueueStatsHub;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,8 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
   const enqueue = new EnqueueService(config, registry, store, new EnqueueRateLimiter(config, redis));
   const control = new JobControlService(config, redis, store, enqueue);
   const hub = new EventHub(config, redis, blocking, store, logger);
+  const monitor = new QueueMonitor(registry, queues, redis);
+  const queueStats = new QueueStatsHub(monitor, logger);
   return {
     config,
     registry,
@@ -49,7 +57,10 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
     schedules: new ScheduleService(config, registry, queues, redis, enqueue),
     control,
     hub,
+    monitor,
+    queueStats,
     async close() {
+      queueStats.close();
       await hub.close();
       await queues.close();
       redis.disconnect();

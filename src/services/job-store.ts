@@ -59,11 +59,13 @@ export class JobStore {
     await this.redis.del(this.tombstoneKey(address));
   }
 
-  /** The last `count` log lines of a job, oldest first. */
+  /**
+   * The last `count` log lines of a job, oldest first: one LRANGE (BullMQ's `getJobLogs` wraps
+   * it in a MULTI with an LLEN, four commands where listings need one).
+   */
   async logs({ queue, jobId }: JobAddress, count: number): Promise<string[]> {
     if (!this.queues.has(queue) || count <= 0) return [];
-    const { logs } = await this.queues.get(queue).getJobLogs(jobId, -count, -1);
-    return logs;
+    return this.redis.lrange(this.queues.get(queue).toKey(`${jobId}:logs`), -count, -1);
   }
 
   private tombstoneKey({ queue, jobId }: JobAddress): string {

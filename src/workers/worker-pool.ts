@@ -1,4 +1,4 @@
-import { QueueEventsProducer, Worker, type Job } from 'bullmq';
+import { MetricsTime, QueueEventsProducer, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { cancelChannel, createRedis, queuePrefix, type RedisClient } from '../redis/connections';
@@ -6,6 +6,7 @@ import type { CancelRequest } from '../services/job-control.service';
 import { QueueSet } from '../services/queue-set';
 import { toGlobalId } from '../services/job-id';
 import { lastScheduledJobKey, upsertDeclaredSchedules } from '../services/schedules';
+import { applyGlobalConcurrency } from './global-concurrency';
 import { createProcessor } from './processor';
 import type { JobRegistry } from './registry';
 
@@ -28,6 +29,8 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   const subscriber = createRedis(config, 'blocking', 'jobgate:worker:cancel');
   connection.on('error', () => undefined);
   subscriber.on('error', () => undefined);
+  const scheduleQueues = new QueueSet(config, connection, registry.queues);
+  await applyGlobalConcurrency(config, scheduleQueues, queues, logger);
   const workers = new Map<string, Worker>();
   const producers: QueueEventsProducer[] = [];
   for (const queue of queues) {
@@ -44,6 +47,8 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
       name: `jobgate-${process.pid}`,
       lockDuration: config.workerLockDurationMs,
       stalledInterval: config.workerStalledIntervalMs,
+      // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       ...(limiter && { limiter: { max: limiter.max, duration: limiter.durationMs } }),
     });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
@@ -51,7 +56,6 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   }
 
   await listenForCancellations(config, subscriber, workers, logger);
-  const scheduleQueues = new QueueSet(config, connection, registry.queues);
   await upsertDeclaredSchedules(config, registry, scheduleQueues, logger).catch((error: unknown) => logger.warn({ err: error }, 'schedules not upserted'));
   logger.info({ queues, concurrency: config.workerConcurrency }, 'workers started');
 

@@ -64,7 +64,13 @@ export class Stack {
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const stack = new Stack(options);
-    await Promise.all([stack.startGateway(), ...Array.from({ length: options.workers ?? 1 }, () => stack.startWorker())]);
+    try {
+      await Promise.all([stack.startGateway(), ...Array.from({ length: options.workers ?? 1 }, () => stack.startWorker())]);
+    } catch (error) {
+      // The caller gets no stack to close: stop what did start, or it outlives the test run.
+      await stack.close();
+      throw error;
+    }
     return stack;
   }
 

@@ -20,6 +20,9 @@ describe('configuration', () => {
     ['GRAPHIQL', 'maybe'],
     ['QUEUE_PREFIX', 'a b'],
     ['REDIS_CLUSTER_NODES', 'host-without-port'],
+    ['QUEUE_GLOBAL_CONCURRENCY', 'imports:0'],
+    ['QUEUE_GLOBAL_CONCURRENCY', 'imports'],
+    ['REDIS_SENTINELS', 'sentinel-without-port'],
   ];
   for (const [name, value] of bad) {
     it(`refuses ${name}=${value} with a message naming ${name}`, () => {
@@ -33,5 +36,18 @@ describe('configuration', () => {
       { host: 'b', port: 7001 },
     ]);
     assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis+cluster://c:7002' }).redisClusterNodes, [{ host: 'c', port: 7002 }]);
+  });
+
+  it('reads Sentinel addresses and master name, and refuses Sentinel beside a cluster', () => {
+    const config = loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'jobs' });
+    assert.deepEqual(config.redisSentinels, [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }]);
+    assert.equal(config.redisSentinelName, 'jobs');
+    assert.equal(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: '' }).redisSentinelName, 'mymaster');
+    assert.throws(() => loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_CLUSTER_NODES: 'a:7000' }), ConfigError);
+  });
+
+  it('reads per-queue global concurrency caps', () => {
+    assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: 'imports:2, reports:1' }).queueGlobalConcurrency, { imports: 2, reports: 1 });
+    assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: '' }).queueGlobalConcurrency, {});
   });
 });

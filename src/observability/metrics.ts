@@ -1,0 +1,198 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Services } from '../services';
+import type { QueueOverview } from '../services/queue-monitor.service';
+
+/** Distinct GraphQL operation names kept as label values; later ones are counted as `other`. */
+const MAX_OPERATION_NAMES = 100;
+/** Paths that get a label of their own; everything else (static files, 404s) is `other`. */
+const ROUTES = ['/graphql', '/graphiql', '/metrics', '/healthz', '/readyz'];
+const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
+/**
+ * `bullmq_job_count` states as BullMQ names them. `paused` is left out: those jobs are already
+ * counted as waiting or prioritized (and `jobgate_queue_paused` tells a paused queue).
+ */
+const BULLMQ_STATE_NAMES: Record<string, Exclude<keyof QueueOverview['counts'], 'paused'>> = {
+  waiting: 'waiting',
+  active: 'active',
+  delayed: 'delayed',
+  prioritized: 'prioritized',
+  completed: 'completed',
+  failed: 'failed',
+  'waiting-children': 'waitingChildren',
+};
+/** Queue gauges are read once per scrape even though several metrics show them. */
+const QUEUE_READ_REUSE_MS = 1000;
+
+/** A GraphQL operation's type as a label: query, mutation, subscription, or unknown (did not parse or validate). */
+export type OperationType = 'query' | 'mutation' | 'subscription' | 'unknown';
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one,
+ * so two gateways in one process do not collide). Everything that is state elsewhere (sockets,
+ * EventHub counters, queue counts) is read when scraped rather than mirrored.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly operations: Counter<'operation_type' | 'operation_name' | 'outcome'>;
+  private readonly operationDuration: Histogram<'operation_type' | 'operation_name'>;
+  private readonly subscriptions: Gauge;
+  private readonly operationNames = new Set<string>();
+  private openSockets: () => number = () => 0;
+  private queueRead: { at: number; result: Promise<QueueOverview[] | undefined> } | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly logger: Logger,
+  ) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({ name: 'jobgate_http_requests_total', help: 'HTTP requests answered.', labelNames: ['method', 'route', 'status_code'], registers });
+    this.httpDuration = new Histogram({ name: 'jobgate_http_request_duration_seconds', help: 'Time to answer an HTTP request.', labelNames: ['method', 'route', 'status_code'], registers });
+    this.operations = new Counter({
+      name: 'jobgate_graphql_operations_total',
+      help: 'GraphQL operations: over HTTP when answered, subscriptions over WebSocket when started.',
+      labelNames: ['operation_type', 'operation_name', 'outcome'],
+      registers,
+    });
+    this.operationDuration = new Histogram({ name: 'jobgate_graphql_operation_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation_type', 'operation_name'], registers });
+    this.subscriptions = new Gauge({ name: 'jobgate_subscriptions_active', help: 'GraphQL subscriptions open now.', registers });
+    const { hub, queueStats } = services;
+    const sockets: Gauge = new Gauge({ name: 'jobgate_websockets_open', help: 'WebSockets open now.', registers, collect: () => sockets.set(this.openSockets()) });
+    const readers: Gauge = new Gauge({ name: 'jobgate_event_readers', help: 'EventHub stream readers open now (one per watched queue).', registers, collect: () => readers.set(hub.readers) });
+    const pollers: Gauge = new Gauge({ name: 'jobgate_queue_stats_pollers', help: 'Queues polled for queueStats subscribers now.', registers, collect: () => pollers.set(queueStats.pollerCount) });
+    // The EventHub keeps plain running totals; a scrape copies them into counters.
+    const total = (name: string, help: string, value: () => number): Counter => {
+      const counter: Counter = new Counter({ name, help, registers, collect: () => { counter.reset(); counter.inc(value()); } });
+      return counter;
+    };
+    total('jobgate_events_read_total', 'Queue event stream entries read.', () => hub.stats.entriesRead);
+    total('jobgate_events_delivered_total', 'Job events handed to subscriptions.', () => hub.stats.deliveries);
+    total('jobgate_events_coalesced_total', 'PROGRESS events dropped for slow clients (counted when their subscription ends).', () => hub.coalesced);
+    this.queueGauges(registers);
+  }
+
+  /** Where the open-socket count comes from (the WebSocket server starts after the metrics). */
+  countSockets(source: () => number): void {
+    this.openSockets = source;
+  }
+
+  /** Express middleware timing every request; mount it first. */
+  http() {
+    return (request: Request, response: Response, next: NextFunction): void => {
+      const end = this.httpDuration.startTimer();
+      response.once('finish', () => {
+        const path = request.originalUrl.split('?')[0];
+        const route = ROUTES.includes(path) ? path : path.startsWith('/downloads/') ? '/downloads/:id' : 'other';
+        const labels = { method: METHODS.has(request.method) ? request.method : 'other', route, status_code: String(response.statusCode) };
+        this.httpRequests.inc(labels);
+        end(labels);
+      });
+      next();
+    };
+  }
+
+  /** `GET /metrics`: Prometheus text. */
+  handler() {
+    return async (_request: Request, response: Response): Promise<void> => {
+      response.type(this.registry.contentType).send(await this.registry.metrics());
+    };
+  }
+
+  /** Records an answered GraphQL operation. */
+  operation(type: OperationType, name: string | null | undefined, failed: boolean, seconds?: number): void {
+    const labels = { operation_type: type, operation_name: type === 'unknown' ? 'unknown' : this.operationName(name) };
+    this.operations.inc({ ...labels, outcome: failed ? 'error' : 'success' });
+    if (seconds !== undefined) this.operationDuration.observe(labels, seconds);
+  }
+
+  /** Counts `source` as an open subscription until it ends, errors or is returned. */
+  subscription<T>(name: string | null | undefined, source: AsyncIterable<T>): AsyncIterableIterator<T> {
+    this.operation('subscription', name, false);
+    const iterator = source[Symbol.asyncIterator]();
+    const gauge = this.subscriptions;
+    gauge.inc();
+    let open = true;
+    const end = (): void => {
+      if (open) gauge.dec();
+      open = false;
+    };
+    // Not an async generator: its `return` must reach the source at once, even while a
+    // `next` is pending, as graphql-js' own wrappers do.
+    return {
+      async next() {
+        try {
+          const result = await iterator.next();
+          if (result.done) end();
+          return result;
+        } catch (error) {
+          end();
+          throw error;
+        }
+      },
+      async return(value?: unknown) {
+        end();
+        return iterator.return ? iterator.return(value) : { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** GraphQL names are client-chosen: keep the first MAX_OPERATION_NAMES, then `other`. */
+  private operationName(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES || name.length > 100) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  /**
+   * Queue gauges under BullMQ's own metric names (those of `Queue.exportPrometheusMetrics`,
+   * which cannot be used as is: it repeats each family's HELP/TYPE per queue and reads queues
+   * one by one). Every queue metric of a scrape shares one read of all queues.
+   */
+  private queueGauges(registers: Registry[]): void {
+    const perQueue = (metric: Gauge<'queue'> | Counter<'queue'>, value: (queue: QueueOverview) => number) => async (): Promise<void> => {
+      const queues = await this.readQueues();
+      metric.reset();
+      for (const queue of queues ?? []) metric.inc({ queue: queue.queue }, value(queue));
+    };
+    const jobs: Gauge<'queue' | 'state'> = new Gauge({
+      name: 'bullmq_job_count',
+      help: 'Number of jobs in the queue by state',
+      labelNames: ['queue', 'state'],
+      registers,
+      collect: async () => {
+        const queues = await this.readQueues();
+        jobs.reset();
+        for (const { queue, counts } of queues ?? []) {
+          for (const [state, field] of Object.entries(BULLMQ_STATE_NAMES)) jobs.set({ queue, state }, counts[field]);
+        }
+      },
+    });
+    const labelNames = ['queue'] as const;
+    const completed: Counter<'queue'> = new Counter({ name: 'bullmq_job_completed_total', help: 'Total number of completed jobs', labelNames, registers, collect: () => perQueue(completed, (queue) => queue.completed.total)() });
+    const failed: Counter<'queue'> = new Counter({ name: 'bullmq_job_failed_total', help: 'Total number of failed jobs', labelNames, registers, collect: () => perQueue(failed, (queue) => queue.failed.total)() });
+    const paused: Gauge<'queue'> = new Gauge({ name: 'jobgate_queue_paused', help: '1 when the queue is paused.', labelNames, registers, collect: () => perQueue(paused, (queue) => Number(queue.paused))() });
+    const workers: Gauge<'queue'> = new Gauge({ name: 'jobgate_queue_workers', help: 'Workers connected to the queue.', labelNames, registers, collect: () => perQueue(workers, (queue) => queue.workerCount)() });
+    const up: Gauge = new Gauge({ name: 'jobgate_queue_metrics_up', help: '1 when the last read of the queue metrics succeeded.', registers, collect: async () => up.set((await this.readQueues()) ? 1 : 0) });
+  }
+
+  /** One read of every queue, shared by the queue metrics of a scrape; undefined when Redis does not answer. */
+  private readQueues(): Promise<QueueOverview[] | undefined> {
+    if (this.queueRead && Date.now() - this.queueRead.at < QUEUE_READ_REUSE_MS) return this.queueRead.result;
+    const { monitor } = this.services;
+    const result = monitor.overview(monitor.names, 1).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'queue metrics unreadable');
+      return undefined;
+    });
+    this.queueRead = { at: Date.now(), result };
+    return result;
+  }
+}

@@ -1,0 +1,103 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from './scalars';
+
+@ObjectType('QueueCounts', { description: 'Jobs of a queue by BullMQ state.' })
+export class QueueCountsType {
+  @Field(() => Int)
+  waiting!: number;
+
+  @Field(() => Int)
+  active!: number;
+
+  @Field(() => Int)
+  delayed!: number;
+
+  @Field(() => Int)
+  prioritized!: number;
+
+  @Field(() => Int)
+  completed!: number;
+
+  @Field(() => Int)
+  failed!: number;
+
+  @Field(() => Int, { description: 'Jobs held by a pause: the waiting and prioritized jobs of a paused queue (also counted there); 0 when the queue runs.' })
+  paused!: number;
+
+  @Field(() => Int)
+  waitingChildren!: number;
+}
+
+@ObjectType('RateLimit', { description: 'At most `max` jobs of the queue start per `durationMs`, across every worker.' })
+export class RateLimitType {
+  @Field(() => Int)
+  max!: number;
+
+  @Field(() => Int)
+  durationMs!: number;
+}
+
+@ObjectType('QueueThroughput', { description: 'Finished jobs, from the per-minute metrics BullMQ workers record.' })
+export class QueueThroughputType {
+  @Field(() => Int, { description: 'Since the queue\'s metrics began.' })
+  total!: number;
+
+  @Field(() => [Int], { description: 'The last 60 minutes, newest first: the first is the minute in progress, the second the last full minute.' })
+  perMinute!: number[];
+}
+
+@ObjectType('Queue', { description: 'A BullMQ queue and what is in it.' })
+export class QueueType {
+  @Field(() => String, { description: 'The BullMQ queue name (without key prefix).' })
+  name!: string;
+
+  @Field(() => QueueCountsType)
+  counts!: QueueCountsType;
+
+  @Field(() => Boolean, { description: 'Workers start no new job from a paused queue.' })
+  paused!: boolean;
+
+  @Field(() => RateLimitType, { nullable: true, description: 'Declared on a job type of the queue, else set on the queue in BullMQ; null when unlimited.' })
+  rateLimit!: RateLimitType | null;
+
+  @Field(() => Int, { description: 'Workers connected now: one per worker process serving the queue.' })
+  workerCount!: number;
+
+  @Field(() => QueueThroughputType)
+  completed!: QueueThroughputType;
+
+  @Field(() => QueueThroughputType)
+  failed!: QueueThroughputType;
+}
+
+@ObjectType('QueueWorker', {
+  description: 'A worker connected to a queue. BullMQ does not record which jobs a worker holds; see `Queue.activeJobs`.',
+})
+export class QueueWorkerType {
+  @Field(() => String, { nullable: true, description: 'The worker\'s name (Jobgate workers: `jobgate-<pid>`); null for an unnamed BullMQ worker.' })
+  name!: string | null;
+
+  @Field(() => String, { description: 'Its Redis connection\'s address (`ip:port`).' })
+  address!: string;
+
+  @Field(() => Int, { description: 'Seconds since it connected.' })
+  ageSeconds!: number;
+
+  @Field(() => Int, { description: 'Seconds since its last Redis command (a worker waiting for jobs grows this).' })
+  idleSeconds!: number;
+}
+
+@ObjectType('QueueStats', { description: 'A queue\'s counts as of `at` (the `queueStats` subscription).' })
+export class QueueStatsType {
+  @Field(() => String)
+  queue!: string;
+
+  @Field(() => QueueCountsType)
+  counts!: QueueCountsType;
+
+  @Field(() => Boolean)
+  paused!: boolean;
+
+  @Field(() => DateTimeScalar)
+  at!: Date;
+}

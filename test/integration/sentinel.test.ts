@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { enqueueContinuously } from '../support/enqueue-probe';
+import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
+import { PrivateSentinel } from '../support/redis-sentinel';
+import { Stack } from '../support/stack';
+import { HELD, IMPORT_PARTS, JOB, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
+
+describe('on Redis Sentinel (master, replica, one sentinel)', () => {
+  let sentinel: PrivateSentinel;
+  let stack: Stack;
+  before(async () => {
+    sentinel = await PrivateSentinel.start();
+    stack = await Stack.start({ workers: 1, env: { REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name } });
+  });
+  after(async () => {
+    await stack?.close();
+    await sentinel?.destroy();
+  });
+
+  it('works through the master the sentinel names, and follows it to the replica when it dies', async () => {
+    const input = { project: 'S', phase: 'A', stage: '1', items: 60, msPerItem: 100 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD });
+    const client = wsClient(stack.wsUrl);
+    const watch = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
+    await eventually(() => watch.results.length > 0, 5000, 'the snapshot');
+    await gqlOk(stack.url, PROMOTE, { id: job.id });
+    await eventually(() => watch.results.length >= 5, 5000, 'some progress');
+
+    const master = await sentinel.masterPort();
+    const probe = enqueueContinuously(stack);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const killedAt = Date.now();
+    await sentinel.kill(master);
+    await sentinel.until(async () => (await sentinel.masterPort().catch(() => master)) !== master, 20_000, 'the sentinel to promote the replica');
+    const promotedAfter = Date.now() - killedAt;
+    const before = probe.acknowledged.length;
+    await eventually(() => probe.acknowledged.length >= before + 20, 15_000, 'enqueues to succeed again');
+    await within(probe.stop(), 15_000, 'the enqueue loop');
+
+    const { acknowledged, refusals } = probe;
+    assert.deepEqual([...new Set(refusals.map((refusal) => refusal.code))].filter((code) => code !== 'UNAVAILABLE'), [], 'refusals are UNAVAILABLE only');
+    process.stdout.write(
+      `# sentinel failover: replica promoted ${promotedAfter} ms after the kill; no enqueue succeeded for ${probe.longestGapMs} ms; ` +
+        `${refusals.length} UNAVAILABLE, ${acknowledged.length} acknowledged, slowest answer ${probe.slowestMs} ms\n`,
+    );
+    for (const id of acknowledged) {
+      await eventually(async () => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state === 'COMPLETED', 20_000, `${id} to complete`);
+    }
+    await within(watch.done, 30_000, 'the watch across the failover');
+    await client.dispose();
+    assert.equal(watch.results.at(-1)!.data!.jobEvents.type, 'COMPLETED');
+  });
+});

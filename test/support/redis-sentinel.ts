@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ask, pollUntil } from './redis-probe';
+import { freePort } from './redis-server';
+
+
+/**
+ * A private master, its replica and one Sentinel (quorum 1, master down after 1 s) on
+ * loopback ports, data in a temp dir. `destroy()` kills every process and removes the dir.
+ */
+export class PrivateSentinel {
+  readonly name = 'jobgate';
+  readonly servers = new Map<number, ChildProcess>();
+  sentinelPort = 0;
+  private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'jobgate-sentinel-'));
+
+  /** Starts master, replica and sentinel; destroys what it started when that fails. */
+  static async start(): Promise<PrivateSentinel> {
+    const setup = new PrivateSentinel();
+    try {
+      await setup.create();
+      return setup;
+    } catch (error) {
+      await setup.destroy();
+      throw error;
+    }
+  }
+
+  /** `host:port` of the sentinel, as REDIS_SENTINELS. */
+  get sentinels(): string {
+    return `127.0.0.1:${this.sentinelPort}`;
+  }
+
+  private async create(): Promise<void> {
+    const [master, replica] = [await freePort(), await freePort()];
+    this.sentinelPort = await freePort();
+    this.launch(master, ['--port', String(master)]);
+    this.launch(replica, ['--port', String(replica), '--replicaof', '127.0.0.1', String(master)]);
+    // Sentinel rewrites its configuration file, so it needs one of its own.
+    const conf = path.join(this.dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      [
+        `port ${this.sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${this.dir}`,
+        `sentinel monitor ${this.name} 127.0.0.1 ${master} 1`,
+        `sentinel down-after-milliseconds ${this.name} 1000`,
+        `sentinel failover-timeout ${this.name} 5000`,
+        '',
+      ].join('\n'),
+    );
+    this.servers.set(this.sentinelPort, spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' }));
+    await this.until(async () => String(await ask(replica, 'INFO', 'replication')).includes('master_link_status:up'), 10_000, 'the replica to sync');
+    await this.until(async () => ((await ask(this.sentinelPort, 'SENTINEL', 'REPLICAS', this.name)) as unknown[] | undefined)?.length === 1, 15_000, 'the sentinel to find the replica');
+  }
+
+  private launch(port: number, args: string[]): void {
+    const dir = path.join(this.dir, String(port));
+    mkdirSync(dir);
+    this.servers.set(port, spawn('redis-server', [...args, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  }
+
+  /** The port of the master the sentinel names now. */
+  async masterPort(): Promise<number> {
+    const address = (await ask(this.sentinelPort, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.name)) as [string, string] | undefined;
+    if (!address) throw new Error('the sentinel does not answer');
+    return Number(address[1]);
+  }
+
+  /** Kills the server on `port` like a crash. */
+  async kill(port: number): Promise<void> {
+    const child = this.servers.get(port);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Polls `check` every 100 ms until it is true, failing after `timeoutMs`. */
+  until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    return pollUntil(check, timeoutMs, what);
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([...this.servers.keys()].map((port) => this.kill(port)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
