@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { isConnectionError } from '../redis/connections';
 import { toGlobalId } from '../services/job-id';
 import type { JobStore } from '../services/job-store';
 import { CANCELLED_REASON_PREFIX, JobState, viewOf, type JobView } from '../services/job-view';
@@ -59,7 +60,7 @@ async function classify(name: string, fields: StreamFields, job: Job | undefined
       if (job?.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return { type: JobEventType.CANCELLED };
       return { type: job && !job.finishedOn ? JobEventType.RETRYING : JobEventType.FAILED };
     case 'removed': {
-      const tombstone = await store.tombstone({ queue, jobId: fields.jobId });
+      const tombstone = await patiently(() => store.tombstone({ queue, jobId: fields.jobId }));
       return tombstone ? { type: JobEventType.CANCELLED, view: tombstone } : { type: JobEventType.REMOVED };
     }
     default:
@@ -89,6 +90,29 @@ function goneView(queue: string, jobId: string, at: Date): JobView {
   };
 }
 
+/** How long the job read of an event waits for Redis to answer again before it fails. */
+const JOB_READ_PATIENCE_MS = 30_000;
+const JOB_READ_RETRY_MS = 200;
+
+/**
+ * Runs `read`, and again while Redis is unreachable, for at most JOB_READ_PATIENCE_MS. An
+ * entry read from the stream just before Redis went away (or just after it came back, before
+ * the fail-fast API connection did) is then delivered late rather than as an UNAVAILABLE
+ * error: an error in its place would lose the event for good, its cursor never reaching the
+ * client.
+ */
+async function patiently<T>(read: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + JOB_READ_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, JOB_READ_RETRY_MS));
+    }
+  }
+}
+
 /** Event names whose meaning depends on the stored job. */
 const NEEDS_JOB = new Set(['delayed', 'failed']);
 
@@ -101,7 +125,7 @@ export function toPendingEvent(queue: string, name: string, cursor: string, fiel
   if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
   const address = { queue, jobId };
   let fetched: Promise<Job | undefined> | undefined;
-  const fetchJob = (): Promise<Job | undefined> => (fetched ??= store.fetch(address));
+  const fetchJob = (): Promise<Job | undefined> => (fetched ??= patiently(() => store.fetch(address)));
   const approxBytes = 256 + Object.values(fields).reduce((sum, value) => sum + value.length, 0);
   const event = (async (): Promise<JobEvent | null> => {
     const job = NEEDS_JOB.has(name) ? await fetchJob() : undefined;

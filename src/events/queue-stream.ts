@@ -87,20 +87,31 @@ export class QueueStream {
     });
     reader.on('error', (error) => this.logger.warn({ err: error, queue: this.queue }, 'event stream read failed; retrying'));
     for (const name of JOB_STREAM_EVENTS) {
-      reader.on(name as 'waiting', (fields: unknown, id: string) => this.dispatch(name, id, fields as StreamFields));
+      reader.on(name as 'waiting', (fields: unknown, id: string) => this.dispatch(name, id, fields as Record<string, unknown>));
     }
     this.reader = reader;
   }
 
-  private dispatch(name: string, cursor: string, fields: StreamFields): void {
+  private dispatch(name: string, cursor: string, parsed: Record<string, unknown>): void {
     this.position = cursor;
     this.stats.entriesRead += 1;
-    const jobWatchers = this.jobWatchers.get(fields.jobId);
+    const jobWatchers = this.jobWatchers.get(String(parsed.jobId));
     if (!jobWatchers && this.queueWatchers.size === 0) return;
-    const pending: PendingEvent | null = toPendingEvent(this.queue, name, cursor, fields, this.store);
+    const pending: PendingEvent | null = toPendingEvent(this.queue, name, cursor, asStreamFields(parsed), this.store);
     if (!pending) return;
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);
     this.stats.deliveries += (jobWatchers?.size ?? 0) + this.queueWatchers.size;
   }
+}
+
+/**
+ * The entry's fields as the stream holds them (strings), as a replay with XRANGE reads them.
+ * QueueEvents hands some of them parsed (a progress event's `data`, `returnvalue`, `delay`);
+ * left as objects they made the slow-client byte count NaN, and coalescing never started.
+ */
+function asStreamFields(parsed: Record<string, unknown>): StreamFields {
+  const fields: StreamFields = {};
+  for (const [name, value] of Object.entries(parsed)) fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  return fields;
 }

@@ -35,8 +35,8 @@ describe('a per-queue global concurrency cap (QUEUE_GLOBAL_CONCURRENCY)', () => 
       }
       assert.equal(most, 2, 'at most 2 jobs of the queue ran at once, and 2 did');
       const starts = stack.workers.map((worker) => worker.output.filter((line) => line.includes('"job started"')).length);
+      // Which worker wins each slot is up to BullMQ (a worker that finishes a job fetches the next at once), so only the total is fixed.
       assert.equal(starts.reduce((sum, count) => sum + count, 0), JOBS);
-      assert.ok(starts.every((count) => count > 0), `both workers ran jobs: ${starts.join(' + ')}`);
     } finally {
       recording.stop();
       await client.dispose();
