@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ARTIFACTS } from './stack';
+
+const DOCS = path.resolve(__dirname, '..', '..', 'docs');
+
+/** Debian's chromium, never a downloaded browser. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+/** Saves a screenshot under test/artifacts/, and under docs/ too when `docsName` is given. */
+export async function screenshot(page: Page, name: string, docsName?: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (docsName !== undefined) {
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: path.join(DOCS, docsName) });
+  }
+}
