@@ -116,13 +116,32 @@ async function patiently<T>(read: () => Promise<T>): Promise<T> {
 /** Event names whose meaning depends on the stored job. */
 const NEEDS_JOB = new Set(['delayed', 'failed']);
 
+/** Stream events that happen while a job runs and change nothing of it but progress and logs. */
+const WHILE_ACTIVE = new Set(['progress', CUSTOM_EVENTS.LOG]);
+
+/**
+ * The job as of its last ACTIVE or PROGRESS event, per watched job. Between ACTIVE and the
+ * next state change a job's stored fields do not change but for its progress, which the
+ * PROGRESS event itself carries: so PROGRESS and LOG events are built from here without a
+ * Redis read. Any other event of the job empties its entry at once (in stream order).
+ */
+export type RunningJobViews = Map<string, JobView>;
+
 /**
  * Turns one stream entry into the event watchers receive. The job is read at most once per
- * entry (lazily, unless the type depends on it), and only when someone watches.
+ * entry (lazily, unless the type depends on it), only when someone watches, and not at all
+ * for PROGRESS and LOG events of a job whose running view is in `running`.
  */
-export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobStore): PendingEvent | null {
+export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobStore, running?: RunningJobViews): PendingEvent | null {
   const jobId = fields.jobId;
   if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
+  if (!WHILE_ACTIVE.has(name)) running?.delete(jobId);
+  let runningView = WHILE_ACTIVE.has(name) ? running?.get(jobId) : undefined;
+  if (runningView && name === 'progress') {
+    // Kept current in stream order, so a LOG event after it shows this progress too.
+    runningView = viewAsOf(runningView, JobEventType.PROGRESS, fields);
+    running?.set(jobId, runningView);
+  }
   const address = { queue, jobId };
   let fetched: Promise<Job | undefined> | undefined;
   const fetchJob = (): Promise<Job | undefined> => (fetched ??= patiently(() => store.fetch(address)));
@@ -134,10 +153,13 @@ export function toPendingEvent(queue: string, name: string, cursor: string, fiel
     const { type, view } = classified;
     const readJob = async (): Promise<JobView> => {
       if (view) return view;
+      if (runningView) return runningView;
       const stored = await fetchJob();
       if (!stored) return goneView(queue, jobId, streamIdTime(cursor));
       const state = stateAfter(type) ?? (type === JobEventType.RETRYING ? (name === 'delayed' ? JobState.DELAYED : JobState.WAITING) : inferredState(stored));
-      return viewAsOf(viewOf(stored, state), type, fields);
+      const built = viewAsOf(viewOf(stored, state), type, fields);
+      if (running && (name === 'active' || name === 'progress') && !running.has(jobId)) running.set(jobId, built);
+      return built;
     };
     const log = type === JobEventType.LOG ? (fields.line ?? '') : null;
     return new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, approxBytes);

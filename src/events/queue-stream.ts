@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { eventStreamKey, queuePrefix, type RedisClient } from '../redis/connections';
 import type { JobStore } from '../services/job-store';
-import { JOB_STREAM_EVENTS, toPendingEvent, type PendingEvent } from './event-mapping';
+import { JOB_STREAM_EVENTS, toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
 import type { StreamFields } from './job-event';
 import type { Watcher } from './watcher';
 
@@ -21,6 +21,8 @@ export interface StreamStats {
 export class QueueStream {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
   private readonly queueWatchers = new Set<Watcher>();
+  /** Views of watched running jobs, so their PROGRESS events cost no Redis read. */
+  private readonly running: RunningJobViews = new Map();
   private reader: QueueEvents | undefined;
   /** Id of the last entry handed to watchers; a new watcher gets every event after it live. */
   private position = '0-0';
@@ -66,7 +68,10 @@ export class QueueStream {
     }
     const watchers = this.jobWatchers.get(jobId);
     watchers?.delete(watcher);
-    if (watchers?.size === 0) this.jobWatchers.delete(jobId);
+    if (watchers?.size === 0) {
+      this.jobWatchers.delete(jobId);
+      this.running.delete(jobId);
+    }
   }
 
   async close(): Promise<void> {
@@ -97,7 +102,7 @@ export class QueueStream {
     this.stats.entriesRead += 1;
     const jobWatchers = this.jobWatchers.get(String(parsed.jobId));
     if (!jobWatchers && this.queueWatchers.size === 0) return;
-    const pending: PendingEvent | null = toPendingEvent(this.queue, name, cursor, asStreamFields(parsed), this.store);
+    const pending: PendingEvent | null = toPendingEvent(this.queue, name, cursor, asStreamFields(parsed), this.store, jobWatchers ? this.running : undefined);
     if (!pending) return;
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);
