@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { badInput, notFound } from '../errors';
-import { eventStreamKey, type RedisClient } from '../redis/connections';
+import { eventStreamKey, jobKey, type RedisClient } from '../redis/connections';
 import type { JobAddress } from '../services/job-id';
 import type { JobStore } from '../services/job-store';
-import type { JobView } from '../services/job-view';
+import { MAX_LOG_LINES, type JobView } from '../services/job-view';
 import { toPendingEvent } from './event-mapping';
 import { JobEvent } from './job-event';
 import { QueueStream, type StreamStats } from './queue-stream';
@@ -55,10 +55,10 @@ export class EventHub {
       const livePosition = stream.livePosition;
       const key = eventStreamKey(this.config, address.queue);
       if (since === undefined || (await this.trimmedAfter(key, since))) {
-        const cursor = await this.lastId(key);
+        const { cursor, logs } = await this.cursorAndLogs(key, address);
         const view = await this.store.load(address);
         if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
-        watcher.prepend([JobEvent.snapshot(view, cursor, since !== undefined)]);
+        watcher.prepend([JobEvent.snapshot({ ...view, logs }, cursor, since !== undefined)]);
         watcher.release(cursor);
         return endAfterFinal(watcher, JobEvent.isFinalView(view));
       }
@@ -128,9 +128,18 @@ export class EventHub {
     }
   }
 
-  private async lastId(key: string): Promise<string> {
-    const last = await this.redis.xrevrange(key, '+', '-', 'COUNT', 1);
-    return last[0]?.[0] ?? '0-0';
+  /**
+   * The stream's last id and the job's log as of that id, read in one MULTI (same hash slot):
+   * a SNAPSHOT's log never holds a line whose LOG event comes after its cursor.
+   */
+  private async cursorAndLogs(key: string, address: JobAddress): Promise<{ cursor: string; logs: string[] }> {
+    const results = await this.redis
+      .multi()
+      .xrevrange(key, '+', '-', 'COUNT', 1)
+      .lrange(`${jobKey(this.config, address.queue, address.jobId)}:logs`, -MAX_LOG_LINES, -1)
+      .exec();
+    const last = (results?.[0]?.[1] ?? []) as [string, string[]][];
+    return { cursor: last[0]?.[0] ?? '0-0', logs: (results?.[1]?.[1] ?? []) as string[] };
   }
 
   /**

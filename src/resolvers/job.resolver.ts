@@ -3,7 +3,7 @@ import { canRead } from '../auth/caller';
 import { badInput } from '../errors';
 import { parseGlobalId } from '../services/job-id';
 import { encodeOffset } from '../services/job-list.service';
-import type { JobView } from '../services/job-view';
+import { MAX_LOG_LINES, type JobView } from '../services/job-view';
 import { JobState } from '../schema/enums';
 import { JobConnection } from '../schema/job-connection.type';
 import { JobType } from '../schema/job.type';
@@ -42,7 +42,8 @@ export class JobResolver {
 
   @FieldResolver(() => [String], { description: 'The last log lines the processor wrote, oldest first.' })
   async logs(@Root() job: JobView, @Arg('last', () => Int, { defaultValue: 50 }) last: number, @Ctx() { loaders }: RequestContext): Promise<string[]> {
-    if (!Number.isInteger(last) || last < 0 || last > 1000) throw badInput('last', 'last must be an integer from 0 to 1000');
+    if (!Number.isInteger(last) || last < 0 || last > MAX_LOG_LINES) throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
+    if (job.logs) return last === 0 ? [] : job.logs.slice(-last);
     return loaders.logs.load({ address: job, last });
   }
 }

@@ -50,7 +50,12 @@ export interface JobView {
   finishedAt: Date | null;
   owner: string | undefined;
   requestId: string | undefined;
+  /** The last log lines as of a SNAPSHOT's cursor, when the snapshot read them; else read on demand. */
+  logs?: string[];
 }
+
+/** Most log lines a client may ask for (`Job.logs(last)`). */
+export const MAX_LOG_LINES = 1000;
 
 /** Prefix of the failure reason of a job cancelled while it ran; how CANCELLED is told from FAILED. */
 export const CANCELLED_REASON_PREFIX = 'jobgate.cancelled: ';

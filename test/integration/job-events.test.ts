@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
-import { ENQUEUE, HELD, IMPORT_PARTS, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
+import { ENQUEUE, HELD, IMPORT_PARTS, JOB, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
 /** Types and cursors of a recording, for assertions. */
 const eventsOf = (results: { data?: JobEventPayload | null }[]) => results.map((result) => result.data!.jobEvents);
@@ -52,6 +52,25 @@ describe('watching a job over graphql-ws', () => {
       assert.equal(events.at(-1)!.job.state, 'COMPLETED');
     });
   }
+
+  it('gives a mid-run SNAPSHOT the log as of its cursor: its lines plus the LOG events make the whole log once', async () => {
+    const input = { project: 'P3', phase: 'C', stage: '03', items: 60, msPerItem: 15 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
+    await eventually(async () => (await gqlOk<{ job: { logs: string[] } }>(stack.url, JOB, { id: job.id })).job.logs.length >= 3, 10_000, 'some log lines');
+    const client = wsClient(stack.wsUrl);
+    const recording = record<{ jobEvents: { type: string; log: string | null; job: { logs: string[] } } }>(
+      client,
+      `subscription ($id: ID!) { jobEvents(id: $id) { type log job { logs(last: 1000) } } }`,
+      { id: job.id },
+    );
+    await within(recording.done, 15_000, 'the watch');
+    await client.dispose();
+    const events = recording.results.map((result) => result.data!.jobEvents);
+    assert.equal(events[0].type, 'SNAPSHOT');
+    const seen = [...events[0].job.logs, ...events.filter((event) => event.type === 'LOG').map((event) => event.log!)];
+    const { job: done } = await gqlOk<{ job: { logs: string[] } }>(stack.url, `query ($id: ID!) { job(id: $id) { logs(last: 1000) } }`, { id: job.id });
+    assert.deepEqual(seen, done.logs);
+  });
 
   it('sends one final SNAPSHOT and completes for a job that finished before the watch', async () => {
     const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'Ana' } });
