@@ -122,29 +122,50 @@ const WHILE_ACTIVE = new Set(['progress', CUSTOM_EVENTS.LOG]);
 /**
  * The job as of its last ACTIVE or PROGRESS event, per watched job. Between ACTIVE and the
  * next state change a job's stored fields do not change but for its progress, which the
- * PROGRESS event itself carries: so PROGRESS and LOG events are built from here without a
- * Redis read. Any other event of the job empties its entry at once (in stream order).
+ * PROGRESS event itself carries: so the job is read once when it starts (or when a watch
+ * joins it running), and its PROGRESS and LOG events are built from that read. Entries are
+ * promises chained in stream order at dispatch; any other event of the job drops its entry.
  */
-export type RunningJobViews = Map<string, JobView>;
+export type RunningJobViews = Map<string, Promise<JobView>>;
+
+/** The running view of an ACTIVE, PROGRESS or LOG entry, or undefined for other events. */
+function runningViewOf(name: string, jobId: string, fields: StreamFields, running: RunningJobViews, read: () => Promise<JobView | undefined>): Promise<JobView> | undefined {
+  if (name !== 'active' && !WHILE_ACTIVE.has(name)) {
+    running.delete(jobId);
+    return undefined;
+  }
+  const base = name === 'active' ? undefined : running.get(jobId);
+  const type = name === 'progress' ? JobEventType.PROGRESS : name === 'active' ? JobEventType.ACTIVE : JobEventType.LOG;
+  const view = base
+    ? name === 'progress'
+      ? base.then((current) => viewAsOf(current, type, fields))
+      : base
+    : read().then((current) => {
+        if (!current) throw new Error(`job ${jobId} is gone`);
+        return viewAsOf(current, type, fields);
+      });
+  running.set(jobId, view);
+  // A failed read must not poison the events after it: they read for themselves.
+  view.catch(() => running.get(jobId) === view && running.delete(jobId));
+  return view;
+}
 
 /**
  * Turns one stream entry into the event watchers receive. The job is read at most once per
- * entry (lazily, unless the type depends on it), only when someone watches, and not at all
- * for PROGRESS and LOG events of a job whose running view is in `running`.
+ * entry (lazily, unless the type depends on it), only when someone watches, and, for a job
+ * watched while it runs (`running` given), once per run rather than once per PROGRESS.
  */
 export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobStore, running?: RunningJobViews): PendingEvent | null {
   const jobId = fields.jobId;
   if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
-  if (!WHILE_ACTIVE.has(name)) running?.delete(jobId);
-  let runningView = WHILE_ACTIVE.has(name) ? running?.get(jobId) : undefined;
-  if (runningView && name === 'progress') {
-    // Kept current in stream order, so a LOG event after it shows this progress too.
-    runningView = viewAsOf(runningView, JobEventType.PROGRESS, fields);
-    running?.set(jobId, runningView);
-  }
   const address = { queue, jobId };
   let fetched: Promise<Job | undefined> | undefined;
   const fetchJob = (): Promise<Job | undefined> => (fetched ??= patiently(() => store.fetch(address)));
+  const readRunning = async (): Promise<JobView | undefined> => {
+    const stored = await fetchJob();
+    return stored && viewOf(stored, JobState.ACTIVE);
+  };
+  const runningView = running && runningViewOf(name, jobId, fields, running, readRunning);
   const approxBytes = 256 + Object.values(fields).reduce((sum, value) => sum + value.length, 0);
   const event = (async (): Promise<JobEvent | null> => {
     const job = NEEDS_JOB.has(name) ? await fetchJob() : undefined;
@@ -153,13 +174,14 @@ export function toPendingEvent(queue: string, name: string, cursor: string, fiel
     const { type, view } = classified;
     const readJob = async (): Promise<JobView> => {
       if (view) return view;
-      if (runningView) return runningView;
+      if (runningView) {
+        const current = await runningView.catch(() => undefined);
+        if (current) return current;
+      }
       const stored = await fetchJob();
       if (!stored) return goneView(queue, jobId, streamIdTime(cursor));
       const state = stateAfter(type) ?? (type === JobEventType.RETRYING ? (name === 'delayed' ? JobState.DELAYED : JobState.WAITING) : inferredState(stored));
-      const built = viewAsOf(viewOf(stored, state), type, fields);
-      if (running && (name === 'active' || name === 'progress') && !running.has(jobId)) running.set(jobId, built);
-      return built;
+      return viewAsOf(viewOf(stored, state), type, fields);
     };
     const log = type === JobEventType.LOG ? (fields.line ?? '') : null;
     return new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, approxBytes);
