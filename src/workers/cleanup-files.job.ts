@@ -2,6 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IsInt, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
+import { Role } from '../auth/caller';
 import { defineJob } from './job-definition';
 
 @InputType({ description: 'Input of the cleanupFiles job.' })
@@ -29,6 +30,8 @@ export const cleanupFiles = defineJob({
   queue: 'maintenance',
   description: 'Deletes files older than N days from the storage directory.',
   input: CleanupFilesInput,
+  // Deleting storage is an operator's call, not a submitter's.
+  roles: [Role.ADMIN],
   defaults: { attempts: 2, backoff: { type: 'fixed', delayMs: 60_000 } },
   schedules: (config) => [
     { id: 'cleanupFiles-daily', cron: '0 2 * * *', timeZone: config.scheduleTimeZone, data: { olderThanDays: 30 } },

@@ -72,6 +72,13 @@ describe('who may do what', () => {
     assert.equal(ownJob.data?.job.id, byKey.id);
   });
 
+  it('lets a job type restrict who enqueues it (cleanupFiles: admins only)', async () => {
+    const bySubmitter = await gql(stack.url, ENQUEUE, { type: 'cleanupFiles', data: {}, options: HELD }, bearer(ana));
+    assert.equal(bySubmitter.errors?.[0].extensions?.code, 'FORBIDDEN');
+    const byAdmin = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'cleanupFiles', data: {}, options: HELD }, bearer(admin));
+    assert.ok(byAdmin.data?.enqueue.id, JSON.stringify(byAdmin.errors));
+  });
+
   it('keeps queue actions and schedules for admins', async () => {
     const bySubmitter = await gql(stack.url, `mutation { pauseQueue(queue: "default") }`, {}, bearer(ana));
     assert.equal(bySubmitter.errors?.[0].extensions?.code, 'FORBIDDEN');
