@@ -1,3 +1,4 @@
+import { unavailable } from '../errors';
 import { JobEvent } from './job-event';
 import type { PendingEvent } from './event-mapping';
 import { compareStreamIds } from './stream-id';
@@ -112,10 +113,17 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
     this.onClose();
   }
 
+  /**
+   * The event, or null when the snapshot or replay already covers it. An event that cannot be
+   * built (Redis away for longer than the hub waits) ends the watch with UNAVAILABLE rather
+   * than being skipped: the client resumes with `since` and loses nothing.
+   */
   private async settle(pending: PendingEvent): Promise<JobEvent | null> {
     this.queuedBytes -= pending.approxBytes;
     if (this.floor && compareStreamIds(pending.cursor, this.floor) <= 0) return null;
-    return pending.event.catch(() => null);
+    return pending.event.catch(() => {
+      throw unavailable();
+    });
   }
 
   /** While held, only events put ahead by `prepend` may go out. */
