@@ -85,9 +85,11 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code ?? '') ||
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes/i.test(
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes|Cluster isn't ready/i.test(
       error.message,
-    )
+    ) ||
+    // Replies of nodes in the middle of a failover or a restart.
+    /^(LOADING|READONLY|MASTERDOWN|NOREPLICAS|UNBLOCKED) /.test(error.message)
   );
 }
 

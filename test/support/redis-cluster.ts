@@ -60,7 +60,7 @@ export class PrivateCluster {
       const child = spawn(
         'redis-server',
         ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes',
-          '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(this.nodeTimeoutMs), '--appendonly', 'no', '--save', ''],
+          '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(this.nodeTimeoutMs), '--cluster-replica-validity-factor', '0', '--appendonly', 'no', '--save', ''],
         { stdio: 'ignore' },
       );
       this.nodes.push({ port, child });
