@@ -7,7 +7,7 @@ import { isFinalEvent, type JobEvent, type WatchOptions } from './types';
  * Streams one job's events until its final one.
  *
  * graphql-ws re-sends the very same subscribe payload after each reconnect. The `since`
- * getter makes that re-subscription resume after the last cursor this watcher saw (the
+ * getter makes that re-subscription resume after the last cursor this watcher received (the
  * gateway replays what happened meanwhile) rather than from where the watch began, which
  * would repeat events, or with a fresh SNAPSHOT, which would hide the ones in between.
  */
@@ -20,7 +20,9 @@ export function watchJob(ws: Client, jobId: string, options: WatchOptions = {}):
       return since;
     },
   };
-  const events = streamOperation(ws, JobEventsDocument, variables);
+  const events = streamOperation(ws, JobEventsDocument, variables, ({ jobEvents }) => {
+    since = jobEvents.cursor;
+  });
   let ended = false;
   const iterator: JobgateStream<JobEvent> = {
     async next() {
@@ -28,7 +30,6 @@ export function watchJob(ws: Client, jobId: string, options: WatchOptions = {}):
       const step = await events.next();
       if (step.done === true) return step;
       const event = step.value.jobEvents;
-      since = event.cursor;
       if (isFinalEvent(event)) {
         // The gateway completes the stream too; stopping here spares waiting for that message.
         ended = true;

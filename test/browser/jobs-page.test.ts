@@ -27,6 +27,10 @@ test('an importParts enqueued from the form goes 0 → 100 live, over the WebSoc
   await page.goto(`${stack.origin}/`);
   await page.getByTestId('job-type').locator('option[value="importParts"]').waitFor({ state: 'attached' });
 
+  const completedCell = page.getByTestId('queue-imports').getByTestId('count-completed');
+  await completedCell.filter({ hasText: /^\d+$/ }).waitFor();
+  const completedBefore = Number(await completedCell.textContent());
+
   const requests: Request[] = [];
   page.on('request', (request) => requests.push(request));
   await recordProgress(page);
@@ -43,6 +47,9 @@ test('an importParts enqueued from the form goes 0 → 100 live, over the WebSoc
   assert.equal(await card.getByTestId('job-state').textContent(), 'COMPLETED');
   assert.deepEqual(JSON.parse((await card.getByTestId('job-result').textContent()) ?? 'null'), { imported: 40 });
   assert.match((await card.getByTestId('job-logs').textContent()) ?? '', /imported 40\/40/);
+
+  // queueStats pushes the new count over the same socket.
+  await completedCell.filter({ hasText: new RegExp(`^${completedBefore + 1}$`) }).waitFor();
 
   const http = requests.filter((request) => request.resourceType() !== 'websocket');
   assert.equal(http.length, 1, `only the enqueue mutation should go over HTTP, got: ${http.map((r) => `${r.method()} ${r.url()}`).join(', ')}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { createJobgateClient, type JobEvent, type JobEventType } from '../../src/client';
 import { compareStreamIds } from '../../src/events/stream-id';
@@ -7,6 +8,10 @@ import { startStack, type Stack } from '../browser/stack';
 
 const ITEMS = 40;
 const DROP_AT_ITEM = 12;
+/** Long enough for several 50 ms items to arrive unread before the drop. */
+const SLOW_CONSUMER_MS = 400;
+/** Longer than the first reconnect wait (at most 2 × 250 ms with `maxRetryWaitMs: 500`). */
+const RECONNECTED_MS = 1500;
 
 /** A `ws` WebSocket the test can cut, as a network failure would (no close handshake). */
 class DroppableWebSocket extends WebSocket {
@@ -53,7 +58,12 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
       events.push(event);
       if (cursorAtDrop === undefined && event.type === 'PROGRESS' && (event.job.progress?.current ?? 0) >= DROP_AT_ITEM) {
         cursorAtDrop = event.cursor;
+        // A slow consumer: events keep arriving unread, the socket is cut, and the client
+        // reconnects before they are read. The resume must start after the last event
+        // received, not the last one read, or those would come twice.
+        await sleep(SLOW_CONSUMER_MS);
         assert.equal(DroppableWebSocket.dropAll(), 1, 'one socket carries the watch');
+        await sleep(RECONNECTED_MS);
       }
     }
 
@@ -67,11 +77,9 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
       .filter((message) => message.type === 'subscribe');
     assert.equal(subscribes.length, 2, 'subscribed once, then once more after the drop');
     assert.equal(subscribes[0].payload?.variables?.since, undefined);
-    // The client may have received (and buffered) an event or two past the one the loop was
-    // handling when the socket was cut: it resumes after the last one it received.
     const since = subscribes[1].payload?.variables?.since ?? '';
     assert.ok(events.some((event) => event.cursor === since), `resumed after a cursor it had received (${since})`);
-    assert.ok(compareStreamIds(since, cursorAtDrop) >= 0, 'not before the drop');
+    assert.ok(compareStreamIds(since, cursorAtDrop) > 0, `resumed after the events received while the loop slept, not at ${cursorAtDrop}`);
     assert.equal(new Set(events.map((event) => `${event.cursor}/${event.type}`)).size, events.length, 'no event repeated');
 
     assert.equal(events.filter((event) => event.type === 'SNAPSHOT').length, 1);

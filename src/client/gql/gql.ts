@@ -22,6 +22,7 @@ type Documents = {
     "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n": typeof types.JobEventsDocument,
     "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n": typeof types.JobTypesDocument,
     "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.InputTypeFieldsDocument,
+    "\n  subscription QueueStats($queue: String!) {\n    queueStats(queue: $queue) {\n      queue\n      paused\n      counts {\n        waiting\n        active\n        delayed\n        prioritized\n        completed\n        failed\n        paused\n      }\n    }\n  }\n": typeof types.QueueStatsDocument,
 };
 const documents: Documents = {
     "\n  fragment JobFields on Job {\n    id\n    type\n    queue\n    state\n    data\n    progress {\n      percent\n      current\n      total\n      message\n    }\n    result\n    failedReason\n    attemptsMade\n    maxAttempts\n    createdAt\n    startedAt\n    finishedAt\n  }\n": types.JobFieldsFragmentDoc,
@@ -31,6 +32,7 @@ const documents: Documents = {
     "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n": types.JobEventsDocument,
     "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n": types.JobTypesDocument,
     "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.InputTypeFieldsDocument,
+    "\n  subscription QueueStats($queue: String!) {\n    queueStats(queue: $queue) {\n      queue\n      paused\n      counts {\n        waiting\n        active\n        delayed\n        prioritized\n        completed\n        failed\n        paused\n      }\n    }\n  }\n": types.QueueStatsDocument,
 };
 
 /**
@@ -61,6 +63,10 @@ export function graphql(source: "\n  query JobTypes {\n    jobTypes {\n      nam
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').InputTypeFieldsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription QueueStats($queue: String!) {\n    queueStats(queue: $queue) {\n      queue\n      paused\n      counts {\n        waiting\n        active\n        delayed\n        prioritized\n        completed\n        failed\n        paused\n      }\n    }\n  }\n"): typeof import('./graphql').QueueStatsDocument;
 
 
 export function graphql(source: string) {

@@ -122,6 +122,13 @@ export type InputTypeFieldsQueryVariables = Exact<{
 
 export type InputTypeFieldsQuery = { __type: { name: string | null, description: string | null, inputFields: Array<{ name: string, description: string | null, defaultValue: string | null, type: { kind: __TypeKind, name: string | null, enumValues: Array<{ name: string }> | null, ofType: { kind: __TypeKind, name: string | null, enumValues: Array<{ name: string }> | null } | null } }> | null } | null };
 
+export type QueueStatsSubscriptionVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type QueueStatsSubscription = { queueStats: { queue: string, paused: boolean, counts: { waiting: number, active: number, delayed: number, prioritized: number, completed: number, failed: number, paused: number } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -311,3 +318,20 @@ export const InputTypeFieldsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InputTypeFieldsQuery, InputTypeFieldsQueryVariables>;
+export const QueueStatsDocument = new TypedDocumentString(`
+    subscription QueueStats($queue: String!) {
+  queueStats(queue: $queue) {
+    queue
+    paused
+    counts {
+      waiting
+      active
+      delayed
+      prioritized
+      completed
+      failed
+      paused
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<QueueStatsSubscription, QueueStatsSubscriptionVariables>;

@@ -1,23 +1,25 @@
 import { useEffect, useState } from 'react';
 import type { JobgateClient } from '../../client';
-import { QueueStatsDocument, type QueueStatsResult } from './operations';
+import type { QueueStatsSubscription } from '../../client/gql/graphql';
+import { QueueStatsDocument } from './operations';
 
-type Counts = QueueStatsResult['queueStats']['counts'];
+type Stats = QueueStatsSubscription['queueStats'];
+type Counts = Stats['counts'];
 const COLUMNS: readonly (keyof Counts)[] = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'paused'];
 
-/** Live counts of one queue; says so plainly when the gateway cannot stream them. */
+/** Live counts of one queue; says so plainly when the gateway cannot stream them (an older gateway, or a role that may not see them). */
 function QueueRow({ client, queue }: { client: JobgateClient; queue: string }) {
-  const [counts, setCounts] = useState<Counts>();
+  const [stats, setStats] = useState<Stats>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    const stats = client.subscribe(QueueStatsDocument, { queue });
+    const updates = client.subscribe(QueueStatsDocument, { queue });
     let stopped = false;
     void (async () => {
       try {
-        for await (const { queueStats } of stats) {
+        for await (const { queueStats } of updates) {
           if (stopped) return;
-          setCounts(queueStats.counts);
+          setStats(queueStats);
           setError(undefined);
         }
       } catch (failure) {
@@ -26,19 +28,26 @@ function QueueRow({ client, queue }: { client: JobgateClient; queue: string }) {
     })();
     return () => {
       stopped = true;
-      void stats.return();
+      void updates.return();
     };
   }, [client, queue]);
 
   return (
     <tr data-testid={`queue-${queue}`}>
-      <th scope="row">{queue}</th>
+      <th scope="row">
+        {queue}
+        {stats?.paused === true && <span className="muted"> (paused)</span>}
+      </th>
       {error !== undefined ? (
         <td colSpan={COLUMNS.length} className="muted">
           live counts unavailable: {error}
         </td>
       ) : (
-        COLUMNS.map((column) => <td key={column}>{counts?.[column] ?? '…'}</td>)
+        COLUMNS.map((column) => (
+          <td key={column} data-testid={`count-${column}`}>
+            {stats?.counts[column] ?? '…'}
+          </td>
+        ))
       )}
     </tr>
   );
