@@ -98,6 +98,11 @@ export interface ApiKey {
 
 type Env = Record<string, string | undefined>;
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Whether `host` (a HOST value or a URL's hostname) names this machine's loopback. */
+export const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host);
+
 /** A configuration value that cannot be used; names the variable. */
 export class ConfigError extends Error {
   constructor(variable: string, expected: string, got: string) {

@@ -16,6 +16,11 @@ export type WatchPacing = Pick<WatcherOptions, 'socketBacklog'>;
 
 const REPLAY_PAGE = 1000;
 
+/** Refuses a `since` that is not a stream id (BAD_USER_INPUT on `since`). */
+function checkCursor(since: string | undefined): void {
+  if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
+}
+
 /**
  * Fans a queue's event stream out to every subscription of this process. At most one
  * stream reader per queue that has watchers; no Redis read per watcher. Implements the
@@ -46,7 +51,7 @@ export class EventHub {
    * answers like an absent one.
    */
   async watchJob(address: JobAddress, since: string | undefined, canSee: (view: JobView) => boolean, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
-    if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
+    checkCursor(since);
     const stream = this.stream(address.queue);
     const watcher = this.watcher(pacing, () => this.leave(stream, watcher, address.jobId));
     try {
@@ -84,7 +89,7 @@ export class EventHub {
    * only events of jobs it accepts (each event's job is read once, shared by all watchers).
    */
   async watchQueue(queue: string, since: string | undefined, canSee: ((view: JobView) => boolean) | undefined, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
-    if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
+    checkCursor(since);
     const stream = this.stream(queue);
     const watcher = this.watcher(pacing, () => this.leave(stream, watcher));
     try {

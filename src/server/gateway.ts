@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
-import type { Config } from '../config';
+import { isLoopbackHost, type Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
@@ -39,8 +39,6 @@ function requestErrors(error: { status?: number; type?: string; message?: string
   response.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }] });
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
 /** The caller of an HTTP request; bad credentials answer 401 with UNAUTHENTICATED. */
 async function authenticateHttp(authenticator: Authenticator, authorization: string | undefined): Promise<Principal> {
   try {
@@ -57,7 +55,7 @@ async function authenticateHttp(authenticator: Authenticator, authorization: str
  */
 function checkDevMode(config: Config, logger: Logger): void {
   if (!config.devMode) return;
-  if (!LOOPBACK.has(config.host) && !config.allowInsecureDev) {
+  if (!isLoopbackHost(config.host) && !config.allowInsecureDev) {
     throw new Error(`Refusing to listen on ${config.host} without authentication: set JWT_SECRET, JWKS_URL or API_KEYS (or ALLOW_INSECURE_DEV=1)`);
   }
   logger.warn('dev mode: no authentication configured; every caller is "dev" with every role');

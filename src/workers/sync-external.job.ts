@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
-import type { Config } from '../config';
+import { isLoopbackHost, type Config } from '../config';
 import { badInput } from '../errors';
 import { defineJob } from './job-definition';
 
@@ -19,13 +19,11 @@ export class SyncExternalInput {
   url?: string;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** The URL to call, refusing origins outside the allow-list so the job cannot probe internal hosts. */
 function target(input: SyncExternalInput, config: Config): URL {
   const url = new URL(input.url ?? `${config.syncBaseUrl.replace(/\/$/, '')}/orders/${input.orderId}`);
   const allowed =
-    config.syncAllowedOrigins.includes(url.origin) || (config.devMode && LOOPBACK_HOSTS.has(url.hostname));
+    config.syncAllowedOrigins.includes(url.origin) || (config.devMode && isLoopbackHost(url.hostname));
   if (!allowed) throw badInput('url', `url origin ${url.origin} is not in SYNC_ALLOWED_ORIGINS`);
   return url;
 }
