@@ -48,7 +48,9 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
     const family = types.has(name) ? name : SUFFIXES.map((suffix) => (name.endsWith(suffix) ? name.slice(0, -suffix.length) : '')).find((base) => types.has(base));
     if (!family) throw new Error(`line ${line}: sample of ${name} before its TYPE`);
     const number = value === '+Inf' ? Infinity : value === '-Inf' ? -Infinity : Number(value);
-    if (Number.isNaN(number) && value !== 'NaN') throw new Error(`line ${line}: bad value ${value}`);
+    // Prometheus reads values with Go's ParseFloat, which takes NaN in any case; prom-client writes `Nan`
+    // (e.g. the event-loop lag before its first sample).
+    if (Number.isNaN(number) && !/^nan$/i.test(value)) throw new Error(`line ${line}: bad value ${value}`);
     samples.push({ name, labels: labels ? parseLabels(labels, line) : {}, value: number });
   });
   return { samples, types };
