@@ -41,9 +41,13 @@ export function createRedis(config: Config, role: ConnectionRole, name: string):
     return new Cluster(config.redisClusterNodes, {
       enableOfflineQueue: options.enableOfflineQueue,
       clusterRetryStrategy: retryStrategy,
-      // A command to a dead master's slot is retried every 100 ms (retryDelayOnFailover) until its replica takes over;
-      // for API work, give up after ~0.5 s and answer UNAVAILABLE (a failover takes seconds). MOVED/ASK need one or two.
-      ...(role === 'command' && { maxRedirections: 6 }),
+      // A command to a dead master's slot is retried every 100 ms at most (retryDelayOnFailover, a delay shared by the
+      // commands waiting) until its replica takes over. Each retry counts as a redirection: for API work, give up after
+      // ~0.5 s and answer UNAVAILABLE (a failover takes seconds; MOVED/ASK need one or two). Workers and stream readers
+      // wait like a standalone `blocking` connection: ioredis's 16 redirections were used up within a second, before the
+      // replica had taken over, and a processor's `updateProgress` failed the job's attempt. MOVED then waits 100 ms too,
+      // so nodes that disagree for a moment are not asked in a busy loop.
+      ...(role === 'command' ? { maxRedirections: 6 } : { maxRedirections: Number.POSITIVE_INFINITY, retryDelayOnMoved: 100 }),
       redisOptions: options,
     });
   }
@@ -82,14 +86,18 @@ export function cancelChannel(config: Config): string {
 /** Whether `error` means Redis is unreachable (as opposed to a bad command). */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // A MULTI whose queued commands all failed for a connection or failover reason (ioredis gives
+  // up on a cluster transaction after its redirections, e.g. every command got CLUSTERDOWN).
+  const previous = (error as { previousErrors?: unknown }).previousErrors;
+  if (/^EXECABORT /.test(error.message) && Array.isArray(previous)) return previous.length > 0 && previous.every(isConnectionError);
   const code = (error as NodeJS.ErrnoException).code;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code ?? '') ||
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes|Cluster isn't ready/i.test(
+    /Stream isn't writeable|Connection is closed|Command aborted due to connection close|enableOfflineQueue|MaxRetriesPerRequest|Command timed out|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes|Cluster isn't ready/i.test(
       error.message,
     ) ||
     // Replies of nodes in the middle of a failover or a restart.
-    /^(LOADING|READONLY|MASTERDOWN|NOREPLICAS|UNBLOCKED) /.test(error.message)
+    /^(LOADING|READONLY|MASTERDOWN|NOREPLICAS|UNBLOCKED|MOVED|ASK) /.test(error.message)
   );
 }
 

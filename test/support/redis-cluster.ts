@@ -5,6 +5,7 @@ import path from 'node:path';
 import IORedis from 'ioredis';
 import { ask, pollUntil } from './redis-probe';
 import { freePort } from './redis-server';
+import type { Stack } from './stack';
 
 /** One `redis-server --cluster-enabled yes` process of a {@link PrivateCluster}. */
 export interface ClusterNode {
@@ -24,9 +25,92 @@ export interface NodeRole {
 
 
 /**
+ * Starts `redis-server` with `args(port, spare)`, two free loopback ports (`spare` for a cluster
+ * bus), and resolves once the server answers as itself (its `process_id`). A port found free may
+ * be taken by another test before the server binds it: the server then exits, and other ports
+ * are tried.
+ */
+export async function startServer(args: (port: number, spare: number) => string[], what: string): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const [port, spare] = [await freePort(), await freePort()];
+    if (port === spare) continue;
+    const child = spawn('redis-server', args(port, spare), { stdio: 'ignore' });
+    const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+    try {
+      await pollUntil(async () => gone() || String(await ask(port, 'INFO', 'server')).includes(`process_id:${child.pid}\r\n`), 10_000, `${what} to answer on ${port}`);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    if (!gone()) return { port, child };
+  }
+  throw new Error(`${what} did not start: the ports picked were taken`);
+}
+
+const replicationOffset = (info: unknown, field: string): number => Number(new RegExp(`${field}:(\\d+)`).exec(String(info))?.[1] ?? Number.NaN);
+
+/**
+ * Pauses writes on `master` (`CLIENT PAUSE … WRITE`: reads go on, writes and scripts wait) and
+ * waits until `replica` has processed every byte of replication the master has produced. A
+ * master killed after this has no acknowledged write its replica lacks, so a failover test
+ * measures the gateway and not the replication lag (asynchronous: a crash can lose the last
+ * writes, see README "Deploying"). The writes held by the pause die with the master, as in a crash.
+ */
+export async function pauseUntilReplicated(master: number, replica: number, timeoutMs = 10_000): Promise<void> {
+  if ((await ask(master, 'CLIENT', 'PAUSE', String(timeoutMs + 5000), 'WRITE')) !== 'OK') throw new Error(`${master} refused CLIENT PAUSE`);
+  const target = replicationOffset(await ask(master, 'INFO', 'replication'), 'master_repl_offset');
+  if (!Number.isFinite(target)) throw new Error(`${master} gave no master_repl_offset`);
+  await pollUntil(async () => replicationOffset(await ask(replica, 'INFO', 'replication'), 'slave_repl_offset') >= target, timeoutMs, `replica ${replica} to reach offset ${target} of ${master}`);
+}
+
+/** One process's log lines at warn and above, as `time level msg: error`, repeats counted. */
+function warnings(output: string[]): string[] {
+  const lines: string[] = [];
+  let previous = '';
+  let repeats = 0;
+  const flush = (): void => void (previous && lines.push(repeats > 1 ? `${previous} (x${repeats})` : previous));
+  for (const raw of output) {
+    let line: string;
+    try {
+      const entry = JSON.parse(raw) as { level?: number; time?: number; msg?: string; err?: { message?: string } };
+      if ((entry.level ?? 0) < 40) continue;
+      line = `${new Date(entry.time ?? 0).toISOString().slice(11, 23)} ${entry.level} ${entry.msg ?? ''}: ${(entry.err?.message ?? '').slice(0, 300)}`;
+    } catch {
+      if (/^\s+at /.test(raw)) continue;
+      line = raw.slice(0, 300);
+    }
+    if (line.replace(/^\S+ /, '') === previous.replace(/^\S+ /, '')) {
+      repeats++;
+      continue;
+    }
+    flush();
+    [previous, repeats] = [line, 1];
+  }
+  flush();
+  return lines;
+}
+
+/**
+ * Runs a failover case's `body`; when it fails, prints what the stack's gateway and workers
+ * logged at warn and above (the story of the switch), then fails with the same error.
+ */
+export async function withLogsOnFailure(stack: Stack, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    for (const [name, handle] of [['gateway', stack.gateway], ...stack.workers.map((worker, index) => [`worker ${index}`, worker] as const)] as const) {
+      process.stdout.write(`# ${name} warnings and errors:\n${warnings(handle.output).map((line) => `#   ${line}`).join('\n')}\n`);
+    }
+    throw error;
+  }
+}
+
+/**
  * Six private `redis-server` processes on loopback ports in cluster mode, three masters and
  * three replicas, data in a temp dir. `cluster-node-timeout` is short so a failover takes
- * about two seconds. `destroy()` kills every process and removes the dir.
+ * about two seconds. `start()` returns once every replica has finished its first sync (a
+ * replica that never synced refuses to take over, or with `cluster-replica-validity-factor 0`
+ * takes over empty). `destroy()` kills every process and removes the dir.
  */
 export class PrivateCluster {
   readonly nodes: ClusterNode[] = [];
@@ -54,24 +138,31 @@ export class PrivateCluster {
   private async create(): Promise<void> {
     for (let index = 0; index < 6; index++) {
       // The bus port is chosen too: port + 10000 may be taken or beyond 65535.
-      const [port, busPort] = [await freePort(), await freePort()];
-      const dir = path.join(this.dir, String(port));
-      mkdirSync(dir);
-      const child = spawn(
-        'redis-server',
-        ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes',
-          '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(this.nodeTimeoutMs), '--cluster-replica-validity-factor', '0', '--appendonly', 'no', '--save', ''],
-        { stdio: 'ignore' },
-      );
-      this.nodes.push({ port, child });
+      const node = await startServer((port, busPort) => {
+        const dir = path.join(this.dir, String(port));
+        mkdirSync(dir, { recursive: true });
+        return ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
+          '--cluster-node-timeout', String(this.nodeTimeoutMs), '--repl-diskless-sync-delay', '0', '--appendonly', 'no', '--save', ''];
+      }, `cluster node ${index + 1}`);
+      this.nodes.push(node);
     }
-    for (const node of this.nodes) await this.until(async () => (await ask(node.port, 'PING')) === 'PONG', 5000, `node ${node.port} to answer`);
     const created = spawnSync('redis-cli', ['--cluster', 'create', ...this.nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
       encoding: 'utf8',
       timeout: 30_000,
     });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     await this.until(() => this.healthy(), 20_000, 'cluster_state:ok on every node with 3 masters and 3 replicas');
+    await this.until(() => this.replicasInSync(), 20_000, 'every replica to finish its first sync');
+  }
+
+  /** Every live replica has finished its full sync and its link to its master is up. */
+  async replicasInSync(): Promise<boolean> {
+    const replicas = (await this.roles()).filter((role) => !role.master && this.alive().some((node) => node.port === role.port));
+    for (const replica of replicas) {
+      const info = String(await ask(replica.port, 'INFO', 'replication'));
+      if (!info.includes('master_link_status:up') || !info.includes('master_sync_in_progress:0')) return false;
+    }
+    return replicas.length > 0;
   }
 
   /** The roles every live node agrees on, as seen from `port` (or the first live node). */
@@ -122,6 +213,21 @@ export class PrivateCluster {
       }
     }
     throw new Error(`no master serves slot ${slot}`);
+  }
+
+  /** The port of the replica of the master on `port`. */
+  async replicaOf(port: number): Promise<number> {
+    const roles = await this.roles();
+    const master = roles.find((role) => role.port === port);
+    const replica = roles.find((role) => master !== undefined && role.masterId === master.id);
+    if (!replica) throw new Error(`the master on ${port} has no replica`);
+    return replica.port;
+  }
+
+  /** Kills the master on `port` once its replica has all it acknowledged ({@link pauseUntilReplicated}). */
+  async killInSync(port: number): Promise<void> {
+    await pauseUntilReplicated(port, await this.replicaOf(port));
+    await this.kill(port);
   }
 
   /** Kills the node on `port` like a crash; resolves once the process is gone. */

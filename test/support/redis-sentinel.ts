@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pauseUntilReplicated, startServer } from './redis-cluster';
 import { ask, pollUntil } from './redis-probe';
-import { freePort } from './redis-server';
 
 
 /**
@@ -34,33 +34,39 @@ export class PrivateSentinel {
   }
 
   private async create(): Promise<void> {
-    const [master, replica] = [await freePort(), await freePort()];
-    this.sentinelPort = await freePort();
-    this.launch(master, ['--port', String(master)]);
-    this.launch(replica, ['--port', String(replica), '--replicaof', '127.0.0.1', String(master)]);
-    // Sentinel rewrites its configuration file, so it needs one of its own.
-    const conf = path.join(this.dir, 'sentinel.conf');
-    writeFileSync(
-      conf,
-      [
-        `port ${this.sentinelPort}`,
-        'bind 127.0.0.1',
-        `dir ${this.dir}`,
-        `sentinel monitor ${this.name} 127.0.0.1 ${master} 1`,
-        `sentinel down-after-milliseconds ${this.name} 1000`,
-        `sentinel failover-timeout ${this.name} 5000`,
-        '',
-      ].join('\n'),
-    );
-    this.servers.set(this.sentinelPort, spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' }));
+    const master = await this.launch([], 'the master');
+    const replica = await this.launch(['--replicaof', '127.0.0.1', String(master)], 'the replica');
+    const sentinel = await startServer((port) => {
+      // Sentinel rewrites its configuration file, so it needs one of its own.
+      const conf = path.join(this.dir, `sentinel-${port}.conf`);
+      writeFileSync(
+        conf,
+        [
+          `port ${port}`,
+          'bind 127.0.0.1',
+          `dir ${this.dir}`,
+          `sentinel monitor ${this.name} 127.0.0.1 ${master} 1`,
+          `sentinel down-after-milliseconds ${this.name} 1000`,
+          `sentinel failover-timeout ${this.name} 5000`,
+          '',
+        ].join('\n'),
+      );
+      return [conf, '--sentinel'];
+    }, 'the sentinel');
+    this.sentinelPort = sentinel.port;
+    this.servers.set(sentinel.port, sentinel.child);
     await this.until(async () => String(await ask(replica, 'INFO', 'replication')).includes('master_link_status:up'), 10_000, 'the replica to sync');
     await this.until(async () => ((await ask(this.sentinelPort, 'SENTINEL', 'REPLICAS', this.name)) as unknown[] | undefined)?.length === 1, 15_000, 'the sentinel to find the replica');
   }
 
-  private launch(port: number, args: string[]): void {
-    const dir = path.join(this.dir, String(port));
-    mkdirSync(dir);
-    this.servers.set(port, spawn('redis-server', [...args, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  private async launch(args: string[], what: string): Promise<number> {
+    const { port, child } = await startServer((port) => {
+      const dir = path.join(this.dir, String(port));
+      mkdirSync(dir, { recursive: true });
+      return ['--port', String(port), ...args, '--bind', '127.0.0.1', '--dir', dir, '--repl-diskless-sync-delay', '0', '--save', '', '--appendonly', 'no'];
+    }, what);
+    this.servers.set(port, child);
+    return port;
   }
 
   /** The port of the master the sentinel names now. */
@@ -68,6 +74,21 @@ export class PrivateSentinel {
     const address = (await ask(this.sentinelPort, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.name)) as [string, string] | undefined;
     if (!address) throw new Error('the sentinel does not answer');
     return Number(address[1]);
+  }
+
+  /** The port of the server the sentinel knows as the master's replica. */
+  async replicaPort(): Promise<number> {
+    const replicas = (await ask(this.sentinelPort, 'SENTINEL', 'REPLICAS', this.name)) as string[][] | undefined;
+    const fields = replicas?.[0];
+    const port = fields ? Number(fields[fields.indexOf('port') + 1]) : Number.NaN;
+    if (!Number.isInteger(port)) throw new Error('the sentinel names no replica');
+    return port;
+  }
+
+  /** Kills the master on `port` once its replica has all it acknowledged ({@link pauseUntilReplicated}). */
+  async killInSync(port: number): Promise<void> {
+    await pauseUntilReplicated(port, await this.replicaPort());
+    await this.kill(port);
   }
 
   /** Kills the server on `port` like a crash. */
