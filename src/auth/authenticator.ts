@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
 import { DEV_CALLER, Role, type Caller } from './caller';
@@ -10,6 +11,9 @@ export interface Principal extends Caller {
 }
 
 const KNOWN_ROLES = new Set<string>(Object.values(Role));
+/** Verified JWTs remembered at most, and for at most this long (a key removed from the JWKS stops working within it). */
+const VERIFIED_TOKENS = 10_000;
+const VERIFIED_TTL_MS = 5 * 60_000;
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 const unauthenticated = (message: string): JobgateError => new JobgateError(ErrorCode.UNAUTHENTICATED, message);
@@ -19,11 +23,14 @@ const unauthenticated = (message: string): JobgateError => new JobgateError(Erro
  * the WebSocket `connection_init` payload) into a caller. One code path for both transports.
  * Accepts `Bearer <API key>` (compared in constant time) and `Bearer <JWT>`: HS256 with
  * `JWT_SECRET`, or RS256/ES256 from `JWKS_URL`. Claims: `sub` (owner), `roles`, `exp`.
+ * A verified JWT is remembered (bounded, a few minutes, never past its `exp`): a client sends
+ * the same token with every request, and its signature check costs more than the request.
  */
 export class Authenticator {
   private readonly keys: { digest: Buffer; caller: Caller }[];
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
   private readonly secret?: Uint8Array;
+  private readonly verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS, ttl: VERIFIED_TTL_MS });
 
   constructor(private readonly config: Config) {
     this.keys = config.apiKeys.map(({ key, owner, roles }) => ({ digest: sha256(key), caller: { id: owner, roles: roles as Role[] } }));
@@ -40,7 +47,11 @@ export class Authenticator {
     const digest = sha256(token);
     const key = this.keys.find((candidate) => timingSafeEqual(candidate.digest, digest));
     if (key) return key.caller;
-    return this.verifyJwt(token);
+    const known = this.verified.get(token);
+    if (known && (known.expiresAt === undefined || known.expiresAt > Date.now())) return known;
+    const principal = await this.verifyJwt(token);
+    this.verified.set(token, principal, { ttl: Math.min(VERIFIED_TTL_MS, (principal.expiresAt ?? Infinity) - Date.now()) });
+    return principal;
   }
 
   private async verifyJwt(token: string): Promise<Principal> {

@@ -46,6 +46,8 @@ export interface Config {
   slowClientBytes: number;
   /** Max entries BullMQ keeps in each queue's event stream. */
   eventStreamMaxLen: number;
+  /** Pause after a short read of a queue's event stream, ms: events of that pause arrive in one read. */
+  eventReadPauseMs: number;
   /** Completed jobs are kept at least this long, s. */
   keepCompletedSeconds: number;
   /** Failed jobs are kept at least this long, s. */
@@ -247,6 +249,7 @@ export function loadConfig(overrides: Env = {}): Config {
     workerProcesses: int(env, 'WORKER_PROCESSES', 1, 0, 64),
     slowClientBytes: int(env, 'SLOW_CLIENT_BYTES', 1024 * 1024, 1024),
     eventStreamMaxLen: int(env, 'EVENT_STREAM_MAXLEN', 10000, 100),
+    eventReadPauseMs: int(env, 'EVENT_READ_PAUSE_MS', 2, 0, 1000),
     keepCompletedSeconds: int(env, 'KEEP_COMPLETED_SECONDS', 3600, 0),
     keepFailedSeconds: int(env, 'KEEP_FAILED_SECONDS', 24 * 3600, 0),
     keepJobsCount: int(env, 'KEEP_JOBS_COUNT', 10000, 1),

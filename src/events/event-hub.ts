@@ -12,7 +12,7 @@ import { compareStreamIds, isStreamId, nextStreamId } from './stream-id';
 import { Watcher, type WatcherOptions } from './watcher';
 
 /** What a subscription needs from its transport to pace delivery. */
-export type WatchPacing = Pick<WatcherOptions, 'socketBacklog'>;
+export type WatchPacing = Pick<WatcherOptions, 'socket'>;
 
 const REPLAY_PAGE = 1000;
 
@@ -35,7 +35,8 @@ export class EventHub {
   constructor(
     private readonly config: Config,
     private readonly redis: RedisClient,
-    private readonly blocking: RedisClient,
+    /** Opens a blocking connection for one queue's stream reader. */
+    private readonly openReader: () => RedisClient,
     private readonly store: JobStore,
     private readonly logger: Logger,
   ) {}
@@ -59,13 +60,13 @@ export class EventHub {
       stream.addJobWatcher(address.jobId, watcher);
       const livePosition = stream.livePosition;
       const key = eventStreamKey(this.config, address.queue);
-      if (since === undefined || (await this.trimmedAfter(key, since))) {
+      if (since === undefined || (await this.missingAfter(key, since))) {
         const { cursor, logs } = await this.cursorAndLogs(key, address);
         const view = await this.store.load(address);
         if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
         watcher.prepend([JobEvent.snapshot({ ...view, logs }, cursor, since !== undefined)]);
         watcher.release(cursor);
-        return endAfterFinal(watcher, JobEvent.isFinalView(view));
+        return watcher.endAfterFinal(JobEvent.isFinalView(view));
       }
       const view = await this.store.load(address);
       if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
@@ -73,11 +74,11 @@ export class EventHub {
       if (replayed.length === 0 && JobEvent.isFinalView(view)) {
         watcher.prepend([JobEvent.snapshot(view, since)]);
         watcher.release(undefined);
-        return endAfterFinal(watcher, true);
+        return watcher.endAfterFinal(true);
       }
       watcher.prepend(replayed);
       watcher.release(livePosition);
-      return endAfterFinal(watcher, false);
+      return watcher.endAfterFinal(false);
     } catch (error) {
       watcher.close();
       throw error;
@@ -98,7 +99,7 @@ export class EventHub {
       const livePosition = stream.livePosition;
       if (since !== undefined) watcher.prepend(await this.replay(eventStreamKey(this.config, queue), { queue }, since, livePosition));
       watcher.release(livePosition);
-      return canSee ? onlyVisible(watcher, canSee) : watcher;
+      return canSee ? watcher.only(canSee) : watcher;
     } catch (error) {
       watcher.close();
       throw error;
@@ -118,7 +119,7 @@ export class EventHub {
   private stream(queue: string): QueueStream {
     let stream = this.streams.get(queue);
     if (!stream) {
-      stream = new QueueStream(queue, this.config, this.redis, this.blocking, this.store, this.stats, this.logger);
+      stream = new QueueStream(queue, this.config, this.redis, this.openReader, this.store, this.stats, this.logger);
       this.streams.set(queue, stream);
     }
     return stream;
@@ -148,21 +149,23 @@ export class EventHub {
   }
 
   /**
-   * Whether entries after `since` may have been trimmed away (then a gap SNAPSHOT replaces
-   * them). Trimming does not move `max-deleted-entry-id`, so the test is against the first
-   * entry still kept, and only when the stream ever lost an entry.
+   * Whether events after `since` may be missing from the stream (then a gap SNAPSHOT replaces
+   * them). A cursor is the id of an entry the stream held, or `0-0` (a snapshot of an empty
+   * stream). When that entry is not in the stream any more, the events after it cannot be
+   * trusted to be complete: trimmed away (MAXLEN), or lost with a failover (a replica promoted
+   * before it had received them; its stream goes on with other entries). For `0-0` the test is
+   * whether the stream ever lost an entry: trimming does not move `max-deleted-entry-id`, so
+   * `entries-added` is compared with `length`.
    */
-  private async trimmedAfter(key: string, since: string): Promise<boolean> {
-    const info = (await this.redis.xinfo('STREAM', key).catch(() => null)) as unknown[] | null;
-    if (!info) return false;
-    const field = (name: string): unknown => {
-      const index = info.indexOf(name);
-      return index < 0 ? undefined : info[index + 1];
-    };
-    const added = field('entries-added');
-    if (typeof added === 'number' && added === field('length')) return false;
-    const first = field('first-entry') as [string] | null | undefined;
-    return Boolean(first) && compareStreamIds(since, first![0]) < 0;
+  private async missingAfter(key: string, since: string): Promise<boolean> {
+    if (compareStreamIds(since, '0-0') === 0) {
+      const info = await streamInfo(this.redis, key);
+      return info !== null && info.added !== info.length && info.length > 0;
+    }
+    if ((await this.redis.xrange(key, since, since)).length > 0) return false;
+    const info = await streamInfo(this.redis, key);
+    this.logger.info({ key, since, firstEntry: info?.first, lastGeneratedId: info?.lastId, entriesAdded: info?.added, length: info?.length }, 'resume cursor no longer in the stream: gap SNAPSHOT');
+    return true;
   }
 
   /** The events after `since` up to `until` (inclusive) of one job, or of a whole queue. */
@@ -185,25 +188,28 @@ export class EventHub {
   }
 }
 
-/** Ends the iteration after the first final event (or at once after a final snapshot). */
-async function* endAfterFinal(watcher: Watcher, finalSnapshot: boolean): AsyncGenerator<JobEvent> {
-  try {
-    for await (const event of watcher) {
-      yield event;
-      if (finalSnapshot || event.isFinal) return;
-    }
-  } finally {
-    watcher.close();
-  }
+/** The fields of `XINFO STREAM` the gap check reads. */
+interface StreamInfo {
+  added: number;
+  length: number;
+  first: string | undefined;
+  lastId: string | undefined;
 }
 
-/** The events of `watcher` whose job `canSee` accepts. */
-async function* onlyVisible(watcher: Watcher, canSee: (view: JobView) => boolean): AsyncGenerator<JobEvent> {
+/** What `XINFO STREAM` says of the stream at `key`, or null when there is none. */
+async function streamInfo(redis: RedisClient, key: string): Promise<StreamInfo | null> {
+  let info: unknown[];
   try {
-    for await (const event of watcher) {
-      if (canSee(await event.job())) yield event;
-    }
-  } finally {
-    watcher.close();
+    info = (await redis.xinfo('STREAM', key)) as unknown[];
+  } catch (error) {
+    if (error instanceof Error && /no such key/i.test(error.message)) return null;
+    throw error;
   }
+  const field = (name: string): unknown => {
+    const index = info.indexOf(name);
+    return index < 0 ? undefined : info[index + 1];
+  };
+  const first = field('first-entry') as [string] | null | undefined;
+  const lastId = field('last-generated-id');
+  return { added: Number(field('entries-added')), length: Number(field('length')), first: first?.[0], lastId: typeof lastId === 'string' ? lastId : undefined };
 }

@@ -1,11 +1,18 @@
-import { QueueEvents } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { eventStreamKey, queuePrefix, type RedisClient } from '../redis/connections';
+import { eventStreamKey, type RedisClient } from '../redis/connections';
 import type { JobStore } from '../services/job-store';
-import { JOB_STREAM_EVENTS, toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
+import { toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
 import type { StreamFields } from './job-event';
 import type { Watcher } from './watcher';
+
+/** Entries one read returns at most. */
+const READ_COUNT = 1000;
+/** How long one read waits for new entries, ms (then it reads again). */
+const BLOCK_MS = 5000;
+/** Pause before reading again after a failed read, ms. */
+const RETRY_MS = 500;
 
 /** Counters the metrics endpoint exposes. */
 export interface StreamStats {
@@ -17,13 +24,19 @@ export interface StreamStats {
  * The one reader of a queue's event stream in this process, and the watchers it feeds.
  * Started by the first watcher, closed after the last. Dispatch is in memory: no Redis read
  * per watcher.
+ *
+ * It reads with its own blocking connection (a blocked XREAD holds its connection: readers
+ * of two queues on one connection would wait for each other), and after a read that did not
+ * fill a page it pauses `eventReadPauseMs` so that a busy stream costs one read per pause,
+ * not one per entry. An idle stream's first entry is read at once.
  */
 export class QueueStream {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
   private readonly queueWatchers = new Set<Watcher>();
   /** Views of watched running jobs, so their PROGRESS events cost no Redis read. */
   private readonly running: RunningJobViews = new Map();
-  private reader: QueueEvents | undefined;
+  private reader: RedisClient | undefined;
+  private closing = false;
   /** Id of the last entry handed to watchers; a new watcher gets every event after it live. */
   private position = '0-0';
   readonly ready: Promise<void>;
@@ -32,7 +45,7 @@ export class QueueStream {
     readonly queue: string,
     private readonly config: Config,
     private readonly redis: RedisClient,
-    private readonly blocking: RedisClient,
+    private readonly openReader: () => RedisClient,
     private readonly store: JobStore,
     private readonly stats: StreamStats,
     private readonly logger: Logger,
@@ -75,8 +88,9 @@ export class QueueStream {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.ready.catch(() => undefined);
-    await this.reader?.close();
+    this.reader?.disconnect();
   }
 
   /** Reads the stream's last id, then starts reading after it so nothing falls between. */
@@ -84,25 +98,35 @@ export class QueueStream {
     const key = eventStreamKey(this.config, this.queue);
     const last = await this.redis.xrevrange(key, '+', '-', 'COUNT', 1);
     this.position = last[0]?.[0] ?? '0-0';
-    const reader = new QueueEvents(this.queue, {
-      connection: this.blocking,
-      prefix: queuePrefix(this.config, this.queue),
-      lastEventId: this.position,
-      blockingTimeout: 5000,
-    });
-    reader.on('error', (error) => this.logger.warn({ err: error, queue: this.queue }, 'event stream read failed; retrying'));
-    for (const name of JOB_STREAM_EVENTS) {
-      reader.on(name as 'waiting', (fields: unknown, id: string) => this.dispatch(name, id, fields as Record<string, unknown>));
-    }
+    if (this.closing) return;
+    const reader = this.openReader();
+    reader.on('error', () => undefined);
     this.reader = reader;
+    void this.read(reader, key);
   }
 
-  private dispatch(name: string, cursor: string, parsed: Record<string, unknown>): void {
+  private async read(reader: RedisClient, key: string): Promise<void> {
+    while (!this.closing) {
+      try {
+        const reply = await reader.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', key, this.position);
+        if (this.closing) return;
+        const entries = reply?.[0]?.[1] ?? [];
+        for (const [id, flat] of entries) this.dispatch(id, streamFields(flat));
+        if (entries.length > 0 && entries.length < READ_COUNT && this.config.eventReadPauseMs > 0) await sleep(this.config.eventReadPauseMs);
+      } catch (error) {
+        if (this.closing) return;
+        this.logger.warn({ err: error, queue: this.queue }, 'event stream read failed; retrying');
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  private dispatch(cursor: string, fields: StreamFields): void {
     this.position = cursor;
     this.stats.entriesRead += 1;
-    const jobWatchers = this.jobWatchers.get(String(parsed.jobId));
+    const jobWatchers = this.jobWatchers.get(fields.jobId);
     if (!jobWatchers && this.queueWatchers.size === 0) return;
-    const pending: PendingEvent | null = toPendingEvent(this.queue, name, cursor, asStreamFields(parsed), this.store, jobWatchers ? this.running : undefined);
+    const pending: PendingEvent | null = toPendingEvent(this.queue, fields.event, cursor, fields, this.store, jobWatchers ? this.running : undefined);
     if (!pending) return;
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);
@@ -110,13 +134,9 @@ export class QueueStream {
   }
 }
 
-/**
- * The entry's fields as the stream holds them (strings), as a replay with XRANGE reads them.
- * QueueEvents hands some of them parsed (a progress event's `data`, `returnvalue`, `delay`);
- * left as objects they made the slow-client byte count NaN, and coalescing never started.
- */
-function asStreamFields(parsed: Record<string, unknown>): StreamFields {
+/** An entry's fields from XREAD's flat `[name, value, …]` list. */
+function streamFields(flat: string[]): StreamFields {
   const fields: StreamFields = {};
-  for (const [name, value] of Object.entries(parsed)) fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index]] = flat[index + 1];
   return fields;
 }

@@ -1,5 +1,6 @@
 import { unavailable } from '../errors';
 import { JobEvent } from './job-event';
+import type { JobView } from '../services/job-view';
 import type { PendingEvent } from './event-mapping';
 import { compareStreamIds } from './stream-id';
 
@@ -7,8 +8,8 @@ import { compareStreamIds } from './stream-id';
 export interface WatcherOptions {
   /** Bytes queued for the client (here and in its socket) above which PROGRESS events are coalesced. */
   slowClientBytes: number;
-  /** Bytes already buffered in the client's socket; 0 when unknown. */
-  socketBacklog?: () => number;
+  /** The client's socket, for the bytes already buffered in it (none when absent). */
+  socket?: { readonly bufferedAmount: number };
   /** Events queued at most before the watch fails as too slow (state changes are never dropped). */
   maxQueued?: number;
 }
@@ -37,6 +38,12 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   private closed = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  private work: (() => void) | undefined;
+  /** After which event the watch ends (the event itself is delivered). */
+  private endsAfter: ((event: JobEvent) => boolean) | undefined;
+  /** Which events the watch delivers; the others are skipped. */
+  private accepts: ((event: JobEvent) => Promise<boolean>) | undefined;
+  private ending = false;
   /** Number of PROGRESS events dropped because the client was slow. */
   coalesced = 0;
 
@@ -67,6 +74,29 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
     this.notify();
   }
 
+  /** Ends the watch after its first final event, or after its first event when `firstIsLast`. */
+  endAfterFinal(firstIsLast: boolean): this {
+    this.endsAfter = firstIsLast ? () => true : (event) => event.isFinal;
+    return this;
+  }
+
+  /** Delivers only the events whose job `canSee` accepts. */
+  only(canSee: (view: JobView) => boolean): this {
+    this.accepts = async (event) => canSee(await event.job());
+    return this;
+  }
+
+  /** Whether `next()` would have to wait: nothing to deliver, no end, no error (then `onWork` is called back). */
+  get idle(): boolean {
+    if (this.failure || this.closed || this.ending) return false;
+    return this.held ? this.queue.length === 0 || !('ready' in this.queue[0]) : this.queue.length === 0;
+  }
+
+  /** Calls `callback` once, at the next event, end or error: a consumer can wait without a pending `next()`. */
+  onWork(callback: () => void): void {
+    this.work = callback;
+  }
+
   fail(error: Error): void {
     this.failure = error;
     this.notify();
@@ -79,14 +109,19 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
         this.close();
         throw failure;
       }
-      if (this.closed) return { done: true, value: undefined };
+      if (this.closed || this.ending) {
+        this.close();
+        return { done: true, value: undefined };
+      }
       const entry = this.held ? this.firstReady() : this.queue.shift();
       if (!entry) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
       const event = 'ready' in entry ? entry.ready : await this.settle(entry.pending);
-      if (event) return { done: false, value: event };
+      if (!event || (this.accepts && !(await this.accepts(event)))) continue;
+      if (this.endsAfter?.(event)) this.ending = true;
+      return { done: false, value: event };
     }
   }
 
@@ -132,7 +167,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   }
 
   private isSlow(): boolean {
-    return this.queuedBytes + (this.options.socketBacklog?.() ?? 0) > this.options.slowClientBytes;
+    return this.queuedBytes + (this.options.socket?.bufferedAmount ?? 0) > this.options.slowClientBytes;
   }
 
   /** Drops the queued PROGRESS events of `jobId` that follow its last queued state change. */
@@ -149,7 +184,10 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
 
   private notify(): void {
     const wake = this.wake;
+    const work = this.work;
     this.wake = undefined;
+    this.work = undefined;
     wake?.();
+    work?.();
   }
 }

@@ -109,37 +109,15 @@ export class GatewayMetrics {
     if (seconds !== undefined) this.operationDuration.observe(labels, seconds);
   }
 
-  /** Counts `source` as an open subscription until it ends, errors or is returned. */
-  subscription<T>(name: string | null | undefined, source: AsyncIterable<T>): AsyncIterableIterator<T> {
+  /** Counts a subscription as open; the returned function counts it closed (once, however often called). */
+  openSubscription(name: string | null | undefined): () => void {
     this.operation('subscription', name, false);
-    const iterator = source[Symbol.asyncIterator]();
     const gauge = this.subscriptions;
     gauge.inc();
     let open = true;
-    const end = (): void => {
+    return () => {
       if (open) gauge.dec();
       open = false;
-    };
-    // Not an async generator: its `return` must reach the source at once, even while a
-    // `next` is pending, as graphql-js' own wrappers do.
-    return {
-      async next() {
-        try {
-          const result = await iterator.next();
-          if (result.done) end();
-          return result;
-        } catch (error) {
-          end();
-          throw error;
-        }
-      },
-      async return(value?: unknown) {
-        end();
-        return iterator.return ? iterator.return(value) : { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
     };
   }
 

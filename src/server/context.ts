@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller';
 import type { WatchPacing } from '../events/event-hub';
 import type { RequestContext } from '../resolvers/context';
 import type { Services } from '../services';
-import { createLoaders } from '../services/loaders';
+import { createLoaders, type Loaders } from '../services/loaders';
 
 /** A request id from the client's `x-request-id` when it is sane, else a fresh one. */
 export function requestIdFrom(header: string | string[] | undefined): string {
@@ -12,7 +12,24 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value && /^[A-Za-z0-9._:-]{1,100}$/.test(value) ? value : randomUUID();
 }
 
-/** The resolver context of one HTTP request or one WebSocket operation. */
+/** A RequestContext whose loaders are made on first use: an idle subscription never needs them. */
+class OperationContext implements RequestContext {
+  private madeLoaders: Loaders | undefined;
+
+  constructor(
+    readonly services: Services,
+    readonly logger: Logger,
+    readonly caller: Caller,
+    readonly requestId: string,
+    readonly pacing: WatchPacing,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.madeLoaders ??= createLoaders(this.services.store));
+  }
+}
+
+/** The resolver context of one HTTP request, one WebSocket operation or one subscription event. */
 export function createContext(services: Services, logger: Logger, caller: Caller, requestId: string, pacing: WatchPacing = {}): RequestContext {
-  return { services, caller, requestId, logger, pacing, loaders: createLoaders(services.store) };
+  return new OperationContext(services, logger, caller, requestId, pacing);
 }

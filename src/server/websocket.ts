@@ -1,22 +1,31 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { getOperationAST, specifiedRules, validate, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { getOperationAST, specifiedRules, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { CloseCode, handleProtocols, makeServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
 import type { GatewayMetrics } from '../observability/metrics';
+import type { RequestContext } from '../resolvers/context';
 import { ErrorCode, JobgateError } from '../errors';
 import type { Services } from '../services';
 import { createContext } from './context';
+import { DocumentCache } from './document-cache';
 import { isUnexpected, toClientError } from './error-formatting';
 import { operationLimits } from './limits';
+import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
+import { SocketKeeper } from './socket-keeper';
+
+/** How often every socket is pinged; one that has not answered the previous ping is dropped. */
+const KEEP_ALIVE_MS = 12_000;
+/** Time a socket has to send an accepted `connection_init`. */
+const INIT_TIMEOUT_MS = 3_000;
 
 /** Close code sent to every socket when the gateway shuts down ("going away"). */
 export const CLOSE_GOING_AWAY = 1001;
 /** Missing, invalid or expired credentials (graphql-ws' Unauthorized). */
-export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_UNAUTHORIZED = CloseCode.Unauthorized;
 /** Too many sockets for one owner (graphql-ws' 4429). */
 export const CLOSE_TOO_MANY = 4429;
 
@@ -27,84 +36,158 @@ export interface WebSocketGateway {
   close(): Promise<void>;
 }
 
-/** Starts graphql-ws (`graphql-transport-ws`) on `path` of `server`. */
+/**
+ * Starts graphql-ws (`graphql-transport-ws`) on `path` of `server`. graphql-ws' protocol
+ * server (`makeServer`) is bound to `ws` here rather than through its `useServer`, which
+ * keeps the upgrade request and two timers per socket and a promise per message: one
+ * SocketKeeper times every socket, and subscriptions write their events themselves.
+ */
 export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, services: Services, authenticator: Authenticator, logger: Logger, metrics?: GatewayMetrics): WebSocketGateway {
   const { config } = services;
-  const wss = new WebSocketServer({ server, path, maxPayload: config.maxBodyBytes });
+  const wss = new WebSocketServer({ server, path, maxPayload: config.maxBodyBytes, handleProtocols });
+  const keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
   const callers = new WeakMap<WebSocket, Caller>();
   const socketsPerOwner = new Map<string, number>();
-  const rules = [...specifiedRules, ...operationLimits(config)];
+  const documents = new DocumentCache(schema, [...specifiedRules, ...operationLimits(config)]);
+  const targets = new WeakMap<object, PushTarget>();
+  const renderer = new SharedRenderer(
+    (result) => clientResult(result, logger),
+    (context) => {
+      const { caller, requestId, pacing } = context as RequestContext;
+      return createContext(services, logger, caller, requestId, pacing);
+    },
+  );
 
-  /** Counts the socket against its owner until it closes; false when the owner has too many. */
+  /** Counts the socket against its owner until `release`; false when the owner has too many. */
   const admit = (socket: WebSocket, principal: Principal): boolean => {
     const open = socketsPerOwner.get(principal.id) ?? 0;
     if (open >= config.maxSocketsPerOwner) return false;
     socketsPerOwner.set(principal.id, open + 1);
-    const expiry = principal.expiresAt === undefined ? undefined : setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Token expired'), Math.max(0, principal.expiresAt - Date.now()));
-    socket.once('close', () => {
-      clearTimeout(expiry);
-      const remaining = (socketsPerOwner.get(principal.id) ?? 1) - 1;
-      if (remaining > 0) socketsPerOwner.set(principal.id, remaining);
-      else socketsPerOwner.delete(principal.id);
-    });
+    callers.set(socket, principal);
+    keeper.initialised(socket, principal.expiresAt);
     return true;
   };
+  const release = (socket: WebSocket): void => {
+    const caller = callers.get(socket);
+    if (!caller) return;
+    callers.delete(socket);
+    const remaining = (socketsPerOwner.get(caller.id) ?? 1) - 1;
+    if (remaining > 0) socketsPerOwner.set(caller.id, remaining);
+    else socketsPerOwner.delete(caller.id);
+  };
 
-  const disposable = useServer(
-    {
-      schema,
-      connectionInitWaitTimeout: 3000,
-      validate: (validationSchema, document) => validate(validationSchema, document, rules),
-      onConnect: async ({ connectionParams, extra }) => {
-        const authorization = typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : undefined;
-        try {
-          const principal = await authenticator.authenticate(authorization);
-          if (!admit(extra.socket, principal)) {
-            extra.socket.close(CLOSE_TOO_MANY, 'Too many sockets for this owner');
-            return false;
-          }
-          callers.set(extra.socket, principal);
-          return true;
-        } catch (error) {
-          if (error instanceof JobgateError) extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
-          else extra.socket.close(1011, 'Internal error');
-          return false;
-        }
-      },
-      // graphql-ws has already registered the new subscription when this runs: count includes it.
-      onSubscribe: (ctx) => {
-        if (Object.keys(ctx.subscriptions).length <= config.maxSubscriptionsPerSocket) return undefined;
-        return [new JobgateError(ErrorCode.RATE_LIMITED, `At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`)];
-      },
-      context: ({ extra }) => {
-        const caller = callers.get(extra.socket);
-        if (!caller) throw new TypeError('Subscription before authentication');
-        return createContext(services, logger, caller, randomUUID(), { socketBacklog: () => extra.socket.bufferedAmount });
-      },
-      // Counts open subscriptions: every one ends through this wrapper, however it ends.
-      onOperation: (_ctx, _id, _payload, args, result) => {
-        if (!metrics || !(Symbol.asyncIterator in result)) return undefined;
-        return metrics.subscription(getOperationAST(args.document, args.operationName)?.name?.value, result);
-      },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors) return undefined;
-        for (const error of result.errors) {
-          if (isUnexpected(error, error)) logger.error({ err: error.originalError ?? error }, 'unexpected subscription error');
-        }
-        return { ...result, errors: result.errors.map((error) => toClientError(error, error)) };
-      },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => toClientError(error, error)),
+  const protocol = makeServer<Record<string, unknown> | undefined, { socket: WebSocket }>({
+    schema,
+    connectionInitWaitTimeout: 0,
+    parse: documents.parse,
+    validate: documents.validate,
+    onConnect: async ({ connectionParams, extra }) => {
+      const authorization = typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : undefined;
+      try {
+        const principal = await authenticator.authenticate(authorization);
+        if (admit(extra.socket, principal)) return true;
+        extra.socket.close(CLOSE_TOO_MANY, 'Too many sockets for this owner');
+        return false;
+      } catch (error) {
+        if (error instanceof JobgateError) extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+        else extra.socket.close(1011, 'Internal error');
+        return false;
+      }
     },
-    wss,
-  );
+    // graphql-ws has already registered the new subscription when this runs: count includes it.
+    onSubscribe: (ctx) => {
+      if (Object.keys(ctx.subscriptions).length <= config.maxSubscriptionsPerSocket) return undefined;
+      return [new JobgateError(ErrorCode.RATE_LIMITED, `At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`)];
+    },
+    context: ({ extra }, id) => {
+      const caller = callers.get(extra.socket);
+      if (!caller) throw new TypeError('Subscription before authentication');
+      const context = createContext(services, logger, caller, operationRequestId(), { socket: extra.socket });
+      targets.set(context, { socket: extra.socket, id });
+      return context;
+    },
+    // Events are executed and serialized once per selection and written straight to the socket.
+    subscribe: (args) => {
+      const target = typeof args.contextValue === 'object' && args.contextValue !== null ? targets.get(args.contextValue) : undefined;
+      if (!target) throw new TypeError('Subscription without a context from this server');
+      return pushSubscription(args, target, renderer);
+    },
+    // Counts open subscriptions until they end, however they end.
+    onOperation: (_ctx, _id, _payload, args, result) => {
+      if (metrics && result instanceof PushedSubscription) result.whenEnded(metrics.openSubscription(getOperationAST(args.document, args.operationName)?.name?.value));
+    },
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger) : undefined),
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => toClientError(error, error)),
+  });
+
+  wss.on('connection', (socket) => {
+    keeper.add(socket);
+    socket.on('error', (error) => {
+      logger.warn({ err: error }, 'WebSocket error');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    const closed = protocol.opened(new ProtocolSocket(socket, logger), { socket });
+    socket.on('close', (code, reason) => {
+      keeper.remove(socket);
+      release(socket);
+      closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'unexpected WebSocket close handling error'));
+    });
+  });
+
   return {
     get sockets() {
       return wss.clients.size;
     },
     async close() {
+      keeper.close();
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'Server shutting down');
-      await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * graphql-ws' view of a `ws` socket. A class rather than an object of arrow functions: its
+ * methods are shared by every socket, not three closures each.
+ */
+class ProtocolSocket implements GraphqlWsSocket {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly logger: Logger,
+  ) {}
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  send(data: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.socket.on('message', (data) => {
+      handle(String(data)).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'unexpected WebSocket message handling error');
+        this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+      });
+    });
+  }
+}
+
+/** A subscription result as the client may see it: errors formatted, defects logged. */
+function clientResult(result: ExecutionResult, logger: Logger): FormattedExecutionResult {
+  if (!result.errors) return { data: result.data };
+  for (const error of result.errors) {
+    if (isUnexpected(error, error)) logger.error({ err: error.originalError ?? error }, 'unexpected subscription error');
+  }
+  return { ...result, errors: result.errors.map((error) => toClientError(error, error)) };
+}
+
+/** A request id for one WebSocket operation: one flat string (a UUID is built of ~20 concatenated pieces that an idle subscription would keep). */
+function operationRequestId(): string {
+  return randomBytes(16).toString('hex');
 }

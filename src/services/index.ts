@@ -36,14 +36,12 @@ export interface Services {
 /** Opens the gateway's Redis connections and wires the services together. */
 export function createServices(config: Config, logger: Logger, registry = new JobRegistry()): Services {
   const redis = createRedis(config, 'command', 'jobgate:gateway');
-  const blocking = createRedis(config, 'blocking', 'jobgate:gateway:events');
   redis.on('error', () => undefined);
-  blocking.on('error', () => undefined);
   const queues = new QueueSet(config, redis, registry.queues);
   const store = new JobStore(config, redis, queues);
   const enqueue = new EnqueueService(config, registry, store, new EnqueueRateLimiter(config, redis));
   const control = new JobControlService(config, redis, store, enqueue);
-  const hub = new EventHub(config, redis, blocking, store, logger);
+  const hub = new EventHub(config, redis, () => createRedis(config, 'blocking', 'jobgate:gateway:events'), store, logger);
   const monitor = new QueueMonitor(registry, queues, redis);
   const queueStats = new QueueStatsHub(monitor, logger);
   return {
@@ -64,7 +62,6 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
       await hub.close();
       await queues.close();
       redis.disconnect();
-      blocking.disconnect();
     },
   };
 }

@@ -134,3 +134,51 @@ describe('watching a job over graphql-ws', () => {
     assert.equal(malformed.results[0].errors?.[0].extensions?.code, 'BAD_USER_INPUT');
   });
 });
+
+describe('watching jobs of several queues and with several selections', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await Stack.start({ workers: 1 });
+  });
+  after(() => stack.close());
+
+  it('delivers events of a second watched queue at once while the first queue is idle (its reader blocks only its own connection)', async () => {
+    const idle = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD })).enqueue;
+    const busy = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'P', phase: 'A', stage: '1', items: 2, msPerItem: 10 }, options: HELD })).enqueue;
+    assert.notEqual(idle.id.split(':')[0], busy.id.split(':')[0]);
+    const client = wsClient(stack.wsUrl);
+    const idleWatch = record<JobEventPayload>(client, JOB_EVENTS, { id: idle.id });
+    await eventually(() => idleWatch.results.length > 0, 5000, 'the idle job snapshot');
+    // The idle queue's reader is now blocked in XREAD (up to 5 s); a reader sharing its connection would wait behind it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const busyWatch = record<JobEventPayload>(client, JOB_EVENTS, { id: busy.id });
+    await eventually(() => busyWatch.results.length > 0, 5000, 'the busy job snapshot');
+    const promoted = Date.now();
+    await gqlOk(stack.url, PROMOTE, { id: busy.id });
+    await eventually(() => busyWatch.results.length > 1, 10_000, 'the first live event');
+    const waited = Date.now() - promoted;
+    assert.ok(waited < 2500, `the first live event took ${waited} ms`);
+    await within(busyWatch.done, 15_000, 'the busy job');
+    idleWatch.stop();
+    await client.dispose();
+  });
+
+  it('gives each selection its own payload when watchers of one job select differently, and the same bytes to the same selection', async () => {
+    const job = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'P', phase: 'A', stage: '2', items: 5, msPerItem: 20 }, options: HELD })).enqueue;
+    const narrow = 'subscription ($id: ID!) { jobEvents(id: $id) { type cursor job { state } } }';
+    const wide = 'subscription ($id: ID!, $since: String) { jobEvents(id: $id, since: $since) { type cursor log job { id state progress { percent current total } } } }';
+    const client = wsClient(stack.wsUrl);
+    const watches = [record(client, narrow, { id: job.id }), record(client, narrow, { id: job.id }), record(client, wide, { id: job.id }), record(client, wide, { id: job.id, since: null })];
+    await eventually(() => watches.every((watch) => watch.results.length > 0), 5000, 'the snapshots');
+    await gqlOk(stack.url, PROMOTE, { id: job.id });
+    await within(Promise.all(watches.map((watch) => watch.done)), 15_000, 'the watches');
+    await client.dispose();
+    const live = (watch: (typeof watches)[number]) => watch.results.slice(1).map((result) => JSON.stringify(result));
+    assert.ok(live(watches[0]).length >= 7, `expected ACTIVE, 5 PROGRESS and COMPLETED, got ${live(watches[0]).length} events`);
+    assert.deepEqual(live(watches[1]), live(watches[0]));
+    assert.deepEqual(live(watches[3]), live(watches[2]));
+    for (const result of watches[0].results) assert.deepEqual(Object.keys((result.data as { jobEvents: { job: object } }).jobEvents.job), ['state']);
+    const progress = watches[2].results.map((result) => (result.data as { jobEvents: { type: string; job: { progress: { current: number } | null } } }).jobEvents).filter((event) => event.type === 'PROGRESS');
+    assert.deepEqual(progress.map((event) => event.job.progress?.current), [1, 2, 3, 4, 5]);
+  });
+});

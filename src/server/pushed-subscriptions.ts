@@ -1,0 +1,214 @@
+import { createSourceEventStream, execute, getOperationAST, Kind, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import type { WebSocket } from 'ws';
+
+/** Bytes buffered for a socket above which a subscription waits for the socket to drain before its next event. */
+const HIGH_WATER_BYTES = 64 * 1024;
+
+/** Where one subscription's messages go: the socket and the graphql-ws operation id. */
+export interface PushTarget {
+  socket: WebSocket;
+  id: string;
+}
+
+/**
+ * A source that can say it has nothing to hand over now, and call back when it has: a
+ * subscription then waits without a pending `next()` (an idle subscription keeps no
+ * suspended function frames, only a callback).
+ */
+export interface IdleAwareSource {
+  readonly idle: boolean;
+  /** Calls `callback` once, when the source has something (an event, an end, an error). */
+  onWork(callback: () => void): void;
+}
+
+function isIdleAware(source: object): source is IdleAwareSource {
+  return 'idle' in source && 'onWork' in source;
+}
+
+/** Turns an event's execution result into what the client may see (errors formatted, defects logged). */
+export type FormatResult = (result: ExecutionResult) => FormattedExecutionResult;
+
+/**
+ * Executes and serializes each event once per distinct selection, for every subscription
+ * that receives it. Events are the objects the subscription sources yield (one JobEvent is
+ * handed to every watcher of its job), so the cache is keyed by the event object itself and
+ * goes away with it. Payloads of the same event for the same selection are the same bytes
+ * for every caller: no field of an event may depend on who asks (visibility is decided
+ * before an event reaches a subscription).
+ */
+export class SharedRenderer {
+  private readonly rendered = new WeakMap<object, Map<string, Promise<string>>>();
+  private readonly selections = new WeakMap<DocumentNode, { id: number; variables: readonly string[] }>();
+  private documents = 0;
+
+  constructor(
+    private readonly format: FormatResult,
+    /** The context one event's execution gets: fresh per event, so per-request caches never go stale. */
+    private readonly contextFor: (subscriptionContext: unknown) => unknown,
+  ) {}
+
+  /**
+   * What decides an event's payload for this subscription: the document, the operation and
+   * the variables used below the root field (the root field's own arguments, such as a job
+   * id or a resume cursor, only choose which events arrive).
+   */
+  selectionKey(args: ExecutionArgs): string {
+    const selection = this.selection(args.document, args.operationName ?? undefined);
+    const values = args.variableValues ?? {};
+    const used = selection.variables.map((name) => values[name]);
+    return `${selection.id}|${args.operationName ?? ''}|${used.length > 0 ? JSON.stringify(used) : ''}`;
+  }
+
+  /** The event's payload as JSON, executed and serialized at most once per selection key. */
+  payload(event: unknown, key: string, args: ExecutionArgs): Promise<string> {
+    if (typeof event !== 'object' || event === null) return this.render(event, args);
+    let byKey = this.rendered.get(event);
+    if (!byKey) this.rendered.set(event, (byKey = new Map()));
+    let payload = byKey.get(key);
+    if (!payload) byKey.set(key, (payload = this.render(event, args)));
+    return payload;
+  }
+
+  private async render(event: unknown, args: ExecutionArgs): Promise<string> {
+    const result = await execute({ ...args, rootValue: event, contextValue: this.contextFor(args.contextValue) });
+    return JSON.stringify(this.format(result));
+  }
+
+  private selection(document: DocumentNode, operationName: string | undefined): { id: number; variables: readonly string[] } {
+    let selection = this.selections.get(document);
+    if (!selection) {
+      selection = { id: ++this.documents, variables: variablesBelowRoot(document, operationName) };
+      this.selections.set(document, selection);
+    }
+    return selection;
+  }
+}
+
+/** Variables the operation uses anywhere but in its root fields' arguments. */
+function variablesBelowRoot(document: DocumentNode, operationName: string | undefined): string[] {
+  const operation = getOperationAST(document, operationName);
+  const rootArguments = new Set(operation?.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? selection.arguments ?? [] : [])));
+  const names = new Set<string>();
+  visit(document, {
+    Argument: (node) => (rootArguments.has(node) ? false : undefined),
+    Variable: (node) => {
+      names.add(node.name.value);
+    },
+    VariableDefinition: () => false,
+  });
+  return [...names].sort();
+}
+
+/**
+ * A subscription whose events are written straight to its socket as graphql-ws `next`
+ * messages, their payloads shared through the renderer. graphql-ws still owns the protocol:
+ * it sees an iteration that yields nothing and ends when the source ends (then sends
+ * `complete`), throws when the source fails (then sends `error`), and calls `return` when
+ * the client completes or the socket closes.
+ */
+export class PushedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
+  private readonly prefix: string;
+  private readonly key: string;
+  private closed = false;
+  private pumping = false;
+  private ended: (() => void) | undefined;
+  private finished: Promise<IteratorResult<ExecutionResult, undefined>> | undefined;
+  private settle: ((error?: unknown) => void) | undefined;
+
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly args: ExecutionArgs,
+    private readonly target: PushTarget,
+    private readonly renderer: SharedRenderer,
+  ) {
+    this.prefix = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
+    this.key = renderer.selectionKey(args);
+  }
+
+  /** Calls `callback` once when the subscription ends, however it ends. */
+  whenEnded(callback: () => void): void {
+    this.ended = callback;
+  }
+
+  /** Sends every event of the source until it ends or the subscription is closed; yields nothing. */
+  next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.finished ??= new Promise((resolve, reject) => {
+      this.settle = (error) => (error === undefined ? resolve({ done: true, value: undefined }) : reject(error));
+      void this.pump();
+    });
+    return this.finished;
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.closed = true;
+    this.finish();
+    await this.source.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  /**
+   * Delivers what the source has. When the source is idle it returns, leaving a callback that
+   * starts it again, rather than waiting inside the source's `next()`.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    const { socket } = this.target;
+    try {
+      while (!this.closed) {
+        if (isIdleAware(this.source) && this.source.idle) {
+          this.source.onWork(() => void this.pump());
+          return;
+        }
+        const step = await this.source.next();
+        if (step.done) break;
+        const payload = await this.renderer.payload(step.value, this.key, this.args);
+        if (this.closed || socket.readyState !== socket.OPEN) break;
+        const message = `${this.prefix}${payload}}`;
+        if (socket.bufferedAmount < HIGH_WATER_BYTES) socket.send(message);
+        else await new Promise<void>((resolve) => socket.send(message, () => resolve()));
+      }
+      this.finish();
+    } catch (error) {
+      this.finish(error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private finish(error?: unknown): void {
+    this.end();
+    const settle = this.settle;
+    this.settle = undefined;
+    settle?.(error);
+  }
+
+  private end(): void {
+    const ended = this.ended;
+    this.ended = undefined;
+    ended?.();
+  }
+}
+
+/**
+ * Starts a subscription the pushed way: the root field's `subscribe` runs as usual (its errors
+ * come back as an ExecutionResult), then events go to the socket through the renderer.
+ */
+export async function pushSubscription(args: ExecutionArgs, target: PushTarget, renderer: SharedRenderer): Promise<PushedSubscription | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source;
+  return new PushedSubscription(source[Symbol.asyncIterator](), args, target, renderer);
+}

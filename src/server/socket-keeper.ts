@@ -1,0 +1,88 @@
+import { CloseCode } from 'graphql-ws';
+import type { WebSocket } from 'ws';
+
+/** What the keeper knows of one socket. */
+interface Kept {
+  pingedAt: number;
+  /** Whether a pong came since the last ping. */
+  answered: boolean;
+  /** Until `connection_init` is accepted: when the socket is closed for not sending one. */
+  initDeadline: number | undefined;
+  /** When the caller's credentials expire. */
+  expiresAt: number | undefined;
+}
+
+/** Timings of the keeper. */
+export interface SocketKeeperOptions {
+  /** A socket is pinged this often; one that has not answered the previous ping by then is dropped. */
+  keepAliveMs: number;
+  /** Time a socket has to send an accepted `connection_init` (then 4408). */
+  initTimeoutMs: number;
+  /** How often deadlines are checked. */
+  tickMs: number;
+}
+
+/**
+ * The timers of every open socket in one: keep-alive pings, the `connection_init` deadline
+ * (4408) and credential expiry (4401). One interval for all sockets instead of two or three
+ * timers and their closures per socket: an idle subscription costs a small record here.
+ * Deadlines are kept to within `tickMs`.
+ */
+export class SocketKeeper {
+  private readonly sockets = new Map<WebSocket, Kept>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly options: SocketKeeperOptions) {
+    this.timer = setInterval(() => this.sweep(), options.tickMs);
+    this.timer.unref();
+  }
+
+  /** Starts keeping a new socket, until `remove`. */
+  add(socket: WebSocket): void {
+    const now = Date.now();
+    const kept: Kept = { pingedAt: now, answered: true, initDeadline: now + this.options.initTimeoutMs, expiresAt: undefined };
+    this.sockets.set(socket, kept);
+    socket.on('pong', () => {
+      kept.answered = true;
+    });
+  }
+
+  /** Stops keeping a closed socket. */
+  remove(socket: WebSocket): void {
+    this.sockets.delete(socket);
+  }
+
+  /** The socket's `connection_init` was accepted, for credentials valid until `expiresAt`. */
+  initialised(socket: WebSocket, expiresAt: number | undefined): void {
+    const kept = this.sockets.get(socket);
+    if (!kept) return;
+    kept.initDeadline = undefined;
+    kept.expiresAt = expiresAt;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.sockets.clear();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [socket, kept] of this.sockets) {
+      if (kept.initDeadline !== undefined && now >= kept.initDeadline) {
+        kept.initDeadline = undefined;
+        socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+      } else if (kept.expiresAt !== undefined && now >= kept.expiresAt) {
+        kept.expiresAt = undefined;
+        socket.close(CloseCode.Unauthorized, 'Token expired');
+      } else if (now - kept.pingedAt >= this.options.keepAliveMs) {
+        if (!kept.answered) {
+          socket.terminate();
+          continue;
+        }
+        kept.answered = false;
+        kept.pingedAt = now;
+        socket.ping();
+      }
+    }
+  }
+}
