@@ -13,6 +13,8 @@ export function createApollo(schema: GraphQLSchema, config: Config): ApolloServe
     schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // The gateway handles SIGTERM/SIGINT itself (cli/shutdown): Apollo's own handlers would stop it twice.
+    stopOnTerminationSignals: false,
     formatError: toClientError,
     validationRules: operationLimits(config),
     plugins: [

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -30,6 +31,8 @@ export interface Gateway {
 }
 
 const WEB_ROOT = path.resolve(__dirname, '..', '..', 'dist', 'web');
+/** On shutdown, HTTP requests in flight get this long before their connections are cut, ms. */
+const HTTP_DRAIN_MS = 5000;
 
 /** Body parsing failures (too large, broken JSON) as GraphQL-shaped JSON with the right status. */
 function requestErrors(error: { status?: number; type?: string; message?: string }, _request: express.Request, response: express.Response, next: express.NextFunction): void {
@@ -69,12 +72,16 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: config.redisUrl }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
   await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) => logger.warn({ err: error }, 'declared schedules not upserted'));
   const authenticator = new Authenticator(config);
+  const app = express();
+  const server = createServer(app);
   const apollo = createApollo(schema, config);
   const metrics = new GatewayMetrics(services, logger);
   apollo.addPlugin(graphqlMetricsPlugin(metrics));
+  // On stop: no new connections, keep-alive connections closed after their request in flight
+  // (clients that keep sending would otherwise hold the shutdown), the rest cut after the grace.
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: HTTP_DRAIN_MS }));
   await apollo.start();
 
-  const app = express();
   app.disable('x-powered-by');
   app.use(metrics.http());
   app.get('/metrics', metrics.handler());
@@ -99,7 +106,6 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
     app.use(express.static(WEB_ROOT, { index: 'index.html' }));
   }
 
-  const server = createServer(app);
   const websocket = startWebSocket(server, '/graphql', schema, services, authenticator, logger, metrics);
   metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {

@@ -4,15 +4,29 @@ import type { RedisClient } from '../redis/connections';
 
 const WINDOW_SECONDS = 60;
 
+/** Adds ARGV[1] to the window's count, gives a new window its expiry, returns the count. */
+const TAKE_SCRIPT = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if count == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return count`;
+
+/** The client with the limiter's script as a command. */
+type LimiterClient = RedisClient & { jobgateRateTake(key: string, jobs: number, ttlSeconds: number): Promise<number> };
+
 /**
  * Enqueues per owner per minute, counted in Redis so the limit holds across every gateway:
- * a fixed one-minute window (`INCRBY` + `EXPIRE` in one MULTI round trip).
+ * a fixed one-minute window, counted and given its expiry by one script call per enqueue.
  */
 export class EnqueueRateLimiter {
+  private readonly redis: LimiterClient;
+
   constructor(
     private readonly config: Config,
-    private readonly redis: RedisClient,
-  ) {}
+    redis: RedisClient,
+  ) {
+    redis.defineCommand('jobgateRateTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.redis = redis as LimiterClient;
+  }
 
   /** Counts `jobs` enqueues for `owner`; RATE_LIMITED when that passes the limit. */
   async take(owner: string, jobs: number): Promise<void> {
@@ -20,8 +34,7 @@ export class EnqueueRateLimiter {
     if (limit === 0) return;
     const window = Math.floor(Date.now() / (WINDOW_SECONDS * 1000));
     const key = `${this.config.queuePrefix}:jobgate:rate:{${owner}}:${window}`;
-    const results = await this.redis.multi().incrby(key, jobs).expire(key, WINDOW_SECONDS * 2).exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
+    const count = await this.redis.jobgateRateTake(key, jobs, WINDOW_SECONDS * 2);
     if (count > limit) {
       const retryAfterSeconds = WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS);
       throw new JobgateError(ErrorCode.RATE_LIMITED, `At most ${limit} jobs per minute; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });

@@ -108,3 +108,28 @@ describe('graceful shutdown of a worker', () => {
     await client.dispose();
   });
 });
+
+describe('graceful shutdown of a gateway under HTTP load', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await Stack.start({ workers: 0, env: { NODE_ENV: 'production' } });
+  });
+  after(() => stack.close());
+
+  it('exits 0 on SIGTERM while keep-alive clients keep sending requests (not killed at the end of its grace)', async () => {
+    let answered = 0;
+    let exited = false;
+    const client = async (): Promise<void> => {
+      while (!exited) {
+        const response = await gql(stack.url, '{ __typename }').catch(() => null);
+        if (response?.data) answered += 1;
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    await eventually(() => answered >= 50, 10_000, 'requests to flow');
+    const code = await stack.signal(stack.gateway, 'SIGTERM');
+    exited = true;
+    await Promise.all(clients);
+    assert.equal(code, 0);
+  });
+});
