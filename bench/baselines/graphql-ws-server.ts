@@ -15,7 +15,8 @@ import { PubSub } from './pubsub';
 const pubsub = new PubSub<SampleJobEvent>();
 const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, backlog: 4096 });
 useServer<Record<string, unknown>, { socket: WebSocket }>(
-  { schema: jobEventSchema(pubsub), context: (ctx): SocketContext => ({ socket: ctx.extra.socket }) },
+  // A loaded fleet opening 20,000 sockets can take more than graphql-ws' default 3 s to send connection_init.
+  { schema: jobEventSchema(pubsub), context: (ctx): SocketContext => ({ socket: ctx.extra.socket }), connectionInitWaitTimeout: 30_000 },
   server,
 );
 let loop: PublishLoop | null = null;

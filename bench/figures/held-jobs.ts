@@ -3,7 +3,7 @@
  * make them emit progress at a chosen rate. With a gateway the jobs are
  * enqueued through it (so they carry its owner); without one, raw.
  */
-import type { EmitReport, ProgressWorkerApi, WorkerInit } from '../load/api';
+import type { EmitReport, EmitVia, ProgressWorkerApi, WorkerInit } from '../load/api';
 import type { FigureContext } from '../lib/context';
 import type { Gateway } from '../lib/gateway';
 import { enqueueThroughGateway, JOB_TYPE, queueOf } from '../lib/gateway-jobs';
@@ -44,12 +44,14 @@ export interface EmitPlan {
   warmMs: number;
   /** Upper bound of `measure`'s duration; emission stops by itself after it. */
   maxMs: number;
+  /** How updates are produced; default `updateProgress`. */
+  via?: EmitVia;
 }
 
 /** Runs `measure` while the held jobs emit progress per `plan`; emission always stops afterwards. */
 export async function whileEmitting<T>(held: HeldJobs, plan: EmitPlan, measure: () => Promise<T>): Promise<{ result: T; emitted: EmitReport }> {
   const maxMs = plan.warmMs + plan.maxMs;
-  await held.worker.call('startEmitting', { rate: plan.rate, jobs: plan.jobs, maxInFlight: plan.maxInFlight, maxMs }, SETUP_TIMEOUT_MS);
+  await held.worker.call('startEmitting', { rate: plan.rate, jobs: plan.jobs, maxInFlight: plan.maxInFlight, maxMs, via: plan.via ?? 'updateProgress' }, SETUP_TIMEOUT_MS);
   const [outcome] = await Promise.allSettled([sleep(plan.warmMs).then(measure)]);
   const emitted = await held.worker.call('stopEmitting', {}, SETUP_TIMEOUT_MS);
   if (outcome.status === 'rejected') throw outcome.reason;

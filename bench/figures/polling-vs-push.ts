@@ -110,7 +110,7 @@ async function measureAll(ctx: FigureContext, gateway: Gateway): Promise<FigureR
   const { jobs, watchers, sameJobs, sameWatchers, warmMs, windowMs } = ctx.profile.polling;
   const held = await holdJobs(ctx, gateway, jobs);
   const maxMs = 10 * (warmMs + windowMs) + 300_000;
-  await held.worker.call('startEmitting', { rate: jobs, jobs, maxInFlight: 256, maxMs }, 10_000);
+  await held.worker.call('startEmitting', { rate: jobs, jobs, maxInFlight: 256, maxMs, via: 'updateProgress' }, 10_000);
   try {
     await sleep(warmMs);
     const quiet = await measureLoad(ctx, gateway, windowMs);

@@ -52,6 +52,9 @@ export interface WorkerInit extends QueueInit {
   jobName: string;
 }
 
+/** How progress updates are produced (see `startEmitting`). */
+export type EmitVia = 'updateProgress' | 'stream';
+
 /** What an emission phase did. */
 export interface EmitReport {
   sent: number;
@@ -65,8 +68,12 @@ export type ProgressWorkerApi = {
   /** Adds jobs 0 … count−1 raw (`data.name` is the index) and returns their BullMQ ids in that order. */
   addJobs: { args: { count: number }; result: { ids: string[] } };
   waitActive: { args: { count: number; timeoutMs: number }; result: { active: number } };
-  /** Emits `rate` progress updates per second in total, round-robin over jobs 0 … jobs−1; stops by itself after `maxMs`. */
-  startEmitting: { args: { rate: number; jobs: number; maxInFlight: number; maxMs: number }; result: Empty };
+  /**
+   * Emits `rate` progress updates per second in total, round-robin over jobs 0 … jobs−1; stops by itself after `maxMs`.
+   * `via`: `updateProgress` (BullMQ's call, as a processor makes it) or `stream` (the same stream entry, XADDed
+   * directly and auto-pipelined: what a gateway reads, at a fraction of the producer's CPU).
+   */
+  startEmitting: { args: { rate: number; jobs: number; maxInFlight: number; maxMs: number; via: EmitVia }; result: Empty };
   stopEmitting: { args: Empty; result: EmitReport };
   /** Lets every held job complete. */
   finish: { args: { timeoutMs: number }; result: { completed: number } };

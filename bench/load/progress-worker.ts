@@ -6,12 +6,18 @@
  * `sentAt` is epoch milliseconds with sub-millisecond precision.
  */
 import { Queue, Worker, type Job } from 'bullmq';
+import IORedis from 'ioredis';
 import { initArgs, serve } from '../lib/ipc';
 import { sleep } from '../lib/net';
-import type { EmitReport, ProgressWorkerApi, WorkerInit } from './api';
+import type { EmitReport, EmitVia, ProgressWorkerApi, WorkerInit } from './api';
 
 const init = initArgs<WorkerInit>();
 const connection = { url: init.redisUrl, maxRetriesPerRequest: null };
+/** For `via: 'stream'`: writes progress entries straight into the queue's event stream, pipelined. */
+const streamWriter = new IORedis(init.redisUrl, { enableAutoPipelining: true, lazyConnect: true });
+const eventsKey = `${init.prefix}:${init.queue}:events`;
+/** BullMQ's default event stream length (`streams.events.maxLen`). */
+const EVENTS_MAXLEN = 10_000;
 const held: Job[] = [];
 let release: () => void = () => undefined;
 const released = new Promise<void>((resolve) => (release = resolve));
@@ -55,6 +61,7 @@ class Emitter {
     private readonly jobs: readonly Job[],
     private readonly maxInFlight: number,
     maxMs: number,
+    private readonly via: EmitVia,
   ) {
     this.timer = setInterval(() => this.pump(), 1);
     this.stopTimer = setTimeout(() => this.halt(), maxMs);
@@ -80,7 +87,12 @@ class Emitter {
     this.sent += 1;
     this.inFlight += 1;
     const sentAt = performance.timeOrigin + performance.now();
-    job.updateProgress({ percent: seq % 100, data: { sentAt, seq } }).then(
+    const progress = { percent: seq % 100, data: { sentAt, seq } };
+    const sent =
+      this.via === 'stream'
+        ? streamWriter.xadd(eventsKey, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'event', 'progress', 'jobId', job.id ?? '', 'data', JSON.stringify(progress))
+        : job.updateProgress(progress);
+    sent.then(
       () => this.settle(),
       (error: unknown) => {
         this.errors += 1;
@@ -131,11 +143,11 @@ serve<ProgressWorkerApi>({
     while (held.length < count && Date.now() < deadline) await sleep(20);
     return { active: held.length };
   },
-  async startEmitting({ rate, jobs, maxInFlight, maxMs }) {
+  async startEmitting({ rate, jobs, maxInFlight, maxMs, via }) {
     if (emitter) throw new Error('expected no emission in progress, got one');
     const chosen = held.filter((job) => indexOf(job) < jobs).sort((a, b) => indexOf(a) - indexOf(b));
     if (chosen.length < jobs) throw new Error(`expected jobs 0 to ${jobs - 1} active, got ${chosen.length} of them`);
-    emitter = new Emitter(rate, chosen, maxInFlight, maxMs);
+    emitter = new Emitter(rate, chosen, maxInFlight, maxMs, via);
     return {};
   },
   async stopEmitting() {
@@ -150,6 +162,7 @@ serve<ProgressWorkerApi>({
     const deadline = Date.now() + timeoutMs;
     while (completed < expected && Date.now() < deadline) await sleep(20);
     await worker.close();
+    streamWriter.disconnect();
     return { completed };
   },
 });
