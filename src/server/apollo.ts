@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { RequestContext } from '../resolvers/context';
@@ -20,6 +20,8 @@ export function createApollo(schema: GraphQLSchema, config: Config): ApolloServe
     plugins: [
       // The default landing page loads from a CDN; Jobgate serves its own GraphiQL.
       ApolloServerPluginLandingPageDisabled(),
+      // Jobgate sets no cache hints, and the default cache-control plugin wraps every field's resolution.
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {

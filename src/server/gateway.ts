@@ -83,6 +83,8 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   await apollo.start();
 
   app.disable('x-powered-by');
+  // An ETag is a hash of every response body: no GraphQL client revalidates a POST.
+  app.disable('etag');
   app.use(metrics.http());
   app.get('/metrics', metrics.handler());
   app.get('/healthz', liveness);

@@ -74,7 +74,11 @@ export class EnqueueService {
     const prepared = await Promise.all(requests.map((request, index) => this.prepare(request, `jobs.${index}.data`, `jobs.${index}.options`, origin.caller)));
     await this.rateLimiter.take(origin.caller.id, requests.length);
     const byQueue = new Map<string, number[]>();
-    prepared.forEach(({ definition }, index) => byQueue.set(definition.queue, [...(byQueue.get(definition.queue) ?? []), index]));
+    prepared.forEach(({ definition }, index) => {
+      const indexes = byQueue.get(definition.queue);
+      if (indexes) indexes.push(index);
+      else byQueue.set(definition.queue, [index]);
+    });
     const views: JobView[] = new Array(requests.length);
     await Promise.all(
       [...byQueue].map(async ([queue, indexes]) => {
