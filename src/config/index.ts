@@ -34,6 +34,8 @@ export interface Config {
   workerQueues: string[];
   /** Cap on jobs active at once per queue across every worker process (BullMQ global concurrency); a queue not named has none. */
   queueGlobalConcurrency: Record<string, number>;
+  /** Jobs started at most per window per queue across every worker process; overrides a job type's declared `rateLimit`. */
+  queueRateLimits: Record<string, { max: number; durationMs: number }>;
   /** How long workers let active jobs finish on SIGTERM before handing them back, ms. */
   workerGraceMs: number;
   /** How long a worker's lock on an active job lasts without renewal, ms (BullMQ `lockDuration`). */
@@ -176,6 +178,17 @@ function queueGlobalConcurrency(env: Env): Record<string, number> {
   return caps;
 }
 
+/** `QUEUE_RATE_LIMITS=integrations:10/1000,maintenance:1/60000`: at most max jobs per durationMs. */
+function queueRateLimits(env: Env): Record<string, { max: number; durationMs: number }> {
+  const limits: Record<string, { max: number; durationMs: number }> = {};
+  for (const entry of list(env, 'QUEUE_RATE_LIMITS')) {
+    const match = /^([a-z0-9][a-z0-9-]{0,99}):(\d{1,6})\/(\d{1,9})$/.exec(entry);
+    if (!match || Number(match[2]) < 1 || Number(match[3]) < 1) throw new ConfigError('QUEUE_RATE_LIMITS', '<queue>:<jobs, 1 or more>/<per ms, 1 or more>[,…]', entry);
+    limits[match[1]] = { max: Number(match[2]), durationMs: Number(match[3]) };
+  }
+  return limits;
+}
+
 function jwtSecret(env: Env): string | undefined {
   const secret = env.JWT_SECRET;
   if (!secret) return undefined;
@@ -243,6 +256,7 @@ export function loadConfig(overrides: Env = {}): Config {
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 5, 1, 1000),
     workerQueues: list(env, 'WORKER_QUEUES'),
     queueGlobalConcurrency: queueGlobalConcurrency(env),
+    queueRateLimits: queueRateLimits(env),
     workerGraceMs: int(env, 'WORKER_GRACE_MS', 10000, 0),
     workerLockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30000, 100),
     workerStalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30000, 100),

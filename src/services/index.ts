@@ -42,7 +42,7 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
   const enqueue = new EnqueueService(config, registry, store, new EnqueueRateLimiter(config, redis));
   const control = new JobControlService(config, redis, store, enqueue);
   const hub = new EventHub(config, redis, () => createRedis(config, 'blocking', 'jobgate:gateway:events'), store, logger);
-  const monitor = new QueueMonitor(registry, queues, redis);
+  const monitor = new QueueMonitor(queues, redis);
   const queueStats = new QueueStatsHub(monitor, logger);
   return {
     config,

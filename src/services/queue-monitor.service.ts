@@ -3,7 +3,6 @@ import { Cluster } from 'ioredis';
 import { requireRole, Role, type Caller } from '../auth/caller';
 import { badInput } from '../errors';
 import type { RedisClient } from '../redis/connections';
-import type { JobRegistry } from '../workers/registry';
 import type { QueueSet } from './queue-set';
 import { throughputOf, type ThroughputView } from './throughput';
 import { parseClientList, workersOf, type WorkerView } from './worker-clients';
@@ -57,7 +56,6 @@ type Clients = ReturnType<typeof parseClientList>;
  */
 export class QueueMonitor {
   constructor(
-    private readonly registry: JobRegistry,
     private readonly queues: QueueSet,
     private readonly redis: RedisClient,
   ) {}
@@ -105,14 +103,14 @@ export class QueueMonitor {
     ]);
     const now = Date.now();
     return reads.map(({ name, raw, meta, completed, failed }) => {
-      const declared = this.registry.inQueue(name).find((definition) => definition.rateLimit)?.rateLimit;
-      const global = meta.max && meta.duration ? { max: meta.max, durationMs: meta.duration } : null;
+      // Workers write the limit in force into the queue's meta before they start (workers/queue-limits).
+      const rateLimit = meta.max && meta.duration ? { max: meta.max, durationMs: meta.duration } : null;
       const paused = meta.paused === true;
       return {
         queue: name,
         counts: countsOf(raw, paused),
         paused,
-        rateLimit: declared ? { max: declared.max, durationMs: declared.durationMs } : global,
+        rateLimit,
         workerCount: this.workersIn(clients, name).length,
         completed: throughputOf(completed, now, minutes),
         failed: throughputOf(failed, now, minutes),

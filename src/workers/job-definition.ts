@@ -68,7 +68,7 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
   defaults: JobDefaults;
   /** Roles allowed to enqueue this type (besides admin); every submitter when absent. */
   roles?: readonly Role[];
-  /** At most `max` jobs of this queue start per `durationMs`, across every worker. */
+  /** At most `max` jobs of this queue start per `durationMs`, across every worker (`QUEUE_RATE_LIMITS` overrides it). */
   rateLimit?: { max: number; durationMs: number };
   schedules?: (config: Config) => ScheduleDefinition[];
   /** Extra checks that need configuration; throw a `badInput` error to refuse. */

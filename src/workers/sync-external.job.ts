@@ -39,6 +39,8 @@ export const syncExternal = defineJob({
   description: 'Calls an external HTTP endpoint for an order, retrying network errors and 5xx.',
   input: SyncExternalInput,
   defaults: { attempts: 5, backoff: { type: 'exponential', delayMs: 2000 } },
+  // However many workers run, the external system gets at most 10 calls a second.
+  rateLimit: { max: 10, durationMs: 1000 },
   check(input, config) {
     target(input, config);
   },

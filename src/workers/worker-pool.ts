@@ -6,7 +6,7 @@ import type { CancelRequest } from '../services/job-control.service';
 import { QueueSet } from '../services/queue-set';
 import { toGlobalId } from '../services/job-id';
 import { lastScheduledJobKey, upsertDeclaredSchedules } from '../services/schedules';
-import { applyGlobalConcurrency } from './global-concurrency';
+import { applyQueueLimits } from './queue-limits';
 import { createProcessor } from './processor';
 import type { JobRegistry } from './registry';
 
@@ -30,13 +30,12 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   connection.on('error', () => undefined);
   subscriber.on('error', () => undefined);
   const scheduleQueues = new QueueSet(config, connection, registry.queues);
-  await applyGlobalConcurrency(config, scheduleQueues, queues, logger);
+  await applyQueueLimits(config, registry, scheduleQueues, queues, logger);
   const workers = new Map<string, Worker>();
   const producers: QueueEventsProducer[] = [];
   for (const queue of queues) {
     const events = new QueueEventsProducer(queue, { connection, prefix: queuePrefix(config, queue) });
     producers.push(events);
-    const limiter = registry.inQueue(queue).find((definition) => definition.rateLimit)?.rateLimit;
     const onScheduledJob = async (job: Job): Promise<void> => {
       await connection.hset(lastScheduledJobKey(config, queue), job.repeatJobKey ?? '', toGlobalId({ queue, jobId: job.id ?? '' }));
     };
@@ -49,7 +48,6 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
       stalledInterval: config.workerStalledIntervalMs,
       // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-      ...(limiter && { limiter: { max: limiter.max, duration: limiter.durationMs } }),
     });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
     workers.set(queue, worker);

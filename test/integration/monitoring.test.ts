@@ -77,6 +77,7 @@ describe('queue monitoring', () => {
       connection.disconnect();
     }
     assert.equal((await queueInfo(stack, 'imports')).rateLimit, null);
+    assert.deepEqual((await queueInfo(stack, 'integrations')).rateLimit, { max: 10, durationMs: 1000 }, 'syncExternal declares 10 calls a second');
   });
 
   it('queueStats: the counts at once, then each change, shared by every subscriber', async () => {

@@ -22,6 +22,9 @@ describe('configuration', () => {
     ['REDIS_CLUSTER_NODES', 'host-without-port'],
     ['QUEUE_GLOBAL_CONCURRENCY', 'imports:0'],
     ['QUEUE_GLOBAL_CONCURRENCY', 'imports'],
+    ['QUEUE_RATE_LIMITS', 'integrations:10'],
+    ['QUEUE_RATE_LIMITS', 'integrations:0/1000'],
+    ['QUEUE_RATE_LIMITS', 'integrations:10/0'],
     ['REDIS_SENTINELS', 'sentinel-without-port'],
   ];
   for (const [name, value] of bad) {
@@ -49,5 +52,6 @@ describe('configuration', () => {
   it('reads per-queue global concurrency caps', () => {
     assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: 'imports:2, reports:1' }).queueGlobalConcurrency, { imports: 2, reports: 1 });
     assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: '' }).queueGlobalConcurrency, {});
+    assert.deepEqual(loadConfig({ QUEUE_RATE_LIMITS: 'integrations:10/1000, maintenance:1/60000' }).queueRateLimits, { integrations: { max: 10, durationMs: 1000 }, maintenance: { max: 1, durationMs: 60000 } });
   });
 });
