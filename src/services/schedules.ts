@@ -98,7 +98,7 @@ export class ScheduleService {
     if (request.everyMs !== null && request.everyMs !== undefined && (!Number.isInteger(request.everyMs) || request.everyMs < 1000)) {
       throw badInput('everyMs', 'everyMs must be an integer of at least 1000');
     }
-    const data = await this.enqueue.validateData(definition, request.data ?? {}, 'data');
+    const data = this.enqueue.validateData(definition, request.data ?? {}, 'data');
     await writeSchedule(this.config, this.registry, this.queues, definition.name, { id: request.id, cron: request.cron ?? undefined, everyMs: request.everyMs ?? undefined, timeZone, data });
     const view = (await this.list()).find((schedule) => schedule.id === request.id);
     if (!view) throw notFound('Schedule', request.id);
