@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
@@ -29,12 +29,13 @@ const unauthenticated = (message: string): JobgateError => new JobgateError(Erro
 export class Authenticator {
   private readonly keys: { digest: Buffer; caller: Caller }[];
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
-  private readonly secret?: Uint8Array;
+  /** The HS256 secret, imported once: a raw secret would be imported again on every verification. */
+  private readonly secret?: Promise<webcrypto.CryptoKey>;
   private readonly verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS, ttl: VERIFIED_TTL_MS });
 
   constructor(private readonly config: Config) {
     this.keys = config.apiKeys.map(({ key, owner, roles }) => ({ digest: sha256(key), caller: { id: owner, roles: roles as Role[] } }));
-    if (config.jwtSecret) this.secret = new TextEncoder().encode(config.jwtSecret);
+    if (config.jwtSecret) this.secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     if (config.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwksUrl));
   }
 
@@ -47,10 +48,12 @@ export class Authenticator {
     const digest = sha256(token);
     const key = this.keys.find((candidate) => timingSafeEqual(candidate.digest, digest));
     if (key) return key.caller;
-    const known = this.verified.get(token);
+    // Keyed by the token's digest: the cache then holds 44 characters per token, not the token.
+    const cacheKey = digest.toString('base64');
+    const known = this.verified.get(cacheKey);
     if (known && (known.expiresAt === undefined || known.expiresAt > Date.now())) return known;
     const principal = await this.verifyJwt(token);
-    this.verified.set(token, principal, { ttl: Math.min(VERIFIED_TTL_MS, (principal.expiresAt ?? Infinity) - Date.now()) });
+    this.verified.set(cacheKey, principal, { ttl: Math.min(VERIFIED_TTL_MS, (principal.expiresAt ?? Infinity) - Date.now()) });
     return principal;
   }
 
@@ -58,7 +61,7 @@ export class Authenticator {
     let payload: JWTPayload;
     try {
       if (this.secret && /^eyJ[^.]*\.[^.]*\.[^.]*$/.test(token) && this.algorithmOf(token) === 'HS256') {
-        ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] }));
+        ({ payload } = await jwtVerify(token, await this.secret, { algorithms: ['HS256'] }));
       } else if (this.jwks) {
         ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
       } else {

@@ -9,12 +9,27 @@ import { toPendingEvent } from './event-mapping';
 import { JobEvent } from './job-event';
 import { QueueStream, type StreamStats } from './queue-stream';
 import { compareStreamIds, isStreamId, nextStreamId } from './stream-id';
-import { Watcher, type WatcherOptions } from './watcher';
+import { Watcher, type WatcherHome, type WatcherOptions } from './watcher';
 
 /** What a subscription needs from its transport to pace delivery. */
 export type WatchPacing = Pick<WatcherOptions, 'socket'>;
 
 const REPLAY_PAGE = 1000;
+
+/**
+ * The stream's last id (or `0-0`) and the last ARGV[1] lines of the job's log, read in one
+ * atomic step. A script rather than MULTI: an ioredis `multi()` builds a Pipeline that copies
+ * every script command of the connection (BullMQ defines dozens), about 12 KiB per call, and
+ * a burst of subscriptions promotes most of it to the old generation.
+ */
+const CURSOR_AND_LOGS_SCRIPT = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local cursor = '0-0'
+if last[1] then cursor = last[1][1] end
+return {cursor, redis.call('LRANGE', KEYS[2], -tonumber(ARGV[1]), -1)}`;
+
+/** The hub's connection with its script as a command. */
+type HubClient = RedisClient & { jobgateCursorAndLogs(streamKey: string, logsKey: string, lines: number): Promise<[string, string[]]> };
 
 /** Refuses a `since` that is not a stream id (BAD_USER_INPUT on `since`). */
 function checkCursor(since: string | undefined): void {
@@ -26,20 +41,24 @@ function checkCursor(since: string | undefined): void {
  * stream reader per queue that has watchers; no Redis read per watcher. Implements the
  * contract's snapshot/resume semantics (see DESIGN.md "Semantics the tests hold").
  */
-export class EventHub {
+export class EventHub implements WatcherHome {
   private readonly streams = new Map<string, QueueStream>();
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
   /** PROGRESS events dropped for slow clients since start. */
   coalesced = 0;
+  private readonly redis: HubClient;
 
   constructor(
     private readonly config: Config,
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     /** Opens a blocking connection for one queue's stream reader. */
     private readonly openReader: () => RedisClient,
     private readonly store: JobStore,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    redis.defineCommand('jobgateCursorAndLogs', { numberOfKeys: 2, lua: CURSOR_AND_LOGS_SCRIPT });
+    this.redis = redis as HubClient;
+  }
 
   /** Number of stream readers open now (one per watched queue). */
   get readers(): number {
@@ -54,7 +73,7 @@ export class EventHub {
   async watchJob(address: JobAddress, since: string | undefined, canSee: (view: JobView) => boolean, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
     checkCursor(since);
     const stream = this.stream(address.queue);
-    const watcher = this.watcher(pacing, () => this.leave(stream, watcher, address.jobId));
+    const watcher = this.watcher(pacing, stream, address.jobId);
     try {
       await stream.ready;
       stream.addJobWatcher(address.jobId, watcher);
@@ -92,7 +111,7 @@ export class EventHub {
   async watchQueue(queue: string, since: string | undefined, canSee: ((view: JobView) => boolean) | undefined, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
     checkCursor(since);
     const stream = this.stream(queue);
-    const watcher = this.watcher(pacing, () => this.leave(stream, watcher));
+    const watcher = this.watcher(pacing, stream, undefined);
     try {
       await stream.ready;
       stream.addQueueWatcher(watcher);
@@ -112,8 +131,20 @@ export class EventHub {
     await Promise.all(streams.map((stream) => stream.close()));
   }
 
-  private watcher(pacing: WatchPacing, onClose: () => void): Watcher {
-    return new Watcher({ slowClientBytes: this.config.slowClientBytes, ...pacing }, onClose);
+  /** A watch's end: it leaves its stream, and the stream closes after its last watcher. */
+  left(watcher: Watcher): void {
+    const { stream } = watcher;
+    this.coalesced += watcher.coalesced;
+    stream.remove(watcher, watcher.jobId);
+    if (stream.watcherCount === 0 && this.streams.get(stream.queue) === stream) {
+      this.streams.delete(stream.queue);
+      stream.close().catch((error: unknown) => this.logger.warn({ err: error }, 'closing event stream reader failed'));
+    }
+  }
+
+  /** A watcher that tells the hub when it ends (a reference to the hub, not a closure per watch). */
+  private watcher(pacing: WatchPacing, stream: QueueStream, jobId: string | undefined): Watcher {
+    return new Watcher({ slowClientBytes: this.config.slowClientBytes, ...pacing }, this, stream, jobId);
   }
 
   private stream(queue: string): QueueStream {
@@ -125,27 +156,13 @@ export class EventHub {
     return stream;
   }
 
-  private leave(stream: QueueStream, watcher: Watcher, jobId?: string): void {
-    this.coalesced += watcher.coalesced;
-    stream.remove(watcher, jobId);
-    if (stream.watcherCount === 0 && this.streams.get(stream.queue) === stream) {
-      this.streams.delete(stream.queue);
-      stream.close().catch((error: unknown) => this.logger.warn({ err: error }, 'closing event stream reader failed'));
-    }
-  }
-
   /**
-   * The stream's last id and the job's log as of that id, read in one MULTI (same hash slot):
+   * The stream's last id and the job's log as of that id, read in one script (same hash slot):
    * a SNAPSHOT's log never holds a line whose LOG event comes after its cursor.
    */
   private async cursorAndLogs(key: string, address: JobAddress): Promise<{ cursor: string; logs: string[] }> {
-    const results = await this.redis
-      .multi()
-      .xrevrange(key, '+', '-', 'COUNT', 1)
-      .lrange(`${jobKey(this.config, address.queue, address.jobId)}:logs`, -MAX_LOG_LINES, -1)
-      .exec();
-    const last = (results?.[0]?.[1] ?? []) as [string, string[]][];
-    return { cursor: last[0]?.[0] ?? '0-0', logs: (results?.[1]?.[1] ?? []) as string[] };
+    const [cursor, logs] = await this.redis.jobgateCursorAndLogs(key, `${jobKey(this.config, address.queue, address.jobId)}:logs`, MAX_LOG_LINES);
+    return { cursor, logs };
   }
 
   /**

@@ -2,6 +2,7 @@ import { unavailable } from '../errors';
 import { JobEvent } from './job-event';
 import type { JobView } from '../services/job-view';
 import type { PendingEvent } from './event-mapping';
+import type { QueueStream } from './queue-stream';
 import { compareStreamIds } from './stream-id';
 
 /** How a watcher learns that its client is not keeping up. */
@@ -24,6 +25,19 @@ export class SlowConsumerError extends Error {
 
 type Entry = { pending: PendingEvent } | { ready: JobEvent };
 
+/** Who is told when a watch ends (the EventHub), so it can leave its stream. */
+export interface WatcherHome {
+  left(watcher: Watcher): void;
+}
+
+/** A consumer waiting for a watch to have work (an event, an end, an error): an object with a method, not a closure per wait. */
+export interface WorkWaiter {
+  resume(): void;
+}
+
+/** After which event a watch ends: none, its first, or its first final one. */
+type Ending = 'never' | 'first' | 'final';
+
 /**
  * The queue of events between the EventHub and one subscription. Events arrive in stream
  * order; while the watch is being set up they are held, then released after the snapshot
@@ -38,18 +52,28 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   private closed = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
-  private work: (() => void) | undefined;
-  /** After which event the watch ends (the event itself is delivered). */
-  private endsAfter: ((event: JobEvent) => boolean) | undefined;
+  private waiter: WorkWaiter | undefined;
+  /**
+   * After which event the watch ends (the event itself is delivered). A flag, not a predicate:
+   * an idle watch should not keep a closure (every field of a watcher is paid 20,000 times).
+   */
+  private endsAfter: Ending = 'never';
   /** Which events the watch delivers; the others are skipped. */
   private accepts: ((event: JobEvent) => Promise<boolean>) | undefined;
   private ending = false;
   /** Number of PROGRESS events dropped because the client was slow. */
   coalesced = 0;
 
+  /**
+   * @param home told once when the watch ends
+   * @param stream the stream reader the watch is registered with, for `home`
+   * @param jobId the watched job, or undefined for a whole queue
+   */
   constructor(
     private readonly options: WatcherOptions,
-    private readonly onClose: () => void,
+    private readonly home: WatcherHome,
+    readonly stream: QueueStream,
+    readonly jobId: string | undefined,
   ) {}
 
   /** Called by the hub for every live event the watch is interested in. */
@@ -76,7 +100,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
 
   /** Ends the watch after its first final event, or after its first event when `firstIsLast`. */
   endAfterFinal(firstIsLast: boolean): this {
-    this.endsAfter = firstIsLast ? () => true : (event) => event.isFinal;
+    this.endsAfter = firstIsLast ? 'first' : 'final';
     return this;
   }
 
@@ -92,9 +116,9 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
     return this.held ? this.queue.length === 0 || !('ready' in this.queue[0]) : this.queue.length === 0;
   }
 
-  /** Calls `callback` once, at the next event, end or error: a consumer can wait without a pending `next()`. */
-  onWork(callback: () => void): void {
-    this.work = callback;
+  /** Calls `waiter` once, at the next event, end or error: a consumer can wait without a pending `next()`. */
+  onWork(waiter: WorkWaiter): void {
+    this.waiter = waiter;
   }
 
   fail(error: Error): void {
@@ -120,7 +144,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
       }
       const event = 'ready' in entry ? entry.ready : await this.settle(entry.pending);
       if (!event || (this.accepts && !(await this.accepts(event)))) continue;
-      if (this.endsAfter?.(event)) this.ending = true;
+      if (this.endsAfter === 'first' || (this.endsAfter === 'final' && event.isFinal)) this.ending = true;
       return { done: false, value: event };
     }
   }
@@ -145,7 +169,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
     this.closed = true;
     this.queue.length = 0;
     this.notify();
-    this.onClose();
+    this.home.left(this);
   }
 
   /**
@@ -184,10 +208,10 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
 
   private notify(): void {
     const wake = this.wake;
-    const work = this.work;
+    const waiter = this.waiter;
     this.wake = undefined;
-    this.work = undefined;
+    this.waiter = undefined;
     wake?.();
-    work?.();
+    waiter?.resume();
   }
 }

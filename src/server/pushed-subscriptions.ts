@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, getOperationAST, Kind, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
+import type { WorkWaiter } from '../events/watcher';
 
 /** Bytes buffered for a socket above which a subscription waits for the socket to drain before its next event. */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -17,8 +18,8 @@ export interface PushTarget {
  */
 export interface IdleAwareSource {
   readonly idle: boolean;
-  /** Calls `callback` once, when the source has something (an event, an end, an error). */
-  onWork(callback: () => void): void;
+  /** Calls `waiter.resume()` once, when the source has something (an event, an end, an error). */
+  onWork(waiter: WorkWaiter): void;
 }
 
 function isIdleAware(source: object): source is IdleAwareSource {
@@ -106,14 +107,16 @@ function variablesBelowRoot(document: DocumentNode, operationName: string | unde
  * `complete`), throws when the source fails (then sends `error`), and calls `return` when
  * the client completes or the socket closes.
  */
-export class PushedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
-  private readonly prefix: string;
+export class PushedSubscription implements AsyncGenerator<ExecutionResult, undefined>, WorkWaiter {
   private readonly key: string;
   private closed = false;
   private pumping = false;
   private ended: (() => void) | undefined;
   private finished: Promise<IteratorResult<ExecutionResult, undefined>> | undefined;
-  private settle: ((error?: unknown) => void) | undefined;
+  // The promise's own functions, kept as they are: a settling closure around them would cost
+  // every idle subscription a closure and a context.
+  private resolveFinished: ((result: IteratorResult<ExecutionResult, undefined>) => void) | undefined;
+  private rejectFinished: ((error: unknown) => void) | undefined;
 
   constructor(
     private readonly source: AsyncIterator<unknown>,
@@ -121,7 +124,6 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     private readonly target: PushTarget,
     private readonly renderer: SharedRenderer,
   ) {
-    this.prefix = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
     this.key = renderer.selectionKey(args);
   }
 
@@ -132,10 +134,13 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
 
   /** Sends every event of the source until it ends or the subscription is closed; yields nothing. */
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    this.finished ??= new Promise((resolve, reject) => {
-      this.settle = (error) => (error === undefined ? resolve({ done: true, value: undefined }) : reject(error));
+    if (!this.finished) {
+      this.finished = new Promise((resolve, reject) => {
+        this.resolveFinished = resolve;
+        this.rejectFinished = reject;
+      });
       void this.pump();
-    });
+    }
     return this.finished;
   }
 
@@ -155,6 +160,11 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     return this;
   }
 
+  /** Called by an idle source when it has work again: delivery goes on. */
+  resume(): void {
+    void this.pump();
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.return();
   }
@@ -170,14 +180,15 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     try {
       while (!this.closed) {
         if (isIdleAware(this.source) && this.source.idle) {
-          this.source.onWork(() => void this.pump());
+          this.source.onWork(this);
           return;
         }
         const step = await this.source.next();
         if (step.done) break;
         const payload = await this.renderer.payload(step.value, this.key, this.args);
         if (this.closed || socket.readyState !== socket.OPEN) break;
-        const message = `${this.prefix}${payload}}`;
+        // Built per message rather than kept per subscription: an idle one then holds no string.
+        const message = `{"id":${JSON.stringify(this.target.id)},"type":"next","payload":${payload}}`;
         if (socket.bufferedAmount < HIGH_WATER_BYTES) socket.send(message);
         else await new Promise<void>((resolve) => socket.send(message, () => resolve()));
       }
@@ -191,9 +202,12 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
 
   private finish(error?: unknown): void {
     this.end();
-    const settle = this.settle;
-    this.settle = undefined;
-    settle?.(error);
+    const resolve = this.resolveFinished;
+    const reject = this.rejectFinished;
+    this.resolveFinished = undefined;
+    this.rejectFinished = undefined;
+    if (error === undefined) resolve?.({ done: true, value: undefined });
+    else reject?.(error);
   }
 
   private end(): void {

@@ -31,10 +31,17 @@ export interface SocketKeeperOptions {
 export class SocketKeeper {
   private readonly sockets = new Map<WebSocket, Kept>();
   private readonly timer: NodeJS.Timeout;
+  /** The one `pong` listener of every socket (`this` is the socket), rather than a closure per socket. */
+  private readonly onPong: (this: WebSocket) => void;
 
   constructor(private readonly options: SocketKeeperOptions) {
     this.timer = setInterval(() => this.sweep(), options.tickMs);
     this.timer.unref();
+    const sockets = this.sockets;
+    this.onPong = function (this: WebSocket) {
+      const kept = sockets.get(this);
+      if (kept) kept.answered = true;
+    };
   }
 
   /** Starts keeping a new socket, until `remove`. */
@@ -42,9 +49,7 @@ export class SocketKeeper {
     const now = Date.now();
     const kept: Kept = { pingedAt: now, answered: true, initDeadline: now + this.options.initTimeoutMs, expiresAt: undefined };
     this.sockets.set(socket, kept);
-    socket.on('pong', () => {
-      kept.answered = true;
-    });
+    socket.on('pong', this.onPong);
   }
 
   /** Stops keeping a closed socket. */

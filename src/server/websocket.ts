@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { getOperationAST, specifiedRules, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { Logger } from 'pino';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
 import type { GatewayMetrics } from '../observability/metrics';
@@ -81,8 +81,11 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
     connectionInitWaitTimeout: 0,
     parse: documents.parse,
     validate: documents.validate,
-    onConnect: async ({ connectionParams, extra }) => {
+    onConnect: async (ctx) => {
+      const { connectionParams, extra } = ctx;
       const authorization = typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : undefined;
+      // Nothing reads the init payload after this hook: dropped so an idle socket does not keep its token.
+      (ctx as { connectionParams?: unknown }).connectionParams = undefined;
       try {
         const principal = await authenticator.authenticate(authorization);
         if (admit(extra.socket, principal)) return true;
@@ -120,18 +123,25 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => toClientError(error, error)),
   });
 
+  // One listener of each kind for every socket (`this` is the socket), rather than closures per socket.
+  const closers = new WeakMap<WebSocket, (code: number, reason: string) => Promise<void>>();
+  function onError(this: WebSocket, error: Error): void {
+    logger.warn({ err: error }, 'WebSocket error');
+    this.close(CloseCode.InternalServerError, 'Internal server error');
+  }
+  function onClose(this: WebSocket, code: number, reason: Buffer): void {
+    keeper.remove(this);
+    release(this);
+    const closed = closers.get(this);
+    closers.delete(this);
+    closed?.(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'unexpected WebSocket close handling error'));
+  }
+
   wss.on('connection', (socket) => {
     keeper.add(socket);
-    socket.on('error', (error) => {
-      logger.warn({ err: error }, 'WebSocket error');
-      socket.close(CloseCode.InternalServerError, 'Internal server error');
-    });
-    const closed = protocol.opened(new ProtocolSocket(socket, logger), { socket });
-    socket.on('close', (code, reason) => {
-      keeper.remove(socket);
-      release(socket);
-      closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'unexpected WebSocket close handling error'));
-    });
+    socket.on('error', onError);
+    closers.set(socket, protocol.opened(new ProtocolSocket(socket, logger), { socket }));
+    socket.on('close', onClose);
   });
 
   return {
@@ -146,11 +156,21 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
   };
 }
 
+/** The message handler graphql-ws gave each socket's ProtocolSocket. */
+const handlers = new WeakMap<WebSocket, ProtocolSocket>();
+
+/** The one `message` listener of every socket (`this` is the socket): hands the text to graphql-ws. */
+function onProtocolMessage(this: WebSocket, data: RawData): void {
+  handlers.get(this)?.receive(String(data));
+}
+
 /**
- * graphql-ws' view of a `ws` socket. A class rather than an object of arrow functions: its
- * methods are shared by every socket, not three closures each.
+ * graphql-ws' view of a `ws` socket. A class rather than an object of arrow functions, and one
+ * shared `message` listener: its methods are shared by every socket, not closures each.
  */
 class ProtocolSocket implements GraphqlWsSocket {
+  private handle: ((data: string) => Promise<void>) | undefined;
+
   constructor(
     private readonly socket: WebSocket,
     private readonly logger: Logger,
@@ -169,11 +189,16 @@ class ProtocolSocket implements GraphqlWsSocket {
   }
 
   onMessage(handle: (data: string) => Promise<void>): void {
-    this.socket.on('message', (data) => {
-      handle(String(data)).catch((error: unknown) => {
-        this.logger.error({ err: error }, 'unexpected WebSocket message handling error');
-        this.socket.close(CloseCode.InternalServerError, 'Internal server error');
-      });
+    this.handle = handle;
+    handlers.set(this.socket, this);
+    this.socket.on('message', onProtocolMessage);
+  }
+
+  /** One message for graphql-ws; a failure of its handling closes the socket. */
+  receive(data: string): void {
+    this.handle?.(data).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'unexpected WebSocket message handling error');
+      this.socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
   }
 }
