@@ -1,9 +1,9 @@
-import { QueueEventsProducer, UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { CUSTOM_EVENTS } from '../events/job-event';
 import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../services/job-view';
 import type { JobContext, ProgressUpdate } from './job-definition';
+import type { JobLogWriter } from './job-log';
 import type { JobRegistry } from './registry';
 
 /** Percent from current/total when the processor gave only those. */
@@ -20,7 +20,7 @@ function withPercent(update: ProgressUpdate): ProgressUpdate {
 export function createProcessor(
   queue: string,
   registry: JobRegistry,
-  events: QueueEventsProducer,
+  logs: JobLogWriter,
   config: Config,
   logger: Logger,
   /** Called when a job produced by a schedule starts. */
@@ -38,10 +38,7 @@ export function createProcessor(
       logger: jobLogger,
       config,
       progress: (update) => job.updateProgress(withPercent(update) as object),
-      log: async (line) => {
-        await job.log(line);
-        await events.publishEvent({ eventName: CUSTOM_EVENTS.LOG, jobId: job.id ?? '', line }, config.eventStreamMaxLen);
-      },
+      log: (line) => logs.append(job, line),
     };
     jobLogger.info('job started');
     if (job.repeatJobKey) await onScheduledJob(job);

@@ -1,4 +1,4 @@
-import { MetricsTime, QueueEventsProducer, Worker, type Job } from 'bullmq';
+import { MetricsTime, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { cancelChannel, createRedis, queuePrefix, type RedisClient } from '../redis/connections';
@@ -6,6 +6,7 @@ import type { CancelRequest } from '../services/job-control.service';
 import { QueueSet } from '../services/queue-set';
 import { toGlobalId } from '../services/job-id';
 import { lastScheduledJobKey, upsertDeclaredSchedules } from '../services/schedules';
+import { JobLogWriter } from './job-log';
 import { applyQueueLimits } from './queue-limits';
 import { createProcessor } from './processor';
 import type { JobRegistry } from './registry';
@@ -32,14 +33,12 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   const scheduleQueues = new QueueSet(config, connection, registry.queues);
   await applyQueueLimits(config, registry, scheduleQueues, queues, logger);
   const workers = new Map<string, Worker>();
-  const producers: QueueEventsProducer[] = [];
+  const logs = new JobLogWriter(config, connection);
   for (const queue of queues) {
-    const events = new QueueEventsProducer(queue, { connection, prefix: queuePrefix(config, queue) });
-    producers.push(events);
     const onScheduledJob = async (job: Job): Promise<void> => {
       await connection.hset(lastScheduledJobKey(config, queue), job.repeatJobKey ?? '', toGlobalId({ queue, jobId: job.id ?? '' }));
     };
-    const worker = new Worker(queue, createProcessor(queue, registry, events, config, logger, onScheduledJob), {
+    const worker = new Worker(queue, createProcessor(queue, registry, logs, config, logger, onScheduledJob), {
       connection,
       prefix: queuePrefix(config, queue),
       concurrency: config.workerConcurrency,
@@ -66,7 +65,6 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
         logger.warn({ graceMs: config.workerGraceMs }, 'active jobs did not finish in time; handing them back to the queue');
         await Promise.all([...workers.values()].map((worker) => worker.close(true)));
       }
-      await Promise.all(producers.map((producer) => producer.close()));
       await scheduleQueues.close();
       subscriber.disconnect();
       connection.disconnect();
