@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { badInput, notFound } from '../errors';
 import { eventStreamKey, jobKey, type RedisClient } from '../redis/connections';
+import { defineScript } from '../redis/scripts';
 import type { JobAddress } from '../services/job-id';
 import type { JobStore } from '../services/job-store';
 import { MAX_LOG_LINES, type JobView } from '../services/job-view';
@@ -28,9 +29,6 @@ local cursor = '0-0'
 if last[1] then cursor = last[1][1] end
 return {cursor, redis.call('LRANGE', KEYS[2], -tonumber(ARGV[1]), -1)}`;
 
-/** The hub's connection with its script as a command. */
-type HubClient = RedisClient & { jobgateCursorAndLogs(streamKey: string, logsKey: string, lines: number): Promise<[string, string[]]> };
-
 /** Refuses a `since` that is not a stream id (BAD_USER_INPUT on `since`). */
 function checkCursor(since: string | undefined): void {
   if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
@@ -46,18 +44,17 @@ export class EventHub implements WatcherHome {
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
   /** PROGRESS events dropped for slow clients since start. */
   coalesced = 0;
-  private readonly redis: HubClient;
+  private readonly readCursorAndLogs: (streamKey: string, logsKey: string, lines: number) => Promise<[string, string[]]>;
 
   constructor(
     private readonly config: Config,
-    redis: RedisClient,
+    private readonly redis: RedisClient,
     /** Opens a blocking connection for one queue's stream reader. */
     private readonly openReader: () => RedisClient,
     private readonly store: JobStore,
     private readonly logger: Logger,
   ) {
-    redis.defineCommand('jobgateCursorAndLogs', { numberOfKeys: 2, lua: CURSOR_AND_LOGS_SCRIPT });
-    this.redis = redis as HubClient;
+    this.readCursorAndLogs = defineScript(redis, 'jobgateCursorAndLogs', 2, CURSOR_AND_LOGS_SCRIPT);
   }
 
   /** Number of stream readers open now (one per watched queue). */
@@ -161,7 +158,7 @@ export class EventHub implements WatcherHome {
    * a SNAPSHOT's log never holds a line whose LOG event comes after its cursor.
    */
   private async cursorAndLogs(key: string, address: JobAddress): Promise<{ cursor: string; logs: string[] }> {
-    const [cursor, logs] = await this.redis.jobgateCursorAndLogs(key, `${jobKey(this.config, address.queue, address.jobId)}:logs`, MAX_LOG_LINES);
+    const [cursor, logs] = await this.readCursorAndLogs(key, `${jobKey(this.config, address.queue, address.jobId)}:logs`, MAX_LOG_LINES);
     return { cursor, logs };
   }
 

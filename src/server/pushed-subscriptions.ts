@@ -12,9 +12,9 @@ export interface PushTarget {
 }
 
 /**
- * A source that can say it has nothing to hand over now, and call back when it has: a
+ * A source that can say it has nothing to hand over now, and resume a waiter when it has: a
  * subscription then waits without a pending `next()` (an idle subscription keeps no
- * suspended function frames, only a callback).
+ * suspended function frames, only a reference to itself in its source).
  */
 export interface IdleAwareSource {
   readonly idle: boolean;
@@ -170,8 +170,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
   }
 
   /**
-   * Delivers what the source has. When the source is idle it returns, leaving a callback that
-   * starts it again, rather than waiting inside the source's `next()`.
+   * Delivers what the source has. When the source is idle it returns, leaving itself as the
+   * source's waiter (`resume` starts it again), rather than waiting inside the source's `next()`.
    */
   private async pump(): Promise<void> {
     if (this.pumping) return;

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
 import type { RedisClient } from '../redis/connections';
+import { defineScript } from '../redis/scripts';
 
 const WINDOW_SECONDS = 60;
 
@@ -10,22 +11,18 @@ local count = redis.call('INCRBY', KEYS[1], ARGV[1])
 if count == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return count`;
 
-/** The client with the limiter's script as a command. */
-type LimiterClient = RedisClient & { jobgateRateTake(key: string, jobs: number, ttlSeconds: number): Promise<number> };
-
 /**
  * Enqueues per owner per minute, counted in Redis so the limit holds across every gateway:
  * a fixed one-minute window, counted and given its expiry by one script call per enqueue.
  */
 export class EnqueueRateLimiter {
-  private readonly redis: LimiterClient;
+  private readonly takeInWindow: (key: string, jobs: number, ttlSeconds: number) => Promise<number>;
 
   constructor(
     private readonly config: Config,
     redis: RedisClient,
   ) {
-    redis.defineCommand('jobgateRateTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
-    this.redis = redis as LimiterClient;
+    this.takeInWindow = defineScript(redis, 'jobgateRateTake', 1, TAKE_SCRIPT);
   }
 
   /** Counts `jobs` enqueues for `owner`; RATE_LIMITED when that passes the limit. */
@@ -34,7 +31,7 @@ export class EnqueueRateLimiter {
     if (limit === 0) return;
     const window = Math.floor(Date.now() / (WINDOW_SECONDS * 1000));
     const key = `${this.config.queuePrefix}:jobgate:rate:{${owner}}:${window}`;
-    const count = await this.redis.jobgateRateTake(key, jobs, WINDOW_SECONDS * 2);
+    const count = await this.takeInWindow(key, jobs, WINDOW_SECONDS * 2);
     if (count > limit) {
       const retryAfterSeconds = WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS);
       throw new JobgateError(ErrorCode.RATE_LIMITED, `At most ${limit} jobs per minute; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });

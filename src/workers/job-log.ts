@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Config } from '../config';
 import { CUSTOM_EVENTS } from '../events/job-event';
 import { eventStreamKey, jobKey, type RedisClient } from '../redis/connections';
+import { defineScript } from '../redis/scripts';
 
 /**
  * Appends a line to a job's log (as BullMQ's `addLog`: only while the job exists, trimmed to
@@ -21,21 +22,15 @@ end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'event', ARGV[4], 'jobId', ARGV[5], 'line', ARGV[1])
 return count`;
 
-/** The worker's connection with the append script as a command. */
-type LogClient = RedisClient & {
-  jobgateAppendLog(jobKey: string, logsKey: string, eventsKey: string, line: string, keepLogs: string, maxLen: number, event: string, jobId: string): Promise<number>;
-};
-
 /** Writes the log lines of a worker process's jobs, each with its LOG event. */
 export class JobLogWriter {
-  private readonly redis: LogClient;
+  private readonly appendWithEvent: (jobKey: string, logsKey: string, eventsKey: string, line: string, keepLogs: string, maxLen: number, event: string, jobId: string) => Promise<number>;
 
   constructor(
     private readonly config: Config,
     redis: RedisClient,
   ) {
-    redis.defineCommand('jobgateAppendLog', { numberOfKeys: 3, lua: APPEND_SCRIPT });
-    this.redis = redis as LogClient;
+    this.appendWithEvent = defineScript(redis, 'jobgateAppendLog', 3, APPEND_SCRIPT);
   }
 
   /** Appends `line` to `job`'s log and announces it to watchers; fails when the job is gone. */
@@ -43,7 +38,7 @@ export class JobLogWriter {
     const id = job.id ?? '';
     const key = jobKey(this.config, job.queueName, id);
     const keepLogs = job.opts.keepLogs === undefined ? '' : String(job.opts.keepLogs);
-    const written = await this.redis.jobgateAppendLog(key, `${key}:logs`, eventStreamKey(this.config, job.queueName), line, keepLogs, this.config.eventStreamMaxLen, CUSTOM_EVENTS.LOG, id);
+    const written = await this.appendWithEvent(key, `${key}:logs`, eventStreamKey(this.config, job.queueName), line, keepLogs, this.config.eventStreamMaxLen, CUSTOM_EVENTS.LOG, id);
     if (written < 0) throw new Error(`Missing key for job ${id}. addLog`);
   }
 }

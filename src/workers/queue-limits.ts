@@ -4,7 +4,7 @@ import type { QueueSet } from '../services/queue-set';
 import type { JobRegistry } from './registry';
 
 /** The rate limit in force for `queue`: `QUEUE_RATE_LIMITS`, else the one its job types declare. */
-export function rateLimitOf(config: Config, registry: JobRegistry, queue: string): { max: number; durationMs: number } | undefined {
+function rateLimitOf(config: Config, registry: JobRegistry, queue: string): { max: number; durationMs: number } | undefined {
   return config.queueRateLimits[queue] ?? registry.inQueue(queue).find((definition) => definition.rateLimit)?.rateLimit;
 }
 
