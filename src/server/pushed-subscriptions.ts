@@ -1,14 +1,16 @@
 import { createSourceEventStream, execute, getOperationAST, Kind, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { WorkWaiter } from '../events/watcher';
+import type { TurnWrites } from './turn-writes';
 
 /** Bytes buffered for a socket above which a subscription waits for the socket to drain before its next event. */
 const HIGH_WATER_BYTES = 64 * 1024;
 
-/** Where one subscription's messages go: the socket and the graphql-ws operation id. */
+/** Where one subscription's messages go: the socket, the graphql-ws operation id, and the coalescer of the socket's writes. */
 export interface PushTarget {
   socket: WebSocket;
   id: string;
+  writes: TurnWrites;
 }
 
 /**
@@ -189,6 +191,7 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         if (this.closed || socket.readyState !== socket.OPEN) break;
         // Built per message rather than kept per subscription: an idle one then holds no string.
         const message = `{"id":${JSON.stringify(this.target.id)},"type":"next","payload":${payload}}`;
+        this.target.writes.hold(socket);
         if (socket.bufferedAmount < HIGH_WATER_BYTES) socket.send(message);
         else await new Promise<void>((resolve) => socket.send(message, () => resolve()));
       }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { getOperationAST, specifiedRules, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import { isUnexpected, toClientError } from './error-formatting';
 import { operationLimits } from './limits';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
 import { SocketKeeper } from './socket-keeper';
+import { TurnWrites } from './turn-writes';
 
 /** How often every socket is pinged; one that has not answered the previous ping is dropped. */
 const KEEP_ALIVE_MS = 12_000;
@@ -44,7 +46,16 @@ export interface WebSocketGateway {
  */
 export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, services: Services, authenticator: Authenticator, logger: Logger, metrics?: GatewayMetrics): WebSocketGateway {
   const { config } = services;
-  const wss = new WebSocketServer({ server, path, maxPayload: config.maxBodyBytes, handleProtocols });
+  // Upgrades are handled here rather than by `ws` on `server`, to keep each socket's transport for TurnWrites.
+  const wss = new WebSocketServer({ noServer: true, path, maxPayload: config.maxBodyBytes, handleProtocols });
+  const writes = new TurnWrites();
+  const onUpgrade = (request: IncomingMessage, transport: Duplex, head: Buffer): void => {
+    wss.handleUpgrade(request, transport, head, (socket) => {
+      writes.attach(socket, transport);
+      wss.emit('connection', socket, request);
+    });
+  };
+  server.on('upgrade', onUpgrade);
   const keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
   const callers = new WeakMap<WebSocket, Caller>();
   const socketsPerOwner = new Map<string, number>();
@@ -106,7 +117,7 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
       const caller = callers.get(extra.socket);
       if (!caller) throw new TypeError('Subscription before authentication');
       const context = createContext(services, logger, caller, operationRequestId(), { socket: extra.socket });
-      targets.set(context, { socket: extra.socket, id });
+      targets.set(context, { socket: extra.socket, id, writes });
       return context;
     },
     // Events are executed and serialized once per selection and written straight to the socket.
@@ -150,6 +161,7 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
     },
     async close() {
       keeper.close();
+      server.off('upgrade', onUpgrade);
       for (const socket of wss.clients) socket.close(CLOSE_GOING_AWAY, 'Server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

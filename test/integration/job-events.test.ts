@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
@@ -180,5 +181,34 @@ describe('watching jobs of several queues and with several selections', () => {
     for (const result of watches[0].results) assert.deepEqual(Object.keys((result.data as { jobEvents: { job: object } }).jobEvents.job), ['state']);
     const progress = watches[2].results.map((result) => (result.data as { jobEvents: { type: string; job: { progress: { current: number } | null } } }).jobEvents).filter((event) => event.type === 'PROGRESS');
     assert.deepEqual(progress.map((event) => event.job.progress?.current), [1, 2, 3, 4, 5]);
+  });
+
+  it('delivers a burst read in one go whole and in order to every socket, then completes each watch', async () => {
+    const items = 400;
+    const job = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'P', phase: 'A', stage: '3', items, msPerItem: 0 }, options: HELD })).enqueue;
+    const clients = [wsClient(stack.wsUrl), wsClient(stack.wsUrl), wsClient(stack.wsUrl)];
+    const watches = clients.map((client) => record<JobEventPayload>(client, JOB_EVENTS, { id: job.id }));
+    await eventually(() => watches.every((watch) => watch.results.length > 0), 5000, 'the snapshots');
+    await gqlOk(stack.url, PROMOTE, { id: job.id });
+    await within(Promise.all(watches.map((watch) => watch.done)), 15_000, 'the watches');
+    await Promise.all(clients.map((client) => client.dispose()));
+    const sequences = watches.map((watch) => eventsOf(watch.results));
+    const progress = sequences[0].filter((event) => event.type === 'PROGRESS').map((event) => event.job.progress!.current);
+    assert.deepEqual(progress, Array.from({ length: items }, (_, index) => index + 1));
+    assert.equal(sequences[0].at(-1)!.type, 'COMPLETED');
+    assertIncreasingCursors(sequences[0].slice(1));
+    for (const sequence of sequences.slice(1)) assert.deepEqual(sequence.slice(1), sequences[0].slice(1));
+  });
+
+  it('refuses a WebSocket upgrade on another path with HTTP 400', async () => {
+    const url = new URL(stack.wsUrl);
+    url.pathname = '/not-graphql';
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve, reject) => {
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.once('open', () => reject(new Error('the upgrade was accepted')));
+      socket.once('error', () => undefined);
+    });
+    assert.equal(status, 400);
   });
 });
