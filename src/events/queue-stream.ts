@@ -26,9 +26,10 @@ export interface StreamStats {
  * per watcher.
  *
  * It reads with its own blocking connection (a blocked XREAD holds its connection: readers
- * of two queues on one connection would wait for each other), and after a read that did not
- * fill a page it pauses `eventReadPauseMs` so that a busy stream costs one read per pause,
- * not one per entry. An idle stream's first entry is read at once.
+ * of two queues on one connection would wait for each other). While the stream is busy, reads
+ * start once every `eventReadPauseMs`, so that it costs a fixed number of reads a second, not one
+ * per entry; a read that fills a page is followed at once. An idle stream's first entry is read
+ * at once.
  */
 export class QueueStream {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
@@ -106,13 +107,22 @@ export class QueueStream {
   }
 
   private async read(reader: RedisClient, key: string): Promise<void> {
+    const pause = this.config.eventReadPauseMs;
+    /** When the next read of a busy stream is due: reads start on a fixed cadence, one per pause. */
+    let due = 0;
     while (!this.closing) {
       try {
         const reply = await reader.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', key, this.position);
         if (this.closing) return;
         const entries = reply?.[0]?.[1] ?? [];
         for (const [id, flat] of entries) this.dispatch(id, streamFields(flat));
-        if (entries.length > 0 && entries.length < READ_COUNT && this.config.eventReadPauseMs > 0) await sleep(this.config.eventReadPauseMs);
+        if (entries.length === 0 || entries.length === READ_COUNT || pause === 0) continue;
+        // Due times advance by the pause from the previous one, not from now: a timer that fires
+        // late is made up by the next wait, so a busy stream costs 1000 / pause reads a second
+        // whatever the read and dispatch took (within a pause). After a longer gap, start afresh.
+        const now = performance.now();
+        due = now - due > pause ? now + pause : due + pause;
+        await sleep(due - now);
       } catch (error) {
         if (this.closing) return;
         this.logger.warn({ err: error, queue: this.queue }, 'event stream read failed; retrying');

@@ -54,3 +54,37 @@ describe('the cost of watchers', () => {
     assert.ok(others(fifty.counts) <= others(one.counts) * 1.1 + 5, `other commands: ${others(one.counts)} with 1 watcher, ${others(fifty.counts)} with 50`);
   });
 });
+
+describe('the reads of a busy event stream', () => {
+  const pauseMs = 50;
+  let redis: PrivateRedis;
+  let stack: Stack;
+  let stats: IORedis;
+  before(async () => {
+    redis = await PrivateRedis.start();
+    stack = await Stack.start({ workers: 1, redisUrl: redis.url, env: { EVENT_READ_PAUSE_MS: String(pauseMs) } });
+    stats = new IORedis(redis.url);
+  });
+  after(async () => {
+    stats.disconnect();
+    await stack.close();
+    await redis.destroy();
+  });
+
+  it('start at most once per EVENT_READ_PAUSE_MS, however many entries arrive, and still deliver every event', async () => {
+    const items = 300;
+    const input = { project: 'P', phase: 'A', stage: '1', items, msPerItem: 2 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD });
+    const client = wsClient(stack.wsUrl);
+    const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
+    await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
+    const started = performance.now();
+    const counts = await countCommands(stats, () => gqlOk(stack.url, PROMOTE, { id: job.id }).then(() => within(recording.done, 20_000, 'the watch')).then(() => undefined));
+    const elapsedMs = performance.now() - started;
+    await client.dispose();
+    const progress = recording.results.map((result) => result.data!.jobEvents).filter((event) => event.type === 'PROGRESS');
+    assert.equal(progress.length, items);
+    const reads = counts.get('xread') ?? 0;
+    assert.ok(reads <= elapsedMs / pauseMs + 3, `${reads} stream reads in ${elapsedMs.toFixed(0)} ms with a ${pauseMs} ms cadence`);
+  });
+});
