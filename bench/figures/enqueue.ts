@@ -4,12 +4,24 @@
  */
 import type { HttpLoadApi, Measured, QueueInit, RawEnqueueApi } from '../load/api';
 import type { Figure, FigureContext } from '../lib/context';
-import { ENQUEUE_MANY, ENQUEUE_ONE, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
+import { BENCH_OWNER } from '../lib/gateway';
+import { ENQUEUE_MANY, ENQUEUE_ONE, gatewayJobOptions, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
 import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
+import { cpuMs } from '../lib/procfs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 
 const GRACE_MS = 60_000;
+
+/** A measured run and the CPU its measured process spent on it, µs per job. */
+type CostedRun = Measured & { cpuUsPerJob: number };
+
+/** Runs `run` and charges the CPU time of process `pid` during it to the jobs it counted. */
+async function costed(pid: number, run: () => Promise<Measured>): Promise<CostedRun> {
+  const before = cpuMs(pid);
+  const measured = await run();
+  return { ...measured, cpuUsPerJob: measured.count > 0 ? ((cpuMs(pid) - before) * 1000) / measured.count : Number.NaN };
+}
 
 /** Jobs per second and latency percentiles of a measured run. */
 function rate(m: Measured): { perSec: number; p50: number; p99: number } {
@@ -23,7 +35,7 @@ async function rawEnqueuer(ctx: FigureContext): Promise<Child<RawEnqueueApi>> {
 }
 
 /** Runs the HTTP load against a fresh gateway after a warm-up; null with the reason when there is no gateway. */
-async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number, jobsPerRequest: number): Promise<Measured | { skipped: string }> {
+async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number, jobsPerRequest: number): Promise<CostedRun | { skipped: string }> {
   const gateway = await ctx.gateway();
   if ('skipped' in gateway) return gateway;
   ctx.useQueue(await queueOf(gateway, JOB_TYPE));
@@ -31,62 +43,75 @@ async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number
   const { windowMs } = ctx.profile.enqueue;
   const args = { body, concurrency, jobsPerRequest, maxRequests: 10_000_000 };
   await load.call('run', { ...args, durationMs: windowMs / 4 }, windowMs + GRACE_MS);
-  return load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS);
+  return costed(gateway.pid, () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS));
 }
 
-function gatewaySide(m: Measured | { skipped: string }): Side {
+function gatewaySide(m: CostedRun | { skipped: string }): Side {
   if ('skipped' in m) return { value: null, skipped: m.skipped, context: {} };
   const r = rate(m);
-  const context = { gatewayP50Ms: r.p50, gatewayP99Ms: r.p99, gatewayErrors: m.errors, ...(m.firstError ? { gatewayFirstError: m.firstError.slice(0, 200) } : {}) };
+  const context = { gatewayP50Ms: r.p50, gatewayP99Ms: r.p99, gatewayCpuUsPerJob: m.cpuUsPerJob, gatewayErrors: m.errors, ...(m.firstError ? { gatewayFirstError: m.firstError.slice(0, 200) } : {}) };
   return { value: m.count > 0 ? r.perSec : null, context };
 }
 
-/** Figure 1: one job per request from 64 keep-alive clients vs `Queue.add` one at a time (and 64 in flight). */
+/** Figure 1: one job per request from 64 keep-alive clients vs `Queue.add` of the same jobs one at a time (bare jobs and 64 in flight in context). */
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time; context has raw \`Queue.add\` with ${enqueue.inFlight} in flight.`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, and the CPU each side spent per job.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, inFlight, httpClients } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
-    await raw.call('single', { durationMs: windowMs / 4, inFlight: 1, maxJobs: 10_000_000 }, windowMs + GRACE_MS);
-    const one = rate(await raw.call('single', { durationMs: windowMs, inFlight: 1, maxJobs: 10_000_000 }, windowMs + GRACE_MS));
-    const many = rate(await raw.call('single', { durationMs: windowMs, inFlight, maxJobs: 10_000_000 }, windowMs + GRACE_MS));
-    ctx.log(`raw Queue.add: ${one.perSec.toFixed(0)}/s one at a time, ${many.perSec.toFixed(0)}/s with ${inFlight} in flight`);
+    const opts = gatewayJobOptions(BENCH_OWNER);
+    const single = (lanes: number, options: typeof opts) => raw.call('single', { durationMs: windowMs, inFlight: lanes, maxJobs: 10_000_000, opts: options }, windowMs + GRACE_MS);
+    await raw.call('single', { durationMs: windowMs / 4, inFlight: 1, maxJobs: 10_000_000, opts }, windowMs + GRACE_MS);
+    const sameRun = await costed(raw.pid, () => single(1, opts));
+    const same = rate(sameRun);
+    const bare = rate(await single(1, null));
+    const many = rate(await single(inFlight, null));
+    ctx.log(`raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`);
     const gateway = gatewaySide(await gatewayLoad(ctx, JSON.stringify({ query: ENQUEUE_ONE }), httpClients, 1));
+    const ratioTo = (perSec: number) => (gateway.value === null ? null : gateway.value / perSec);
     return [
       figureResult({
         figure: 'enqueue-single',
         unit: 'jobs/s',
         target: { kind: 'min-ratio', value: 1.0 },
         gateway: gateway.value,
-        baseline: one.perSec,
+        baseline: same.perSec,
         skipped: gateway.skipped,
         context: {
           clients: httpClients,
           ...gateway.context,
-          baselineP50Ms: one.p50,
-          baselineP99Ms: one.p99,
-          baselineInFlight: inFlight,
-          baselineInFlightJobsPerSec: many.perSec,
-          baselineInFlightP99Ms: many.p99,
-          ratioVsInFlight: gateway.value === null ? null : gateway.value / many.perSec,
+          baselineP50Ms: same.p50,
+          baselineP99Ms: same.p99,
+          baselineCpuUsPerJob: sameRun.cpuUsPerJob,
+          bareJobsPerSec: bare.perSec,
+          ratioVsBare: ratioTo(bare.perSec),
+          bareInFlight: inFlight,
+          bareInFlightJobsPerSec: many.perSec,
+          bareInFlightP99Ms: many.p99,
+          ratioVsInFlight: ratioTo(many.perSec),
         },
       }),
     ];
   },
 };
 
-/** Figure 2: `enqueueMany` of 1,000 jobs per request vs `Queue.addBulk` of 1,000. */
+/** Figure 2: `enqueueMany` of 1,000 jobs per request vs `Queue.addBulk` of the same 1,000 jobs (bare jobs in context). */
 export const enqueueBulk: Figure = {
   name: 'enqueue-bulk',
-  note: ({ enqueue }) => `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of ${enqueue.bulkSize} back to back.`,
+  note: ({ enqueue }) =>
+    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options) and the CPU each side spent per job.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, bulkSize } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
-    await raw.call('bulk', { durationMs: windowMs / 4, batchSize: bulkSize, maxBatches: 100_000 }, windowMs + GRACE_MS);
-    const bulk = rate(await raw.call('bulk', { durationMs: windowMs, batchSize: bulkSize, maxBatches: 100_000 }, windowMs + GRACE_MS));
-    ctx.log(`raw Queue.addBulk: ${bulk.perSec.toFixed(0)} jobs/s`);
+    const opts = gatewayJobOptions(BENCH_OWNER);
+    const bulkOf = (options: typeof opts) => raw.call('bulk', { durationMs: windowMs, batchSize: bulkSize, maxBatches: 100_000, opts: options }, windowMs + GRACE_MS);
+    await raw.call('bulk', { durationMs: windowMs / 4, batchSize: bulkSize, maxBatches: 100_000, opts }, windowMs + GRACE_MS);
+    const sameRun = await costed(raw.pid, () => bulkOf(opts));
+    const same = rate(sameRun);
+    const bare = rate(await bulkOf(null));
+    ctx.log(`raw Queue.addBulk: ${same.perSec.toFixed(0)} jobs/s (${bare.perSec.toFixed(0)}/s bare)`);
     const body = JSON.stringify({ query: ENQUEUE_MANY, variables: { jobs: manyJobs(bulkSize) } });
     const gateway = gatewaySide(await gatewayLoad(ctx, body, 1, bulkSize));
     return [
@@ -95,9 +120,17 @@ export const enqueueBulk: Figure = {
         unit: 'jobs/s',
         target: { kind: 'min-ratio', value: 0.8 },
         gateway: gateway.value,
-        baseline: bulk.perSec,
+        baseline: same.perSec,
         skipped: gateway.skipped,
-        context: { batch: bulkSize, ...gateway.context, baselineBatchP50Ms: bulk.p50, baselineBatchP99Ms: bulk.p99 },
+        context: {
+          batch: bulkSize,
+          ...gateway.context,
+          baselineBatchP50Ms: same.p50,
+          baselineBatchP99Ms: same.p99,
+          baselineCpuUsPerJob: sameRun.cpuUsPerJob,
+          bareJobsPerSec: bare.perSec,
+          ratioVsBare: gateway.value === null ? null : gateway.value / bare.perSec,
+        },
       }),
     ];
   },

@@ -1,8 +1,23 @@
 /** The gateway operations the figures send, and helpers to create jobs through it. */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { toBullOptions } from '../../src/services/job-options';
+import { helloWorld } from '../../src/workers/hello-world.job';
+import type { RawJobOptions } from '../load/api';
 import type { Gateway } from './gateway';
 
 /** The job type every figure enqueues (its input is `{ name: String! }`). */
 export const JOB_TYPE = 'helloWorld';
+
+/**
+ * The BullMQ options the gateway adds a {@link JOB_TYPE} job with when the request gives none
+ * (attempts, retention, owner and request id), built by the gateway's own code with its default
+ * configuration: a raw baseline given these adds the same jobs as the gateway.
+ */
+export function gatewayJobOptions(owner: string): RawJobOptions {
+  return { ...toBullOptions(helloWorld.name, helloWorld.defaults, null, { owner, requestId: randomUUID() }, loadConfig()) };
+}
 
 /** Figure 1's request: one job per HTTP request through the generic mutation. */
 export const ENQUEUE_ONE = `mutation { enqueue(type: "${JOB_TYPE}", data: { name: "x" }) { id } }`;

@@ -77,10 +77,13 @@ function withoutAuth(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+/** The subject of the bench's token: the owner of every job it enqueues through the gateway. */
+export const BENCH_OWNER = 'bench';
+
 async function start(redisUrl: string, prefix: string, logFile: string, cpuProfDir: string | null): Promise<Gateway> {
   const port = await freePort();
   const secret = randomBytes(24).toString('hex');
-  const token = signToken(secret, 'bench', ['submitter'], 3600);
+  const token = signToken(secret, BENCH_OWNER, ['submitter'], 3600);
   const log = openSync(logFile, 'a');
   const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const proc = spawn(process.execPath, [...profiling, '--import', 'tsx', ENTRY], {

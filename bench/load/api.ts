@@ -26,9 +26,12 @@ export interface Measured {
 }
 
 /** `load/raw-enqueue.ts`: raw `Queue.add` / `Queue.addBulk`. */
+/** BullMQ job options a raw baseline adds its jobs with (none: BullMQ's defaults), as plain JSON. */
+export type RawJobOptions = Record<string, unknown> | null;
+
 export type RawEnqueueApi = {
-  single: { args: { durationMs: number; inFlight: number; maxJobs: number }; result: Measured };
-  bulk: { args: { durationMs: number; batchSize: number; maxBatches: number }; result: Measured };
+  single: { args: { durationMs: number; inFlight: number; maxJobs: number; opts: RawJobOptions }; result: Measured };
+  bulk: { args: { durationMs: number; batchSize: number; maxBatches: number; opts: RawJobOptions }; result: Measured };
 };
 
 /** Options of `load/http-load.ts`. */

@@ -2,7 +2,7 @@
  * Baseline for figures 1 and 2: raw BullMQ `Queue.add` (one at a time or with
  * N in flight) and `Queue.addBulk`, timed inside this process.
  */
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import { Histogram } from '../lib/histogram';
 import { initArgs, serve } from '../lib/ipc';
 import type { Measured, QueueInit, RawEnqueueApi } from './api';
@@ -37,14 +37,16 @@ async function closedLoop(lanes: number, durationMs: number, maxOps: number, op:
 }
 
 serve<RawEnqueueApi>({
-  async single({ durationMs, inFlight, maxJobs }) {
+  async single({ durationMs, inFlight, maxJobs, opts }) {
     await queue.waitUntilReady();
-    const r = await closedLoop(inFlight, durationMs, maxJobs, () => queue.add(JOB.name, JOB.data));
+    const options: JobsOptions | undefined = opts ?? undefined;
+    const r = await closedLoop(inFlight, durationMs, maxJobs, () => queue.add(JOB.name, JOB.data, options));
     return { ...r, count: r.ops - r.errors };
   },
-  async bulk({ durationMs, batchSize, maxBatches }) {
+  async bulk({ durationMs, batchSize, maxBatches, opts }) {
     await queue.waitUntilReady();
-    const batch = Array.from({ length: batchSize }, () => JOB);
+    const options: JobsOptions | undefined = opts ?? undefined;
+    const batch = Array.from({ length: batchSize }, (_, i) => ({ name: JOB.name, data: { name: String(i) }, opts: options }));
     const r = await closedLoop(1, durationMs, maxBatches, () => queue.addBulk(batch));
     return { ...r, count: (r.ops - r.errors) * batchSize };
   },
