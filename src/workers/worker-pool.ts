@@ -11,6 +11,12 @@ import { applyQueueLimits } from './queue-limits';
 import { createProcessor } from './processor';
 import type { JobRegistry } from './registry';
 
+/**
+ * How long a worker waits after a Redis connection error (fetching a job, or recording its end)
+ * before it tries again. BullMQ's default, 15 s, left jobs idle that long after Redis came back.
+ */
+const RETRY_AFTER_CONNECTION_ERROR_MS = 1000;
+
 /** The BullMQ workers of one worker process, one per queue it serves. */
 export interface WorkerPool {
   queues: string[];
@@ -45,6 +51,7 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
       name: `jobgate-${process.pid}`,
       lockDuration: config.workerLockDurationMs,
       stalledInterval: config.workerStalledIntervalMs,
+      runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
       // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import IORedis from 'ioredis';
-import { PrivateCluster, withLogsOnFailure } from '../support/redis-cluster';
+import { PrivateCluster } from '../support/redis-cluster';
+import { withLogsOnFailure } from '../support/stack-logs';
 import { enqueueContinuously } from '../support/enqueue-probe';
 import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
 import { assertResumedWithoutLoss } from '../support/resume';

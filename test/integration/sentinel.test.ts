@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { enqueueContinuously } from '../support/enqueue-probe';
 import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
-import { withLogsOnFailure } from '../support/redis-cluster';
+import { withLogsOnFailure } from '../support/stack-logs';
 import { PrivateSentinel } from '../support/redis-sentinel';
 import { Stack } from '../support/stack';
 import { HELD, IMPORT_PARTS, JOB, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
