@@ -46,6 +46,11 @@ async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number
   return costed(gateway.pid, () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS));
 }
 
+/** The gateway's value over a baseline's, or null when the gateway side was not measured. */
+function ratioTo(gateway: Side, perSec: number): number | null {
+  return gateway.value === null ? null : gateway.value / perSec;
+}
+
 function gatewaySide(m: CostedRun | { skipped: string }): Side {
   if ('skipped' in m) return { value: null, skipped: m.skipped, context: {} };
   const r = rate(m);
@@ -70,7 +75,6 @@ export const enqueueSingle: Figure = {
     const many = rate(await single(inFlight, null));
     ctx.log(`raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`);
     const gateway = gatewaySide(await gatewayLoad(ctx, JSON.stringify({ query: ENQUEUE_ONE }), httpClients, 1));
-    const ratioTo = (perSec: number) => (gateway.value === null ? null : gateway.value / perSec);
     return [
       figureResult({
         figure: 'enqueue-single',
@@ -86,11 +90,11 @@ export const enqueueSingle: Figure = {
           baselineP99Ms: same.p99,
           baselineCpuUsPerJob: sameRun.cpuUsPerJob,
           bareJobsPerSec: bare.perSec,
-          ratioVsBare: ratioTo(bare.perSec),
+          ratioVsBare: ratioTo(gateway, bare.perSec),
           bareInFlight: inFlight,
           bareInFlightJobsPerSec: many.perSec,
           bareInFlightP99Ms: many.p99,
-          ratioVsInFlight: ratioTo(many.perSec),
+          ratioVsInFlight: ratioTo(gateway, many.perSec),
         },
       }),
     ];
@@ -129,7 +133,7 @@ export const enqueueBulk: Figure = {
           baselineBatchP99Ms: same.p99,
           baselineCpuUsPerJob: sameRun.cpuUsPerJob,
           bareJobsPerSec: bare.perSec,
-          ratioVsBare: gateway.value === null ? null : gateway.value / bare.perSec,
+          ratioVsBare: ratioTo(gateway, bare.perSec),
         },
       }),
     ];

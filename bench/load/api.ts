@@ -25,10 +25,10 @@ export interface Measured {
   latency: HistogramData;
 }
 
-/** `load/raw-enqueue.ts`: raw `Queue.add` / `Queue.addBulk`. */
 /** BullMQ job options a raw baseline adds its jobs with (none: BullMQ's defaults), as plain JSON. */
 export type RawJobOptions = Record<string, unknown> | null;
 
+/** `load/raw-enqueue.ts`: raw `Queue.add` / `Queue.addBulk`. */
 export type RawEnqueueApi = {
   single: { args: { durationMs: number; inFlight: number; maxJobs: number; opts: RawJobOptions }; result: Measured };
   bulk: { args: { durationMs: number; batchSize: number; maxBatches: number; opts: RawJobOptions }; result: Measured };

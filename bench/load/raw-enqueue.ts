@@ -5,7 +5,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Histogram } from '../lib/histogram';
 import { initArgs, serve } from '../lib/ipc';
-import type { Measured, QueueInit, RawEnqueueApi } from './api';
+import type { Measured, QueueInit, RawEnqueueApi, RawJobOptions } from './api';
 
 const init = initArgs<QueueInit>();
 const queue = new Queue(init.queue, { prefix: init.prefix, connection: { url: init.redisUrl, maxRetriesPerRequest: null } });
@@ -36,16 +36,21 @@ async function closedLoop(lanes: number, durationMs: number, maxOps: number, op:
   return { ops, errors, firstError, elapsedMs: performance.now() - start, latency: latency.toData() };
 }
 
+/** The options as BullMQ takes them: none given means BullMQ's defaults. */
+function jobOptions(opts: RawJobOptions): JobsOptions | undefined {
+  return opts ?? undefined;
+}
+
 serve<RawEnqueueApi>({
   async single({ durationMs, inFlight, maxJobs, opts }) {
     await queue.waitUntilReady();
-    const options: JobsOptions | undefined = opts ?? undefined;
+    const options = jobOptions(opts);
     const r = await closedLoop(inFlight, durationMs, maxJobs, () => queue.add(JOB.name, JOB.data, options));
     return { ...r, count: r.ops - r.errors };
   },
   async bulk({ durationMs, batchSize, maxBatches, opts }) {
     await queue.waitUntilReady();
-    const options: JobsOptions | undefined = opts ?? undefined;
+    const options = jobOptions(opts);
     const batch = Array.from({ length: batchSize }, (_, i) => ({ name: JOB.name, data: { name: String(i) }, opts: options }));
     const r = await closedLoop(1, durationMs, maxBatches, () => queue.addBulk(batch));
     return { ...r, count: (r.ops - r.errors) * batchSize };
