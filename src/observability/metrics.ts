@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -80,17 +81,23 @@ export class GatewayMetrics {
     this.openSockets = source;
   }
 
-  /** Express middleware timing every request; mount it first. */
+  /** Times `request` and counts it by method, route and status once its response is sent. */
+  observeHttp(request: IncomingMessage, response: ServerResponse): void {
+    const end = this.httpDuration.startTimer();
+    // Read now: Express rewrites `url` under a mount path before the response finishes.
+    const path = (request.url ?? '').split('?')[0];
+    response.once('finish', () => {
+      const route = ROUTES.includes(path) ? path : path.startsWith('/downloads/') ? '/downloads/:id' : 'other';
+      const labels = { method: METHODS.has(request.method ?? '') ? (request.method ?? 'other') : 'other', route, status_code: String(response.statusCode) };
+      this.httpRequests.inc(labels);
+      end(labels);
+    });
+  }
+
+  /** Express middleware timing every request that reaches Express; mount it first. */
   http() {
     return (request: Request, response: Response, next: NextFunction): void => {
-      const end = this.httpDuration.startTimer();
-      response.once('finish', () => {
-        const path = request.originalUrl.split('?')[0];
-        const route = ROUTES.includes(path) ? path : path.startsWith('/downloads/') ? '/downloads/:id' : 'other';
-        const labels = { method: METHODS.has(request.method) ? request.method : 'other', route, status_code: String(response.statusCode) };
-        this.httpRequests.inc(labels);
-        end(labels);
-      });
+      this.observeHttp(request, response);
       next();
     };
   }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { JobRegistry } from '../workers/registry';
 import { createApollo } from './apollo';
 import { createContext, requestIdFrom } from './context';
 import { downloads } from './downloads';
+import { GraphqlPost } from './graphql-post';
 import { liveness, readiness } from './health';
 import { startWebSocket } from './websocket';
 
@@ -73,7 +74,8 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) => logger.warn({ err: error }, 'declared schedules not upserted'));
   const authenticator = new Authenticator(config);
   const app = express();
-  const server = createServer(app);
+  // Requests are routed once Apollo has started (below); the drain plugin needs the server first.
+  const server = createServer();
   const apollo = createApollo(schema, config);
   const metrics = new GatewayMetrics(services, logger);
   apollo.addPlugin(graphqlMetricsPlugin(metrics));
@@ -81,6 +83,9 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   // (clients that keep sending would otherwise hold the shutdown), the rest cut after the grace.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: HTTP_DRAIN_MS }));
   await apollo.start();
+  const context = async (request: IncomingMessage) =>
+    createContext(services, logger, await authenticateHttp(authenticator, request.headers.authorization), requestIdFrom(request.headers['x-request-id']));
+  const graphqlPost = new GraphqlPost({ apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
 
   app.disable('x-powered-by');
   // An ETag is a hash of every response body: no GraphQL client revalidates a POST.
@@ -99,7 +104,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, logger, await authenticateHttp(authenticator, req.headers.authorization), requestIdFrom(req.headers['x-request-id'])),
+      context: ({ req }) => context(req),
     }),
   );
   app.use(requestErrors);
@@ -107,6 +112,11 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
     app.get('/graphiql', (_request, response) => response.sendFile(path.join(WEB_ROOT, 'graphiql.html')));
     app.use(express.static(WEB_ROOT, { index: 'index.html' }));
   }
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!graphqlPost.takes(request)) return app(request, response);
+    metrics.observeHttp(request, response);
+    void graphqlPost.handle(request, response);
+  });
 
   const websocket = startWebSocket(server, '/graphql', schema, services, authenticator, logger, metrics);
   metrics.countSockets(() => websocket.sockets);

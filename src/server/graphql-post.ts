@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../errors';
+import type { RequestContext } from '../resolvers/context';
+
+/** What the handler needs from the gateway: the started Apollo server, the body limit and the context of a request. */
+export interface GraphqlPostOptions {
+  apollo: ApolloServer<RequestContext>;
+  maxBodyBytes: number;
+  context(request: IncomingMessage): Promise<RequestContext>;
+  logger: Logger;
+}
+
+/** `application/json`, alone or with a UTF-8 charset: the bodies this path parses itself. */
+const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+const GRAPHQL_PATH = /^\/graphql\/?(\?|$)/i;
+
+/** The GraphQL-shaped error body every failure before Apollo answers with. */
+function errorBody(message: string, code: ErrorCode): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+function answer(response: ServerResponse, status: number, body: string, headers: Iterable<[string, string]> = [['content-type', 'application/json; charset=utf-8']]): void {
+  response.statusCode = status;
+  for (const [name, value] of headers) response.setHeader(name, value);
+  response.setHeader('content-length', Buffer.byteLength(body));
+  response.end(body);
+}
+
+/** The request body; `too-large` once it passes `limit` bytes (declared or sent), `aborted` when the client goes away first. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.resolve('too-large');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve('too-large');
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks, size)));
+    // A request cut short errors ("aborted") and closes incomplete; the first settles it.
+    request.on('error', () => resolve('aborted'));
+    request.on('close', () => {
+      if (!request.complete) resolve('aborted');
+    });
+  });
+}
+
+/** A JSON object or array as body-parser's strict mode takes it (an empty body is `{}`), or undefined when it is not one. */
+function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8').trim();
+  if (text === '') return {};
+  if (text[0] !== '{' && text[0] !== '[') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function send(response: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
+  if (result.body.kind === 'complete') return answer(response, result.status ?? 200, result.body.string, result.headers);
+  response.statusCode = result.status ?? 200;
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+/**
+ * `POST /graphql` with a plain JSON body, straight from Node's HTTP server to Apollo. Express's
+ * router, body-parser and the Express integration cost ~18% of a single enqueue's CPU (README
+ * *The HTTP path*), and this is the request the gateway answers most. It parses what
+ * `express.json()` would (same limit, same errors) and hands Apollo the same request; every
+ * other request (other paths and methods, compressed or non-UTF-8 bodies, other content
+ * types, which Apollo refuses as CSRF) still goes through Express.
+ */
+export class GraphqlPost {
+  constructor(private readonly options: GraphqlPostOptions) {}
+
+  /** Whether this path answers `request`. */
+  takes(request: IncomingMessage): boolean {
+    const encoding = request.headers['content-encoding'];
+    return (
+      request.method === 'POST' &&
+      GRAPHQL_PATH.test(request.url ?? '') &&
+      PLAIN_JSON.test(request.headers['content-type'] ?? '') &&
+      (encoding === undefined || encoding.toLowerCase() === 'identity')
+    );
+  }
+
+  /** Answers a request {@link takes} accepted; never rejects. */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      const raw = await readBody(request, this.options.maxBodyBytes);
+      if (raw === 'aborted') return;
+      if (raw === 'too-large') {
+        response.setHeader('connection', 'close');
+        return answer(response, 413, errorBody('Request body too large', ErrorCode.BAD_USER_INPUT));
+      }
+      const body = parseJson(raw);
+      if (body === undefined) return answer(response, 400, errorBody('Malformed request body', ErrorCode.BAD_USER_INPUT));
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      const queryAt = (request.url ?? '').indexOf('?');
+      const result = await this.options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: queryAt === -1 ? '' : (request.url ?? '').slice(queryAt), body },
+        context: () => this.options.context(request),
+      });
+      await send(response, result);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'unexpected error answering POST /graphql');
+      if (!response.headersSent) answer(response, 500, errorBody('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
+      else response.destroy();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { Stack } from '../support/stack';
+
+const MAX_BODY_BYTES = 4096;
+const TYPENAME = JSON.stringify({ query: '{ __typename }' });
+
+interface Answer {
+  status: number;
+  body: { data?: { __typename?: string }; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+describe('POST /graphql bodies, parsed on the direct path or by Express', () => {
+  let stack: Stack;
+  const post = async (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, path = '/graphql'): Promise<Answer> => {
+    const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
+    return { status: response.status, body: (await response.json()) as Answer['body'] };
+  };
+
+  before(async () => {
+    stack = await Stack.start({ workers: 0, env: { MAX_BODY_BYTES: String(MAX_BODY_BYTES) } });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('answers a plain JSON body, with or without a UTF-8 charset, and on /graphql/?query', async () => {
+    for (const [headers, path] of [
+      [{ 'content-type': 'application/json' }, '/graphql'],
+      [{ 'content-type': 'application/json; charset=utf-8' }, '/graphql'],
+      [{ 'content-type': 'Application/JSON; charset="UTF-8"' }, '/graphql/?trace=1'],
+    ] as const) {
+      const answer = await post(TYPENAME, headers, path);
+      assert.deepEqual(answer, { status: 200, body: { data: { __typename: 'Query' } } }, `${JSON.stringify(headers)} ${path}`);
+    }
+  });
+
+  it('refuses a body over MAX_BODY_BYTES with 413, declared or streamed, and keeps answering', async () => {
+    const big = JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(MAX_BODY_BYTES) });
+    const declared = await post(big);
+    assert.equal(declared.status, 413);
+    assert.deepEqual(declared.body.errors?.map((e) => [e.message, e.extensions?.code]), [['Request body too large', 'BAD_USER_INPUT']]);
+    const streamed = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(streamed.status, 413);
+    assert.equal((await post(TYPENAME)).status, 200);
+  });
+
+  it('refuses broken JSON and a JSON value that is not an object or array with 400 Malformed request body', async () => {
+    for (const body of ['{"query":', '"{ __typename }"', '42', 'null']) {
+      const answer = await post(body);
+      assert.equal(answer.status, 400, body);
+      assert.deepEqual(answer.body.errors?.map((e) => [e.message, e.extensions?.code]), [['Malformed request body', 'BAD_USER_INPUT']], body);
+    }
+  });
+
+  it('leaves an empty body and a batch to Apollo, which refuses them with BAD_REQUEST', async () => {
+    for (const body of ['', JSON.stringify([{ query: '{ __typename }' }])]) {
+      const answer = await post(body);
+      assert.equal(answer.status, 400, body);
+      assert.equal(answer.body.errors?.[0]?.extensions?.code, 'BAD_REQUEST', body);
+    }
+  });
+
+  it('still takes a gzip body through Express, and refuses a charset other than UTF-8 with 415', async () => {
+    const gzipped = await post(gzipSync(TYPENAME), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    assert.deepEqual(gzipped, { status: 200, body: { data: { __typename: 'Query' } } });
+    const latin1 = await post(TYPENAME, { 'content-type': 'application/json; charset=latin1' });
+    assert.equal(latin1.status, 415);
+  });
+
+  it('counts requests of both paths in jobgate_http_requests_total by status', async () => {
+    await post('{"query":');
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    const count = (status: number): number => Number(new RegExp(`jobgate_http_requests_total\\{method="POST",route="/graphql",status_code="${status}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    assert.equal(count(200), 4, 'the 200s on /graphql (a trailing slash is another route)');
+    assert.equal(count(413), 2);
+    assert.equal(count(400), 7);
+  });
+});
