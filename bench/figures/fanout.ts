@@ -7,6 +7,7 @@ import type { Figure, FigureContext } from '../lib/context';
 import { Fleet, shortfall, type FleetWindow } from '../lib/fleet';
 import type { Gateway } from '../lib/gateway';
 import { sleep } from '../lib/net';
+import { cpuMs } from '../lib/procfs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 import { baselineTopics, startBaseline, type BaselineKind } from './baseline-servers';
 import { holdJobs, releaseJobs, whileEmitting, type HeldJobs } from './held-jobs';
@@ -17,15 +18,23 @@ const MAX_BUFFERED_BYTES = 256 * 1024;
 /** The gateway is offered this many times the raw broadcast's delivery rate, so it saturates. */
 const OVERLOAD = 1.5;
 
-/** Delivery rate, message size and latency of a window. */
+/** Delivery rate, message size, latency and the server's CPU per message of a window. */
 interface Throughput {
   perSec: number;
   bytesPerMessage: number;
   p99Ms: number;
+  cpuUsPerMessage: number;
 }
 
-function throughput(w: FleetWindow): Throughput {
-  return { perSec: (w.messages / w.elapsedMs) * 1000, bytesPerMessage: w.messages ? w.bytes / w.messages : Number.NaN, p99Ms: w.latency.summary().p99 };
+/** Measures a window, charging the CPU process `pid` spent during it to the messages the clients got. */
+async function measured(pid: number, measure: () => Promise<FleetWindow>): Promise<{ window: FleetWindow; cpuUsPerMessage: number }> {
+  const before = cpuMs(pid);
+  const window = await measure();
+  return { window, cpuUsPerMessage: window.messages > 0 ? ((cpuMs(pid) - before) * 1000) / window.messages : Number.NaN };
+}
+
+function throughput(w: FleetWindow, cpuUsPerMessage: number): Throughput {
+  return { perSec: (w.messages / w.elapsedMs) * 1000, bytesPerMessage: w.messages ? w.bytes / w.messages : Number.NaN, p99Ms: w.latency.summary().p99, cpuUsPerMessage };
 }
 
 async function baselineThroughput(ctx: FigureContext, kind: BaselineKind, fleet: Fleet, subscribers: number): Promise<Throughput> {
@@ -36,9 +45,9 @@ async function baselineThroughput(ctx: FigureContext, kind: BaselineKind, fleet:
     await baseline.subscribe(subscribers, topics, subscribers);
     await baseline.server.call('startPublishing', { topics, maxBufferedBytes: MAX_BUFFERED_BYTES, maxMs: WARM_MS + windowMs + 30_000 }, 10_000);
     await sleep(WARM_MS);
-    const window = await fleet.measure(windowMs);
+    const { window, cpuUsPerMessage } = await measured(baseline.server.pid, () => fleet.measure(windowMs));
     await baseline.server.call('stopPublishing', {}, 30_000);
-    return throughput(window);
+    return throughput(window, cpuUsPerMessage);
   } finally {
     await baseline.stop();
   }
@@ -52,17 +61,18 @@ async function gatewayThroughput(ctx: FigureContext, gateway: Gateway, fleet: Fl
     if (missing) return { value: null, skipped: missing, context: {} };
     const offered = (OVERLOAD * rawPerSec * jobs) / subscribers;
     const plan = { rate: offered, jobs, maxInFlight: 256, warmMs: WARM_MS, maxMs: windowMs + 30_000, via: 'stream' as const };
-    const { result, emitted } = await whileEmitting(held, plan, () => fleet.measure(windowMs));
-    const t = throughput(result);
+    const { result, emitted } = await whileEmitting(held, plan, () => measured(gateway.pid, () => fleet.measure(windowMs)));
+    const t = throughput(result.window, result.cpuUsPerMessage);
     return {
-      value: result.messages > 0 ? t.perSec : null,
+      value: result.window.messages > 0 ? t.perSec : null,
       context: {
         gatewayBytesPerMessage: t.bytesPerMessage,
         gatewayP99Ms: t.p99Ms,
+        gatewayCpuUsPerDelivery: t.cpuUsPerMessage,
         offeredEventsPerSec: offered,
         emittedEventsPerSec: (emitted.sent / emitted.elapsedMs) * 1000,
-        deliveryErrors: result.errors,
-        ...(result.firstError ? { firstError: result.firstError.slice(0, 200) } : {}),
+        deliveryErrors: result.window.errors,
+        ...(result.window.firstError ? { firstError: result.window.firstError.slice(0, 200) } : {}),
       },
     };
   } finally {
@@ -74,7 +84,7 @@ async function gatewayThroughput(ctx: FigureContext, gateway: Gateway, fleet: Fl
 export const fanout: Figure = {
   name: 'fanout',
   note: ({ fanout: f }) =>
-    `fanout-N-vs-*: N subscribers (one socket each) spread over ${f.jobs} jobs; the gateway gets progress events at ${OVERLOAD}× the rate the raw broadcast delivered, written into the queue's event stream as BullMQ's \`updateProgress\` writes them but with pipelined XADDs (a processor's Lua call per update would take a good part of this 2-core machine from the gateway; figure 3 uses real \`updateProgress\`), baselines publish as fast as sockets drain (pausing above ${MAX_BUFFERED_BYTES / 1024} KiB buffered); deliveries/s counted at the clients over the window.`,
+    `fanout-N-vs-*: N subscribers (one socket each) spread over ${f.jobs} jobs; the gateway gets progress events at ${OVERLOAD}× the rate the raw broadcast delivered, written into the queue's event stream as BullMQ's \`updateProgress\` writes them but with pipelined XADDs (a processor's Lua call per update would take a good part of this 2-core machine from the gateway; figure 3 uses real \`updateProgress\`), baselines publish as fast as sockets drain (pausing above ${MAX_BUFFERED_BYTES / 1024} KiB buffered); deliveries/s counted at the clients over the window, and each server's CPU per delivery over it.`,
   async run(ctx): Promise<FigureResult[]> {
     const { subscribers, jobs } = ctx.profile.fanout;
     const started = await ctx.gateway();
@@ -94,9 +104,11 @@ export const fanout: Figure = {
           ...side.context,
           wsPerSec: raw.perSec,
           wsBytesPerMessage: raw.bytesPerMessage,
+          wsCpuUsPerDelivery: raw.cpuUsPerMessage,
           graphqlWsPerSec: plain.perSec,
           graphqlWsBytesPerMessage: plain.bytesPerMessage,
           graphqlWsP99Ms: plain.p99Ms,
+          graphqlWsCpuUsPerDelivery: plain.cpuUsPerMessage,
         };
         const common = { unit: 'deliveries/s', gateway: side.value, skipped: side.skipped, context };
         results.push(figureResult({ ...common, figure: `fanout-${n}-vs-graphql-ws`, target: { kind: 'min-ratio', value: 2 }, baseline: plain.perSec }));

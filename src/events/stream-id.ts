@@ -4,14 +4,21 @@ const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
 /** Whether `value` is a well-formed stream id. */
 export const isStreamId = (value: string): boolean => STREAM_ID.test(value);
 
+/** Digits a double holds exactly (2^53 has 16): shorter parts compare as numbers, longer ones as BigInts. */
+const EXACT_DIGITS = 15;
+
+/** Orders two unsigned decimal strings. */
+function compareDecimals(a: string, b: string): number {
+  if (a.length <= EXACT_DIGITS && b.length <= EXACT_DIGITS) return Math.sign(Number(a) - Number(b));
+  const difference = BigInt(a) - BigInt(b);
+  return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+}
+
 /** Orders two stream ids: negative when `a` comes first. */
 export function compareStreamIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split('-');
-  const [bMs, bSeq] = b.split('-');
-  const byMs = BigInt(aMs) - BigInt(bMs);
-  if (byMs !== 0n) return byMs < 0n ? -1 : 1;
-  const bySeq = BigInt(aSeq ?? '0') - BigInt(bSeq ?? '0');
-  return bySeq === 0n ? 0 : bySeq < 0n ? -1 : 1;
+  const [aMs, aSeq = '0'] = a.split('-');
+  const [bMs, bSeq = '0'] = b.split('-');
+  return compareDecimals(aMs, bMs) || compareDecimals(aSeq, bSeq);
 }
 
 /** The smallest id after `id`, for exclusive XRANGE starts that work on every Redis version. */

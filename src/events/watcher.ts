@@ -177,9 +177,13 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
    * built (Redis away for longer than the hub waits) ends the watch with UNAVAILABLE rather
    * than being skipped: the client resumes with `since` and loses nothing.
    */
-  private async settle(pending: PendingEvent): Promise<JobEvent | null> {
+  private settle(pending: PendingEvent): Promise<JobEvent | null> | null {
     this.queuedBytes -= pending.approxBytes;
-    if (this.floor && compareStreamIds(pending.cursor, this.floor) <= 0) return null;
+    if (this.floor !== undefined) {
+      if (compareStreamIds(pending.cursor, this.floor) <= 0) return null;
+      // Live events come in stream order: once one is past the floor, every later one is.
+      this.floor = undefined;
+    }
     return pending.event.catch(() => {
       throw unavailable();
     });

@@ -40,7 +40,8 @@ export type FormatResult = (result: ExecutionResult) => FormattedExecutionResult
  * before an event reaches a subscription).
  */
 export class SharedRenderer {
-  private readonly rendered = new WeakMap<object, Map<string, Promise<string>>>();
+  /** Per event and selection key: the payload while it renders, then the payload itself (a waiter less per later subscriber). */
+  private readonly rendered = new WeakMap<object, Map<string, string | Promise<string>>>();
   private readonly selections = new WeakMap<DocumentNode, { id: number; variables: readonly string[] }>();
   private documents = 0;
 
@@ -62,14 +63,18 @@ export class SharedRenderer {
     return `${selection.id}|${args.operationName ?? ''}|${used.length > 0 ? JSON.stringify(used) : ''}`;
   }
 
-  /** The event's payload as JSON, executed and serialized at most once per selection key. */
-  payload(event: unknown, key: string, args: ExecutionArgs): Promise<string> {
+  /** The event's payload as JSON, executed and serialized at most once per selection key; a string once it is rendered. */
+  payload(event: unknown, key: string, args: ExecutionArgs): string | Promise<string> {
     if (typeof event !== 'object' || event === null) return this.render(event, args);
     let byKey = this.rendered.get(event);
     if (!byKey) this.rendered.set(event, (byKey = new Map()));
-    let payload = byKey.get(key);
-    if (!payload) byKey.set(key, (payload = this.render(event, args)));
-    return payload;
+    const known = byKey.get(key);
+    if (known !== undefined) return known;
+    const rendering = this.render(event, args);
+    byKey.set(key, rendering);
+    const rendered = byKey;
+    rendering.then((payload) => rendered.set(key, payload), () => undefined);
+    return rendering;
   }
 
   private async render(event: unknown, args: ExecutionArgs): Promise<string> {
@@ -187,7 +192,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         }
         const step = await this.source.next();
         if (step.done) break;
-        const payload = await this.renderer.payload(step.value, this.key, this.args);
+        const rendered = this.renderer.payload(step.value, this.key, this.args);
+        const payload = typeof rendered === 'string' ? rendered : await rendered;
         if (this.closed || socket.readyState !== socket.OPEN) break;
         // Built per message rather than kept per subscription: an idle one then holds no string.
         const message = `{"id":${JSON.stringify(this.target.id)},"type":"next","payload":${payload}}`;

@@ -12,6 +12,14 @@ describe('stream cursors', () => {
     assert.equal(nextStreamId('100-9'), '100-10');
   });
 
+  it('orders parts past what a double holds exactly, and parts with leading zeros', () => {
+    assert.ok(compareStreamIds('1-18446744073709551615', '1-18446744073709551614') > 0);
+    assert.ok(compareStreamIds('9007199254740993-0', '9007199254740992-0') > 0);
+    assert.ok(compareStreamIds('1795316597597-0', '18446744073709551615-0') < 0);
+    assert.equal(compareStreamIds('0001-02', '1-2'), 0);
+    assert.equal(compareStreamIds('7', '7-0'), 0);
+  });
+
   it('accepts only well-formed ids', () => {
     assert.ok(isStreamId('1795316597597-0'));
     for (const bad of ['', '123', 'abc-1', '1-2-3', '$', '+']) assert.ok(!isStreamId(bad), bad);
