@@ -6,6 +6,25 @@ import type { TurnWrites } from './turn-writes';
 /** Bytes buffered for a socket above which a subscription waits for the socket to drain before its next event. */
 const HIGH_WATER_BYTES = 64 * 1024;
 
+/** graphql-ws speaks in text frames; `ws` would send a Buffer as a binary one. */
+const TEXT_FRAME = { binary: false } as const;
+const NEXT_MESSAGE_END = 0x7d; // "}"
+
+/**
+ * The graphql-ws `next` message of operation `id` carrying `payload`, as one buffer: the shared
+ * payload bytes are copied, not encoded again, and `ws` sends the buffer as it is. Built per
+ * message rather than kept per subscription: an idle one then holds no bytes.
+ */
+function nextMessage(id: string, payload: Buffer): Buffer {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const headBytes = Buffer.byteLength(head);
+  const message = Buffer.allocUnsafe(headBytes + payload.length + 1);
+  message.write(head, 0);
+  payload.copy(message, headBytes);
+  message[message.length - 1] = NEXT_MESSAGE_END;
+  return message;
+}
+
 /** Where one subscription's messages go: the socket, the graphql-ws operation id, and the coalescer of the socket's writes. */
 export interface PushTarget {
   socket: WebSocket;
@@ -41,7 +60,7 @@ export type FormatResult = (result: ExecutionResult) => FormattedExecutionResult
  */
 export class SharedRenderer {
   /** Per event and selection key: the payload while it renders, then the payload itself (a waiter less per later subscriber). */
-  private readonly rendered = new WeakMap<object, Map<string, string | Promise<string>>>();
+  private readonly rendered = new WeakMap<object, Map<string, Buffer | Promise<Buffer>>>();
   private readonly selections = new WeakMap<DocumentNode, { id: number; variables: readonly string[] }>();
   private documents = 0;
 
@@ -63,8 +82,11 @@ export class SharedRenderer {
     return `${selection.id}|${args.operationName ?? ''}|${used.length > 0 ? JSON.stringify(used) : ''}`;
   }
 
-  /** The event's payload as JSON, executed and serialized at most once per selection key; a string once it is rendered. */
-  payload(event: unknown, key: string, args: ExecutionArgs): string | Promise<string> {
+  /**
+   * The event's payload as UTF-8 JSON, executed, serialized and encoded at most once per
+   * selection key; the bytes themselves once they are rendered.
+   */
+  payload(event: unknown, key: string, args: ExecutionArgs): Buffer | Promise<Buffer> {
     if (typeof event !== 'object' || event === null) return this.render(event, args);
     let byKey = this.rendered.get(event);
     if (!byKey) this.rendered.set(event, (byKey = new Map()));
@@ -77,9 +99,9 @@ export class SharedRenderer {
     return rendering;
   }
 
-  private async render(event: unknown, args: ExecutionArgs): Promise<string> {
+  private async render(event: unknown, args: ExecutionArgs): Promise<Buffer> {
     const result = await execute({ ...args, rootValue: event, contextValue: this.contextFor(args.contextValue) });
-    return JSON.stringify(this.format(result));
+    return Buffer.from(JSON.stringify(this.format(result)));
   }
 
   private selection(document: DocumentNode, operationName: string | undefined): { id: number; variables: readonly string[] } {
@@ -193,13 +215,12 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         const step = await this.source.next();
         if (step.done) break;
         const rendered = this.renderer.payload(step.value, this.key, this.args);
-        const payload = typeof rendered === 'string' ? rendered : await rendered;
+        const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         if (this.closed || socket.readyState !== socket.OPEN) break;
-        // Built per message rather than kept per subscription: an idle one then holds no string.
-        const message = `{"id":${JSON.stringify(this.target.id)},"type":"next","payload":${payload}}`;
+        const message = nextMessage(this.target.id, payload);
         this.target.writes.hold(socket);
-        if (socket.bufferedAmount < HIGH_WATER_BYTES) socket.send(message);
-        else await new Promise<void>((resolve) => socket.send(message, () => resolve()));
+        if (socket.bufferedAmount < HIGH_WATER_BYTES) socket.send(message, TEXT_FRAME);
+        else await new Promise<void>((resolve) => socket.send(message, TEXT_FRAME, () => resolve()));
       }
       this.finish();
     } catch (error) {
