@@ -20,9 +20,6 @@ export class EnqueueResolver {
 
   @Mutation(() => [JobType], { description: 'Enqueues a batch in one Redis round trip per queue; all or nothing on validation.' })
   enqueueMany(@Arg('jobs', () => [EnqueueInput]) jobs: EnqueueInput[], @Ctx() { services, caller, requestId }: RequestContext): Promise<JobView[]> {
-    return services.enqueue.enqueueMany(
-      jobs.map((job) => ({ type: job.type, data: job.data, options: job.options as JobOptionsRequest | undefined })),
-      { caller, requestId },
-    );
+    return services.enqueue.enqueueMany(jobs, { caller, requestId });
   }
 }
