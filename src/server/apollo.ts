@@ -3,20 +3,20 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { RequestContext } from '../resolvers/context';
-import { isConnectionError } from '../redis/connections';
-import { isUnexpected, rootCause, toClientError } from './error-formatting';
-import { operationLimits } from './limits';
+import { logRequestErrors, toClientError } from './error-formatting';
+import { operationRules } from './limits';
 
 /** Apollo Server for queries and mutations over HTTP (subscriptions go over graphql-ws). */
 export function createApollo(schema: GraphQLSchema, config: Config): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema,
-    introspection: config.introspection,
+    // Introspection is refused by operationRules when off, with the same error on every transport.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     // The gateway handles SIGTERM/SIGINT itself (cli/shutdown): Apollo's own handlers would stop it twice.
     stopOnTerminationSignals: false,
     formatError: toClientError,
-    validationRules: operationLimits(config),
+    validationRules: operationRules(config),
     plugins: [
       // The default landing page loads from a CDN; Jobgate serves its own GraphiQL.
       ApolloServerPluginLandingPageDisabled(),
@@ -26,13 +26,7 @@ export function createApollo(schema: GraphQLSchema, config: Config): ApolloServe
         async requestDidStart() {
           return {
             async didEncounterErrors({ errors, contextValue }) {
-              for (const error of errors) {
-                const cause = rootCause(error);
-                if (isConnectionError(cause)) contextValue.logger.warn({ requestId: contextValue.requestId, err: cause }, 'redis unreachable');
-                else if (isUnexpected({ message: error.message, extensions: error.extensions }, error)) {
-                  contextValue.logger.error({ requestId: contextValue.requestId, err: cause }, 'unexpected error');
-                }
-              }
+              logRequestErrors(errors, contextValue);
             },
           };
         },

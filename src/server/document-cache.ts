@@ -1,8 +1,13 @@
 import { LRUCache } from 'lru-cache';
-import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
 
 /** Query text kept at most, in characters: the documents of a few thousand distinct operations. */
 const MAX_CACHED_SOURCE = 4 * 1024 * 1024;
+
+/** `error` with `extensions.code` set, as Apollo marks request errors (clients and the error formatting tell them by it). */
+function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+}
 
 /**
  * Parses and validates each distinct operation text once. Thousands of browsers subscribe
@@ -18,11 +23,16 @@ export class DocumentCache {
     private readonly rules: readonly ValidationRule[],
   ) {}
 
+  /** The document of `source`; a syntax error is thrown with the code GRAPHQL_PARSE_FAILED. */
   readonly parse = (source: string | Source): DocumentNode => {
     if (typeof source !== 'string') return parse(source);
     let document = this.parsed.get(source);
     if (!document) {
-      document = parse(source);
+      try {
+        document = parse(source);
+      } catch (error) {
+        throw error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : error;
+      }
       this.parsed.set(source, document);
     }
     return document;
@@ -32,7 +42,7 @@ export class DocumentCache {
   readonly validate = (_schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
     let errors = this.validated.get(document);
     if (!errors) {
-      errors = validate(this.schema, document, this.rules);
+      errors = validate(this.schema, document, this.rules).map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
       this.validated.set(document, errors);
     }
     return errors;

@@ -1,9 +1,13 @@
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 import { ErrorCode, JobgateError, unavailable } from '../errors';
 import { isConnectionError } from '../redis/connections';
 
-/** Codes graphql-js and Apollo give errors about the request itself; shown as they are. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+/**
+ * Codes graphql-js and Apollo give errors about the request itself; shown as they are. An
+ * automatic-persisted-queries client sends the full query again on PERSISTED_QUERY_NOT_FOUND.
+ */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 /** The innermost cause of a GraphQL error (resolvers' errors get wrapped, sometimes twice). */
 export function rootCause(error: unknown): unknown {
@@ -34,4 +38,13 @@ export function toClientError(formatted: GraphQLFormattedError, original: unknow
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: formatted.message, locations, path, extensions: { code } };
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/** Logs what an operation's errors say about the gateway: Redis unreachable as a warning, defects as errors; the client's own mistakes not at all. */
+export function logRequestErrors(errors: readonly GraphQLError[], context: { logger: Logger; requestId: string }): void {
+  for (const error of errors) {
+    const cause = rootCause(error);
+    if (isConnectionError(cause)) context.logger.warn({ requestId: context.requestId, err: cause }, 'redis unreachable');
+    else if (isUnexpected({ message: error.message, extensions: error.extensions }, error)) context.logger.error({ requestId: context.requestId, err: cause }, 'unexpected error');
+  }
 }

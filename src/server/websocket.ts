@@ -14,7 +14,7 @@ import type { Services } from '../services';
 import { createContext } from './context';
 import { DocumentCache } from './document-cache';
 import { isUnexpected, toClientError } from './error-formatting';
-import { operationLimits } from './limits';
+import { operationRules } from './limits';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
 import { SocketKeeper } from './socket-keeper';
 import { TurnWrites } from './turn-writes';
@@ -59,7 +59,7 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
   const keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
   const callers = new WeakMap<WebSocket, Caller>();
   const socketsPerOwner = new Map<string, number>();
-  const documents = new DocumentCache(schema, [...specifiedRules, ...operationLimits(config)]);
+  const documents = new DocumentCache(schema, [...specifiedRules, ...operationRules(config)]);
   const targets = new WeakMap<object, PushTarget>();
   const renderer = new SharedRenderer(
     (result) => clientResult(result, logger),

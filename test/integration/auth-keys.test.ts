@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import WebSocket from 'ws';
-import { gql, within } from '../support/graphql';
+import { gql, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { bearer } from '../support/tokens';
 import { ENQUEUE } from './operations';
@@ -77,10 +77,17 @@ describe('tokens from a JWKS, and per-owner and production limits', () => {
     for (const { socket } of [second, again]) socket.close();
   });
 
-  it('turns introspection and GraphiQL off in production', async () => {
+  it('turns introspection and GraphiQL off in production, over HTTP (POST and GET) and WebSocket', async () => {
     const token = await sign('val', ['viewer'], 'RS256');
-    const introspection = await gql(stack.url, '{ __schema { queryType { name } } }', {}, bearer(token));
-    assert.equal(introspection.errors?.[0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    const query = '{ __schema { queryType { name } } }';
+    const introspection = await gql(stack.url, query, {}, bearer(token));
+    assert.deepEqual(introspection.errors?.map((error) => [error.message, error.extensions?.code]), [['Introspection is off on this gateway (INTROSPECTION=0, or NODE_ENV=production)', 'GRAPHQL_VALIDATION_FAILED']]);
+    const viaGet = await fetch(`${stack.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { ...bearer(token), 'apollo-require-preflight': '1' } });
+    assert.equal(viaGet.status, 400);
+    assert.match(await viaGet.text(), /Introspection is off/);
+    const client = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${token}` } });
+    await assert.rejects(within(record(client, query).done, 5000, 'the refusal'), /Introspection is off/);
+    await client.dispose();
     assert.equal((await fetch(`${stack.url}/graphiql`)).status, 404);
   });
 });
