@@ -20,6 +20,7 @@ import { createApollo } from './apollo';
 import { createContext, requestIdFrom } from './context';
 import { downloads } from './downloads';
 import { GraphqlPost } from './graphql-post';
+import { HttpExecution } from './http-execution';
 import { liveness, readiness } from './health';
 import { startWebSocket } from './websocket';
 
@@ -85,7 +86,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   await apollo.start();
   const context = async (request: IncomingMessage) =>
     createContext(services, logger, await authenticateHttp(authenticator, request.headers.authorization), requestIdFrom(request.headers['x-request-id']));
-  const graphqlPost = new GraphqlPost({ apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
+  const graphqlPost = new GraphqlPost({ execution: new HttpExecution(schema, config, metrics), apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
 
   app.disable('x-powered-by');
   // An ETag is a hash of every response body: no GraphQL client revalidates a POST.

@@ -3,9 +3,12 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors';
 import type { RequestContext } from '../resolvers/context';
+import type { HttpExecution } from './http-execution';
 
 /** What the handler needs from the gateway: the started Apollo server, the body limit and the context of a request. */
 export interface GraphqlPostOptions {
+  /** Executes plain requests; Apollo answers the rest. */
+  execution: HttpExecution;
   apollo: ApolloServer<RequestContext>;
   maxBodyBytes: number;
   context(request: IncomingMessage): Promise<RequestContext>;
@@ -72,13 +75,13 @@ async function send(response: ServerResponse, result: HTTPGraphQLResponse): Prom
 }
 
 /**
- * `POST /graphql` with a plain JSON body, straight from Node's HTTP server to Apollo. This is
- * the request the gateway answers most, and taking Express's router, body-parser and the
- * Express integration off its path halved the CPU of a single enqueue (README *The HTTP
- * path*). It parses what
- * `express.json()` would (same limit, same errors) and hands Apollo the same request; every
- * other request (other paths and methods, compressed or non-UTF-8 bodies, other content
- * types, which Apollo refuses as CSRF) still goes through Express.
+ * `POST /graphql` with a plain JSON body, straight from Node's HTTP server to the GraphQL
+ * execution: this is the request the gateway answers most, and taking Express's router,
+ * body-parser and the Express integration off its path halved the CPU of a single enqueue
+ * (README *The HTTP path*). It parses what `express.json()` would (same limit, same errors),
+ * then lets {@link HttpExecution} answer a plain request and Apollo the others. Every other
+ * request (other paths and methods, compressed or non-UTF-8 bodies, other content types,
+ * which Apollo refuses as CSRF) still goes through Express.
  */
 export class GraphqlPost {
   constructor(private readonly options: GraphqlPostOptions) {}
@@ -105,6 +108,8 @@ export class GraphqlPost {
       }
       const body = parseJson(raw);
       if (body === undefined) return answer(response, 400, errorBody('Malformed request body', ErrorCode.BAD_USER_INPUT));
+      const executed = await this.options.execution.answer(body, request, this.options.context);
+      if (executed) return answer(response, executed.status, executed.body);
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       const queryAt = (request.url ?? '').indexOf('?');

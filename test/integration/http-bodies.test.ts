@@ -11,7 +11,7 @@ interface Answer {
   body: { data?: { __typename?: string }; errors?: { message: string; extensions?: { code?: string } }[] };
 }
 
-describe('POST /graphql bodies, parsed on the direct path or by Express', () => {
+describe('POST /graphql bodies and request errors, on the direct path, by Express or by Apollo', () => {
   let stack: Stack;
   const post = async (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, path = '/graphql'): Promise<Answer> => {
     const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
@@ -74,12 +74,29 @@ describe('POST /graphql bodies, parsed on the direct path or by Express', () => 
     assert.equal(latin1.status, 415);
   });
 
+  it('answers request errors as Apollo does: 400 with the code of their kind; what it does not execute itself, Apollo answers', async () => {
+    const cases: [string, Record<string, unknown>, number, string][] = [
+      ['syntax', { query: '{' }, 400, 'GRAPHQL_PARSE_FAILED'],
+      ['unknown field', { query: '{ nope }' }, 400, 'GRAPHQL_VALIDATION_FAILED'],
+      ['bad variable', { query: 'query ($id: ID!) { job(id: $id) { id } }', variables: { id: { not: 'an id' } } }, 400, 'BAD_USER_INPUT'],
+      ['unknown operation name (Apollo)', { query: 'query A { __typename }', operationName: 'B' }, 400, 'OPERATION_RESOLUTION_FAILURE'],
+      ['persisted query (Apollo)', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 200, 'PERSISTED_QUERY_NOT_FOUND'],
+    ];
+    for (const [label, body, status, code] of cases) {
+      const answer = await post(JSON.stringify(body));
+      assert.equal(answer.status, status, label);
+      assert.equal(answer.body.errors?.[0]?.extensions?.code, code, label);
+    }
+    const named = await post(JSON.stringify({ query: 'query A { a: __typename } query B { b: __typename }', operationName: 'B' }));
+    assert.deepEqual(named, { status: 200, body: { data: { b: 'Query' } } });
+  });
+
   it('counts requests of both paths in jobgate_http_requests_total by status', async () => {
     await post('{"query":');
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     const count = (status: number): number => Number(new RegExp(`jobgate_http_requests_total\\{method="POST",route="/graphql",status_code="${status}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
-    assert.equal(count(200), 4, 'the 200s on /graphql (a trailing slash is another route)');
+    assert.equal(count(200), 6, 'the 200s on /graphql (a trailing slash is another route)');
     assert.equal(count(413), 2);
-    assert.equal(count(400), 7);
+    assert.equal(count(400), 11);
   });
 });
