@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { specifiedRules } from 'graphql';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
 import { isLoopbackHost, type Config } from '../config';
@@ -18,10 +19,12 @@ import { upsertDeclaredSchedules } from '../services/schedules';
 import { JobRegistry } from '../workers/registry';
 import { createApollo } from './apollo';
 import { createContext, requestIdFrom } from './context';
+import { DocumentCache } from './document-cache';
 import { downloads } from './downloads';
 import { GraphqlPost } from './graphql-post';
-import { HttpExecution } from './http-execution';
 import { liveness, readiness } from './health';
+import { HttpExecution } from './http-execution';
+import { operationRules } from './limits';
 import { startWebSocket } from './websocket';
 
 /** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), health, downloads and the web UI. */
@@ -84,9 +87,11 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   // (clients that keep sending would otherwise hold the shutdown), the rest cut after the grace.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: HTTP_DRAIN_MS }));
   await apollo.start();
+  // Parsed and validated once per distinct text, for plain HTTP requests and WebSocket operations alike.
+  const documents = new DocumentCache(schema, [...specifiedRules, ...operationRules(config)]);
   const context = async (request: IncomingMessage) =>
     createContext(services, logger, await authenticateHttp(authenticator, request.headers.authorization), requestIdFrom(request.headers['x-request-id']));
-  const graphqlPost = new GraphqlPost({ execution: new HttpExecution(schema, config, metrics), apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
+  const graphqlPost = new GraphqlPost({ execution: new HttpExecution(schema, documents, metrics), apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
 
   app.disable('x-powered-by');
   // An ETag is a hash of every response body: no GraphQL client revalidates a POST.
@@ -119,7 +124,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
     void graphqlPost.handle(request, response);
   });
 
-  const websocket = startWebSocket(server, '/graphql', schema, services, authenticator, logger, metrics);
+  const websocket = startWebSocket(server, '/graphql', schema, documents, services, authenticator, logger, metrics);
   metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

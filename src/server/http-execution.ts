@@ -1,13 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { execute, getOperationAST, GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { Config } from '../config';
+import { execute, getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { JobgateError } from '../errors';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { RequestContext } from '../resolvers/context';
-import { DocumentCache } from './document-cache';
+import type { DocumentCache } from './document-cache';
 import { logRequestErrors, toClientError } from './error-formatting';
-import { operationRules } from './limits';
 
 /** A request in the one shape this path executes: one operation as text, variables as an object. */
 interface PlainRequest {
@@ -57,15 +55,11 @@ function errorsBody(errors: readonly GraphQLError[], code: ApolloServerErrorCode
  * Apollo: `answer` gives undefined for those.
  */
 export class HttpExecution {
-  private readonly documents: DocumentCache;
-
   constructor(
     private readonly schema: GraphQLSchema,
-    config: Config,
+    private readonly documents: DocumentCache,
     private readonly metrics: GatewayMetrics,
-  ) {
-    this.documents = new DocumentCache(schema, [...specifiedRules, ...operationRules(config)]);
-  }
+  ) {}
 
   /** The answer to `body`, or undefined when it is not a plain request of a query or mutation. */
   async answer(body: unknown, request: IncomingMessage, context: (request: IncomingMessage) => Promise<RequestContext>): Promise<HttpAnswer | undefined> {

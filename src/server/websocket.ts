@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, specifiedRules, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { getOperationAST, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -12,9 +12,8 @@ import type { RequestContext } from '../resolvers/context';
 import { ErrorCode, JobgateError } from '../errors';
 import type { Services } from '../services';
 import { createContext } from './context';
-import { DocumentCache } from './document-cache';
+import type { DocumentCache } from './document-cache';
 import { isUnexpected, toClientError } from './error-formatting';
-import { operationRules } from './limits';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
 import { SocketKeeper } from './socket-keeper';
 import { TurnWrites } from './turn-writes';
@@ -44,7 +43,7 @@ export interface WebSocketGateway {
  * keeps the upgrade request and two timers per socket and a promise per message: one
  * SocketKeeper times every socket, and subscriptions write their events themselves.
  */
-export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, services: Services, authenticator: Authenticator, logger: Logger, metrics?: GatewayMetrics): WebSocketGateway {
+export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, documents: DocumentCache, services: Services, authenticator: Authenticator, logger: Logger, metrics?: GatewayMetrics): WebSocketGateway {
   const { config } = services;
   // Upgrades are handled here rather than by `ws` on `server`, to keep each socket's transport for TurnWrites.
   const wss = new WebSocketServer({ noServer: true, path, maxPayload: config.maxBodyBytes, handleProtocols });
@@ -59,7 +58,6 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
   const keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
   const callers = new WeakMap<WebSocket, Caller>();
   const socketsPerOwner = new Map<string, number>();
-  const documents = new DocumentCache(schema, [...specifiedRules, ...operationRules(config)]);
   const targets = new WeakMap<object, PushTarget>();
   const renderer = new SharedRenderer(
     (result) => clientResult(result, logger),
