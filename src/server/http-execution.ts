@@ -20,6 +20,9 @@ export interface HttpAnswer {
   body: string;
 }
 
+/** Subscriptions are served over WebSocket only; over HTTP Apollo would run them and answer a null root field. */
+const SUBSCRIPTION_OVER_HTTP = 'Subscriptions go over WebSocket (graphql-transport-ws) at /graphql, not HTTP';
+
 /** A JSON body as Apollo writes it: the value, then a newline. */
 const json = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
@@ -47,11 +50,12 @@ function errorsBody(errors: readonly GraphQLError[], code: ApolloServerErrorCode
  * Executes a plain `POST /graphql` (one operation as text, optional variables and operation
  * name) with graphql-js, answering as Apollo does: the caller's credentials first (401),
  * then 400 with GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED or BAD_USER_INPUT (variables),
- * then 200 with `data` and any resolver errors. Same schema, validation rules, error
+ * then 200 with `data` and any resolver errors; a subscription gets 400 BAD_REQUEST (they are
+ * served over WebSocket). Same schema, validation rules, error
  * formatting, error logging and operation metrics as the Apollo server. Apollo's pipeline
  * (plugin hooks, content negotiation, a hash of every query) was ~60 µs of the ~200 µs of CPU a
  * single enqueue cost (README *The HTTP path*). Everything else — batches, persisted queries,
- * a request naming an operation the document does not hold, subscriptions, GET — is left to
+ * a request naming an operation the document does not hold, GET — is left to
  * Apollo: `answer` gives undefined for those.
  */
 export class HttpExecution {
@@ -61,7 +65,7 @@ export class HttpExecution {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  /** The answer to `body`, or undefined when it is not a plain request of a query or mutation. */
+  /** The answer to `body`, or undefined when it is not a plain request. */
   async answer(body: unknown, request: IncomingMessage, context: (request: IncomingMessage) => Promise<RequestContext>): Promise<HttpAnswer | undefined> {
     if (!isPlainRequest(body)) return undefined;
     let contextValue: RequestContext;
@@ -88,7 +92,11 @@ export class HttpExecution {
       return { status: 400, body: errorsBody(invalid, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED) };
     }
     const operation = getOperationAST(document, body.operationName ?? undefined);
-    if (!operation || operation.operation === 'subscription') return undefined;
+    if (!operation) return undefined;
+    if (operation.operation === 'subscription') {
+      this.metrics.operation('subscription', operation.name?.value, true, seconds());
+      return { status: 400, body: json({ errors: [{ message: SUBSCRIPTION_OVER_HTTP, extensions: { code: ApolloServerErrorCode.BAD_REQUEST } }] }) };
+    }
     const result = await execute({ schema: this.schema, document, operationName: body.operationName, variableValues: body.variables, contextValue });
     const name = operation.name?.value;
     if (!('data' in result) && result.errors) {

@@ -79,6 +79,7 @@ describe('POST /graphql bodies and request errors, on the direct path, by Expres
       ['syntax', { query: '{' }, 400, 'GRAPHQL_PARSE_FAILED'],
       ['unknown field', { query: '{ nope }' }, 400, 'GRAPHQL_VALIDATION_FAILED'],
       ['bad variable', { query: 'query ($id: ID!) { job(id: $id) { id } }', variables: { id: { not: 'an id' } } }, 400, 'BAD_USER_INPUT'],
+      ['subscription', { query: 'subscription { jobEvents(id: "default:1") { type } }' }, 400, 'BAD_REQUEST'],
       ['unknown operation name (Apollo)', { query: 'query A { __typename }', operationName: 'B' }, 400, 'OPERATION_RESOLUTION_FAILURE'],
       ['persisted query (Apollo)', { extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 200, 'PERSISTED_QUERY_NOT_FOUND'],
     ];
@@ -97,6 +98,6 @@ describe('POST /graphql bodies and request errors, on the direct path, by Expres
     const count = (status: number): number => Number(new RegExp(`jobgate_http_requests_total\\{method="POST",route="/graphql",status_code="${status}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
     assert.equal(count(200), 6, 'the 200s on /graphql (a trailing slash is another route)');
     assert.equal(count(413), 2);
-    assert.equal(count(400), 11);
+    assert.equal(count(400), 12);
   });
 });
