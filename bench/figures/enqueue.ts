@@ -8,7 +8,7 @@ import { BENCH_OWNER } from '../lib/gateway';
 import { ENQUEUE_MANY, ENQUEUE_ONE, gatewayJobOptions, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
 import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
-import { cpuMs } from '../lib/procfs';
+import { withCpuOf } from '../lib/procfs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 
 const GRACE_MS = 60_000;
@@ -18,9 +18,8 @@ type CostedRun = Measured & { cpuUsPerJob: number };
 
 /** Runs `run` and charges the CPU time of process `pid` during it to the jobs it counted. */
 async function costed(pid: number, run: () => Promise<Measured>): Promise<CostedRun> {
-  const before = cpuMs(pid);
-  const measured = await run();
-  return { ...measured, cpuUsPerJob: measured.count > 0 ? ((cpuMs(pid) - before) * 1000) / measured.count : Number.NaN };
+  const { result, cpuMs } = await withCpuOf(pid, run);
+  return { ...result, cpuUsPerJob: result.count > 0 ? (cpuMs * 1000) / result.count : Number.NaN };
 }
 
 /** Jobs per second and latency percentiles of a measured run. */

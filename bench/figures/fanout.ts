@@ -7,7 +7,7 @@ import type { Figure, FigureContext } from '../lib/context';
 import { Fleet, shortfall, type FleetWindow } from '../lib/fleet';
 import type { Gateway } from '../lib/gateway';
 import { sleep } from '../lib/net';
-import { cpuMs } from '../lib/procfs';
+import { withCpuOf } from '../lib/procfs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 import { baselineTopics, startBaseline, type BaselineKind } from './baseline-servers';
 import { holdJobs, releaseJobs, whileEmitting, type HeldJobs } from './held-jobs';
@@ -28,9 +28,8 @@ interface Throughput {
 
 /** Measures a window, charging the CPU process `pid` spent during it to the messages the clients got. */
 async function measured(pid: number, measure: () => Promise<FleetWindow>): Promise<{ window: FleetWindow; cpuUsPerMessage: number }> {
-  const before = cpuMs(pid);
-  const window = await measure();
-  return { window, cpuUsPerMessage: window.messages > 0 ? ((cpuMs(pid) - before) * 1000) / window.messages : Number.NaN };
+  const { result: window, cpuMs } = await withCpuOf(pid, measure);
+  return { window, cpuUsPerMessage: window.messages > 0 ? (cpuMs * 1000) / window.messages : Number.NaN };
 }
 
 function throughput(w: FleetWindow, cpuUsPerMessage: number): Throughput {

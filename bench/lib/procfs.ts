@@ -26,6 +26,13 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/** Runs `run` and returns its result with the CPU time process `pid` spent meanwhile, in milliseconds. */
+export async function withCpuOf<T>(pid: number, run: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = cpuMs(pid);
+  const result = await run();
+  return { result, cpuMs: cpuMs(pid) - before };
+}
+
 /** The soft limit on open files of this process (children inherit it). */
 export function openFileLimit(): number {
   const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));

@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { LRUCache } from 'lru-cache';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
 
@@ -5,7 +6,7 @@ import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, t
 const MAX_CACHED_SOURCE = 4 * 1024 * 1024;
 
 /** `error` with `extensions.code` set, as Apollo marks request errors (clients and the error formatting tell them by it). */
-function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+function withCode(error: GraphQLError, code: ApolloServerErrorCode): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }
 
@@ -31,7 +32,7 @@ export class DocumentCache {
       try {
         document = parse(source);
       } catch (error) {
-        throw error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : error;
+        throw error instanceof GraphQLError ? withCode(error, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) : error;
       }
       this.parsed.set(source, document);
     }
@@ -42,7 +43,7 @@ export class DocumentCache {
   readonly validate = (_schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
     let errors = this.validated.get(document);
     if (!errors) {
-      errors = validate(this.schema, document, this.rules).map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      errors = validate(this.schema, document, this.rules).map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
       this.validated.set(document, errors);
     }
     return errors;

@@ -9,7 +9,7 @@ import { specifiedRules } from 'graphql';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
 import { isLoopbackHost, type Config } from '../config';
-import { ErrorCode, JobgateError } from '../errors';
+import { JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
 import { GatewayMetrics } from '../observability/metrics';
@@ -21,7 +21,7 @@ import { createApollo } from './apollo';
 import { createContext, requestIdFrom } from './context';
 import { DocumentCache } from './document-cache';
 import { downloads } from './downloads';
-import { GraphqlPost } from './graphql-post';
+import { BodyError, bodyErrorResult, GraphqlPost } from './graphql-post';
 import { liveness, readiness } from './health';
 import { HttpExecution } from './http-execution';
 import { operationRules } from './limits';
@@ -43,8 +43,7 @@ const HTTP_DRAIN_MS = 5000;
 function requestErrors(error: { status?: number; type?: string; message?: string }, _request: express.Request, response: express.Response, next: express.NextFunction): void {
   if (response.headersSent) return next(error);
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const message = error.type === 'entity.too.large' ? 'Request body too large' : status === 500 ? 'Internal server error' : 'Malformed request body';
-  response.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }] });
+  response.status(status).json(bodyErrorResult(error.type === 'entity.too.large' ? BodyError.TOO_LARGE : status === 500 ? BodyError.INTERNAL : BodyError.MALFORMED));
 }
 
 /** The caller of an HTTP request; bad credentials answer 401 with UNAUTHENTICATED. */

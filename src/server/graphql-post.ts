@@ -19,9 +19,16 @@ export interface GraphqlPostOptions {
 const PLAIN_JSON = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const GRAPHQL_PATH = /^\/graphql\/?(\?|$)/i;
 
-/** The GraphQL-shaped error body every failure before Apollo answers with. */
-function errorBody(message: string, code: ErrorCode): string {
-  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+/** What a failure before any GraphQL work is answered with, on this path and after `express.json()` alike. */
+export const BodyError = {
+  TOO_LARGE: { message: 'Request body too large', code: ErrorCode.BAD_USER_INPUT },
+  MALFORMED: { message: 'Malformed request body', code: ErrorCode.BAD_USER_INPUT },
+  INTERNAL: { message: 'Internal server error', code: ErrorCode.INTERNAL_SERVER_ERROR },
+} as const;
+
+/** The GraphQL-shaped error body of a {@link BodyError}. */
+export function bodyErrorResult({ message, code }: (typeof BodyError)[keyof typeof BodyError]): { errors: { message: string; extensions: { code: ErrorCode } }[] } {
+  return { errors: [{ message, extensions: { code } }] };
 }
 
 function answer(response: ServerResponse, status: number, body: string, headers: Iterable<[string, string]> = [['content-type', 'application/json; charset=utf-8']]): void {
@@ -104,10 +111,10 @@ export class GraphqlPost {
       if (raw === 'aborted') return;
       if (raw === 'too-large') {
         response.setHeader('connection', 'close');
-        return answer(response, 413, errorBody('Request body too large', ErrorCode.BAD_USER_INPUT));
+        return answer(response, 413, JSON.stringify(bodyErrorResult(BodyError.TOO_LARGE)));
       }
       const body = parseJson(raw);
-      if (body === undefined) return answer(response, 400, errorBody('Malformed request body', ErrorCode.BAD_USER_INPUT));
+      if (body === undefined) return answer(response, 400, JSON.stringify(bodyErrorResult(BodyError.MALFORMED)));
       const executed = await this.options.execution.answer(body, request, this.options.context);
       if (executed) return answer(response, executed.status, executed.body);
       const headers = new HeaderMap();
@@ -120,7 +127,7 @@ export class GraphqlPost {
       await send(response, result);
     } catch (error) {
       this.options.logger.error({ err: error }, 'unexpected error answering POST /graphql');
-      if (!response.headersSent) answer(response, 500, errorBody('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
+      if (!response.headersSent) answer(response, 500, JSON.stringify(bodyErrorResult(BodyError.INTERNAL)));
       else response.destroy();
     }
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { execute, getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { JobgateError } from '../errors';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { RequestContext } from '../resolvers/context';
@@ -36,13 +36,11 @@ function isPlainRequest(body: unknown): body is PlainRequest {
   return body.extensions === undefined || (isRecord(body.extensions) && body.extensions.persistedQuery === undefined);
 }
 
-/** Request errors as the client sees them, each given `code` as Apollo gives it to errors of that kind. */
-function errorsBody(errors: readonly GraphQLError[], code: ApolloServerErrorCode): string {
-  return json({
-    errors: errors.map((error) => {
-      const formatted = error.toJSON();
-      return toClientError({ ...formatted, extensions: { ...formatted.extensions, code } }, error);
-    }),
+/** Errors as the client sees them; `code`, when given, marks them as Apollo marks errors of that kind. */
+function clientErrors(errors: readonly GraphQLError[], code?: ApolloServerErrorCode): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const formatted = error.toJSON();
+    return toClientError(code ? { ...formatted, extensions: { ...formatted.extensions, code } } : formatted, error);
   });
 }
 
@@ -80,16 +78,17 @@ export class HttpExecution {
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     let document: DocumentNode;
     try {
+      // The cache marks its syntax and validation errors with their codes.
       document = this.documents.parse(body.query);
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       this.metrics.operation('unknown', null, true, seconds());
-      return { status: 400, body: errorsBody([error], ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) };
+      return { status: 400, body: json({ errors: clientErrors([error]) }) };
     }
     const invalid = this.documents.validate(this.schema, document);
     if (invalid.length > 0) {
       this.metrics.operation('unknown', null, true, seconds());
-      return { status: 400, body: errorsBody(invalid, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED) };
+      return { status: 400, body: json({ errors: clientErrors(invalid) }) };
     }
     const operation = getOperationAST(document, body.operationName ?? undefined);
     if (!operation) return undefined;
@@ -101,11 +100,10 @@ export class HttpExecution {
     const name = operation.name?.value;
     if (!('data' in result) && result.errors) {
       this.metrics.operation(operation.operation, name, true, seconds());
-      return { status: 400, body: errorsBody(result.errors, ApolloServerErrorCode.BAD_USER_INPUT) };
+      return { status: 400, body: json({ errors: clientErrors(result.errors, ApolloServerErrorCode.BAD_USER_INPUT) }) };
     }
     if (result.errors) logRequestErrors(result.errors, contextValue);
     this.metrics.operation(operation.operation, name, Boolean(result.errors?.length), seconds());
-    const errors = result.errors?.map((error) => toClientError(error.toJSON(), error));
-    return { status: 200, body: json(errors ? { errors, data: result.data } : { data: result.data }) };
+    return { status: 200, body: json(result.errors ? { errors: clientErrors(result.errors), data: result.data } : { data: result.data }) };
   }
 }
