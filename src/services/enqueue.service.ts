@@ -33,6 +33,14 @@ function firstViolation(errors: ValidationError[], path: string): { field: strin
   return undefined;
 }
 
+/**
+ * Jobs per `addBulk` call of a batch. BullMQ writes an `addBulk` to Redis only once every job
+ * of it is encoded; the chunks of one batch are written one after the other without waiting
+ * for replies (one round trip, in order, on one connection), so Redis runs the first chunk
+ * while the gateway encodes the next. 100 measured best among 50 to 1,000 (README, *Performance*).
+ */
+const ADD_BULK_CHUNK = 100;
+
 /** Admins enqueue anything; submitters what the type allows (every type without `roles`). */
 function mayEnqueue(caller: Caller, definition: JobDefinition): boolean {
   if (hasRole(caller, Role.ADMIN)) return true;
@@ -66,7 +74,7 @@ export class EnqueueService {
     return this.viewAfterAdd(job, options);
   }
 
-  /** Enqueues a batch: validated whole first, then one `addBulk` per queue. */
+  /** Enqueues a batch: validated whole first, then `addBulk` per queue in chunks of {@link ADD_BULK_CHUNK}. */
   async enqueueMany(requests: EnqueueRequest[], origin: EnqueueOrigin): Promise<JobView[]> {
     if (requests.length > this.config.maxBatchSize) {
       throw badInput('jobs', `at most ${this.config.maxBatchSize} jobs per enqueueMany, got ${requests.length}`);
@@ -80,9 +88,13 @@ export class EnqueueService {
       else byQueue.set(definition.queue, [index]);
     });
     const views: JobView[] = new Array(requests.length);
+    const chunks: number[][] = [];
+    for (const indexes of byQueue.values()) {
+      for (let start = 0; start < indexes.length; start += ADD_BULK_CHUNK) chunks.push(indexes.slice(start, start + ADD_BULK_CHUNK));
+    }
     await Promise.all(
-      [...byQueue].map(async ([queue, indexes]) => {
-        const jobs = await this.store.queues.get(queue).addBulk(
+      chunks.map(async (indexes) => {
+        const jobs = await this.store.queues.get(prepared[indexes[0]].definition.queue).addBulk(
           indexes.map((index) => {
             const { definition, data, options } = prepared[index];
             return { name: definition.name, data, opts: this.bullOptions(definition, options, origin) };

@@ -27,6 +27,28 @@ describe('enqueueing', () => {
     );
   });
 
+  it('adds a batch over two queues in its order, a dedup key repeated later in the batch giving the first job', async () => {
+    const later = { delayMs: 3_600_000 };
+    const jobs = Array.from({ length: 250 }, (_, index) =>
+      index % 2 === 0
+        ? { type: 'helloWorld', data: { name: `n${index}` }, options: later }
+        : { type: 'importParts', data: { ...valid, project: `P${index}` }, options: index === 3 || index === 203 ? { ...later, dedupKey: 'batch-twice' } : later },
+    );
+    const { enqueueMany } = await gqlOk<{ enqueueMany: EnqueuedJob[] }>(stack.url, 'mutation ($jobs: [EnqueueInput!]!) { enqueueMany(jobs: $jobs) { id data } }', { jobs });
+    assert.equal(enqueueMany[203].id, enqueueMany[3].id);
+    assert.equal(enqueueMany[203].data.project, 'P3', 'the first job of the key, not the later one');
+    const added = enqueueMany.filter((_, index) => index !== 203);
+    assert.deepEqual(
+      added.map((job) => job.data.name ?? job.data.project),
+      jobs.filter((_, index) => index !== 203).map(({ data }) => ('name' in data ? data.name : data.project)),
+    );
+    for (const queue of ['default', 'imports']) {
+      const ids = added.filter((job) => job.id.startsWith(`${queue}:`)).map((job) => Number(job.id.slice(queue.length + 1)));
+      assert.equal(ids.length, queue === 'default' ? 125 : 124);
+      assert.deepEqual([...ids].sort((a, b) => a - b), ids, `${queue}: ids in the batch's order`);
+    }
+  });
+
   it('returns the first job for a second enqueue with the same dedup key', async () => {
     const options = { dedupKey: 'import-P-A-1', delayMs: 60_000 };
     const first = (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: valid, options })).importParts;
