@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -88,8 +88,6 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
   const protocol = makeServer<Record<string, unknown> | undefined, { socket: WebSocket }>({
     schema,
     connectionInitWaitTimeout: 0,
-    parse: documents.parse,
-    validate: documents.validate,
     onConnect: async (ctx) => {
       const { connectionParams, extra } = ctx;
       const authorization = typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : undefined;
@@ -107,9 +105,22 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
       }
     },
     // graphql-ws has already registered the new subscription when this runs: count includes it.
-    onSubscribe: (ctx) => {
-      if (Object.keys(ctx.subscriptions).length <= config.maxSubscriptionsPerSocket) return undefined;
-      return [new JobgateError(ErrorCode.RATE_LIMITED, `At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`)];
+    // The document is parsed and validated here: graphql-ws answers a syntax error thrown by its own
+    // parse by failing the whole socket (4500), where the client should get an `error` message.
+    onSubscribe: (ctx, _id, payload) => {
+      if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerSocket) {
+        return [new JobgateError(ErrorCode.RATE_LIMITED, `At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`)];
+      }
+      let document: DocumentNode;
+      try {
+        document = documents.parse(payload.query);
+      } catch (error) {
+        if (error instanceof GraphQLError) return [error];
+        throw error;
+      }
+      const invalid = documents.validate(schema, document);
+      if (invalid.length > 0) return [...invalid];
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
     },
     context: ({ extra }, id) => {
       const caller = callers.get(extra.socket);

@@ -134,6 +134,22 @@ describe('watching a job over graphql-ws', () => {
     assert.equal(absent.results[0].errors?.[0].extensions?.code, 'NOT_FOUND');
     assert.equal(malformed.results[0].errors?.[0].extensions?.code, 'BAD_USER_INPUT');
   });
+
+  it('answers a subscription that does not parse or validate with an error message, and the socket\'s other watch goes on', async () => {
+    const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD });
+    const client = wsClient(stack.wsUrl);
+    const watch = record<JobEventPayload>(client, JOB_EVENTS, { id: enqueue.id });
+    await eventually(() => watch.results.length > 0, 5000, 'the snapshot');
+    const refusals = await Promise.all(
+      ['subscription { jobEvents(id: ', 'subscription { jobEventz(id: "x") { type } }'].map((query) => record(client, query).done.then(() => 'completed', (error: Error) => error.message)),
+    );
+    assert.match(refusals[0], /Syntax Error.*"code":"GRAPHQL_PARSE_FAILED"/);
+    assert.match(refusals[1], /Cannot query field.*"code":"GRAPHQL_VALIDATION_FAILED"/);
+    await gqlOk(stack.url, PROMOTE, { id: enqueue.id });
+    await within(watch.done, 15_000, 'the first watch, on the same socket');
+    await client.dispose();
+    assert.equal(eventsOf(watch.results).at(-1)?.type, 'COMPLETED');
+  });
 });
 
 describe('watching jobs of several queues and with several selections', () => {
