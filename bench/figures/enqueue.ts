@@ -2,7 +2,7 @@
  * Figures 1 and 2: enqueue throughput through the gateway's HTTP mutations
  * against raw BullMQ `Queue.add` / `Queue.addBulk` on the same Redis.
  */
-import type { HttpLoadApi, Measured, QueueInit, RawEnqueueApi } from '../load/api';
+import type { HttpFloorApi, HttpFloorInit, HttpLoadApi, Measured, QueueInit, RawEnqueueApi, RawJobOptions } from '../load/api';
 import type { Figure, FigureContext } from '../lib/context';
 import { BENCH_OWNER } from '../lib/gateway';
 import { ENQUEUE_MANY, ENQUEUE_ONE, gatewayJobOptions, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
@@ -33,16 +33,29 @@ async function rawEnqueuer(ctx: FigureContext): Promise<Child<RawEnqueueApi>> {
   return ctx.child<RawEnqueueApi>('load/raw-enqueue.ts', init, 'raw');
 }
 
-/** Runs the HTTP load against a fresh gateway after a warm-up; null with the reason when there is no gateway. */
+/** Runs closed-loop HTTP load against `target` after a warm-up, charging the CPU of its process to the jobs. */
+async function httpLoad(ctx: FigureContext, target: { url: string; token: string; pid: number }, body: string, concurrency: number, jobsPerRequest: number): Promise<CostedRun> {
+  const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: target.url, token: target.token }, 'http');
+  const { windowMs } = ctx.profile.enqueue;
+  const args = { body, concurrency, jobsPerRequest, maxRequests: 10_000_000 };
+  await load.call('run', { ...args, durationMs: windowMs / 4 }, windowMs + GRACE_MS);
+  return costed(target.pid, () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS));
+}
+
+/** Runs the HTTP load against a fresh gateway; the reason when there is no gateway. */
 async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number, jobsPerRequest: number): Promise<CostedRun | { skipped: string }> {
   const gateway = await ctx.gateway();
   if ('skipped' in gateway) return gateway;
   ctx.useQueue(await queueOf(gateway, JOB_TYPE));
-  const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: gateway.url, token: gateway.token }, 'http');
-  const { windowMs } = ctx.profile.enqueue;
-  const args = { body, concurrency, jobsPerRequest, maxRequests: 10_000_000 };
-  await load.call('run', { ...args, durationMs: windowMs / 4 }, windowMs + GRACE_MS);
-  return costed(gateway.pid, () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS));
+  return httpLoad(ctx, gateway, body, concurrency, jobsPerRequest);
+}
+
+/** The same load against the bare HTTP server that adds the same jobs (the floor of any gateway on `node:http`). */
+async function httpFloorLoad(ctx: FigureContext, opts: RawJobOptions, body: string, concurrency: number): Promise<CostedRun> {
+  const init: HttpFloorInit = { redisUrl: ctx.run.redis.url, prefix: ctx.prefix, queue: ctx.useQueue('bench-http-floor'), opts };
+  const server = await ctx.child<HttpFloorApi>('baselines/http-enqueue-server.ts', init, 'http-floor');
+  const { url } = await server.call('listen', {}, GRACE_MS);
+  return httpLoad(ctx, { url, token: '', pid: server.pid }, body, concurrency, 1);
 }
 
 /** The gateway's value over a baseline's, or null when the gateway side was not measured. */
@@ -61,7 +74,7 @@ function gatewaySide(m: CostedRun | { skipped: string }): Side {
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, and the CPU each side spent per job.`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here).`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, inFlight, httpClients } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
@@ -73,7 +86,11 @@ export const enqueueSingle: Figure = {
     const bare = rate(await single(1, null));
     const many = rate(await single(inFlight, null));
     ctx.log(`raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`);
-    const gateway = gatewaySide(await gatewayLoad(ctx, JSON.stringify({ query: ENQUEUE_ONE }), httpClients, 1));
+    const body = JSON.stringify({ query: ENQUEUE_ONE });
+    const floorRun = await httpFloorLoad(ctx, opts, body, httpClients);
+    const floor = rate(floorRun);
+    ctx.log(`bare HTTP server with Queue.add: ${floor.perSec.toFixed(0)}/s, ${floorRun.cpuUsPerJob.toFixed(1)} µs CPU per job`);
+    const gateway = gatewaySide(await gatewayLoad(ctx, body, httpClients, 1));
     return [
       figureResult({
         figure: 'enqueue-single',
@@ -94,6 +111,10 @@ export const enqueueSingle: Figure = {
           bareInFlightJobsPerSec: many.perSec,
           bareInFlightP99Ms: many.p99,
           ratioVsInFlight: ratioTo(gateway, many.perSec),
+          httpFloorJobsPerSec: floor.perSec,
+          httpFloorCpuUsPerJob: floorRun.cpuUsPerJob,
+          httpFloorErrors: floorRun.errors,
+          httpFloorRatio: floor.perSec / same.perSec,
         },
       }),
     ];

@@ -48,6 +48,16 @@ export type HttpLoadApi = {
   };
 };
 
+/** Options of `baselines/http-enqueue-server.ts`: where it adds jobs, and with which options. */
+export interface HttpFloorInit extends QueueInit {
+  opts: RawJobOptions;
+}
+
+/** `baselines/http-enqueue-server.ts`: a bare HTTP server adding one job per POST. */
+export type HttpFloorApi = {
+  listen: { args: Empty; result: { url: string } };
+};
+
 /** Options of `load/progress-worker.ts`; `concurrency` bounds how many jobs it holds active. */
 export interface WorkerInit extends QueueInit {
   concurrency: number;
