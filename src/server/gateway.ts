@@ -47,9 +47,9 @@ function requestErrors(error: { status?: number; type?: string; message?: string
 }
 
 /** The caller of an HTTP request; bad credentials answer 401 with UNAUTHENTICATED. */
-async function authenticateHttp(authenticator: Authenticator, authorization: string | undefined): Promise<Principal> {
+async function authenticateHttp(authenticator: Authenticator, request: IncomingMessage): Promise<Principal> {
   try {
-    return await authenticator.authenticate(authorization);
+    return await authenticator.authenticate(request.headers.authorization, request.socket);
   } catch (error) {
     if (error instanceof JobgateError) throw new JobgateError(error.code, error.message, { http: { status: 401 } });
     throw error;
@@ -89,7 +89,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   // Parsed and validated once per distinct text, for plain HTTP requests and WebSocket operations alike.
   const documents = new DocumentCache(schema, [...specifiedRules, ...operationRules(config)]);
   const context = async (request: IncomingMessage) =>
-    createContext(services, logger, await authenticateHttp(authenticator, request.headers.authorization), requestIdFrom(request.headers['x-request-id']));
+    createContext(services, logger, await authenticateHttp(authenticator, request), requestIdFrom(request.headers['x-request-id']));
   const graphqlPost = new GraphqlPost({ execution: new HttpExecution(schema, documents, metrics), apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
 
   app.disable('x-powered-by');

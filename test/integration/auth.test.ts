@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { eventually, gql, record, within, wsClient } from '../support/graphql';
@@ -20,6 +21,24 @@ function closeCodeOf(url: string, init: Record<string, unknown> | null, timeoutM
     timeoutMs,
     'the socket to close',
   );
+}
+
+/** POSTs a GraphQL request through `agent`; says whether it went over a socket an earlier request had used. */
+function postVia(agent: http.Agent, url: string, query: string, variables: Record<string, unknown>, credential: string): Promise<{ status: number; body: GraphqlBody; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...bearer(credential) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as GraphqlBody, reused: request.reusedSocket }));
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify({ query, variables }));
+  });
+}
+
+interface GraphqlBody {
+  data?: { job?: { id: string } | null; enqueue?: EnqueuedJob } | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
 }
 
 describe('who may do what', () => {
@@ -70,6 +89,27 @@ describe('who may do what', () => {
     const byKey = await enqueueAs(API_KEY);
     const ownJob = await gql<{ job: { id: string } }>(stack.url, JOB, { id: byKey.id }, bearer(API_KEY));
     assert.equal(ownJob.data?.job.id, byKey.id);
+  });
+
+  it('judges each request of a kept-alive connection by its own credentials, until they expire', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const soon = await token('ana', ['submitter'], 2);
+    const enqueued = await postVia(agent, stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD }, soon);
+    const id = enqueued.body.data?.enqueue?.id;
+    assert.ok(id, JSON.stringify(enqueued.body));
+    const asked = async (credential: string) => postVia(agent, stack.url, JOB, { id }, credential);
+    const byBia = await asked(bia);
+    const byNobody = await asked('not-a-token');
+    const byAna = await asked(soon);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const expired = await asked(soon);
+    agent.destroy();
+    assert.deepEqual([byBia, byNobody, byAna, expired].map(({ reused }) => reused), [true, true, true, true], 'one connection throughout');
+    assert.equal(byBia.body.data?.job, null);
+    assert.equal(byNobody.status, 401);
+    assert.equal(byAna.body.data?.job?.id, id);
+    assert.equal(expired.status, 401);
+    assert.equal(expired.body.errors?.[0].message, 'Token expired');
   });
 
   it('lets a job type restrict who enqueues it (cleanupFiles: admins only)', async () => {
