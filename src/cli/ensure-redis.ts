@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { isLoopbackHost, type Config } from '../config';
+import { isLoopbackHost, redisTarget, type Config } from '../config';
 import { createRedis, whenReady } from '../redis/connections';
 
 /** Whether a Redis (or the cluster) answers PING within a second. */
@@ -30,11 +30,12 @@ const INSTALL_HINT =
  */
 export async function ensureRedis(config: Config, logger: Logger): Promise<ChildProcess | undefined> {
   if (await redisAnswers(config)) return undefined;
-  const local = new URL(config.redisUrl);
-  const loopback = isLoopbackHost(local.hostname);
   if (config.redisClusterNodes.length > 0) throw new Error('Redis does not answer at the REDIS_CLUSTER_NODES seeds');
   if (config.redisSentinels.length > 0) throw new Error(`No master "${config.redisSentinelName}" answers through REDIS_SENTINELS`);
-  if (!loopback || !config.autoStartRedis) throw new Error(`Redis does not answer at ${config.redisUrl}`);
+  const local = new URL(config.redisUrl);
+  if (!isLoopbackHost(local.hostname) || !config.autoStartRedis || local.password || config.redisAuth.password) {
+    throw new Error(`Redis does not answer at ${redisTarget(config)} (or refused the credentials)`);
+  }
   if (spawnSync('redis-server', ['--version']).error) throw new Error(INSTALL_HINT);
   const dir = path.resolve('.data', 'redis');
   mkdirSync(dir, { recursive: true });

@@ -14,6 +14,11 @@ export interface Config {
   redisSentinels: { host: string; port: number }[];
   /** The master's name in Sentinel (`sentinel monitor <name> …`). */
   redisSentinelName: string;
+  /**
+   * Credentials and TLS of the Redis data nodes (Cluster nodes, the Sentinel-named master, and a
+   * standalone Redis whose URL names none), and the password of the Sentinels themselves.
+   */
+  redisAuth: { username?: string; password?: string; tls: boolean; sentinelPassword?: string };
   /** BullMQ key prefix. In cluster mode every queue gets its own hash tag: `<prefix>:{<queue>}`. */
   queuePrefix: string;
   /** Start a private redis-server under `.data/redis` when nothing answers at `redisUrl`. */
@@ -147,7 +152,7 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
     if (!protocols.includes(parsed.protocol)) throw new Error(parsed.protocol);
     return raw;
   } catch {
-    throw new ConfigError(name, `a URL with protocol ${protocols.join(' or ')}`, raw);
+    throw new ConfigError(name, `a URL with protocol ${protocols.join(' or ')}`, redacted(raw));
   }
 }
 
@@ -159,12 +164,32 @@ function hostPorts(name: string, entries: string[]): { host: string; port: numbe
   });
 }
 
-function clusterNodes(env: Env, redisUrl: string): { host: string; port: number }[] {
-  const seeds = list(env, 'REDIS_CLUSTER_NODES');
-  if (seeds.length === 0 && redisUrl.startsWith('redis+cluster://')) {
-    seeds.push(...new URL(redisUrl.replace('redis+cluster://', 'redis://')).host.split(','));
-  }
-  return hostPorts('REDIS_CLUSTER_NODES', seeds);
+/** `redis[s]+cluster://[user[:password]@]host:port[,host:port…]`: the seeds, credentials and TLS it names. */
+const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^@/?#]+)\/?$/;
+
+function clusterUrl(raw: string): { seeds: string[]; username?: string; password?: string; tls: boolean } | undefined {
+  if (!/^rediss?\+cluster:/.test(raw)) return undefined;
+  const match = CLUSTER_URL.exec(raw);
+  if (!match) throw new ConfigError('REDIS_URL', 'redis[s]+cluster://[user:password@]host:port[,host:port…]', redacted(raw));
+  const [, scheme, username, password, hosts] = match;
+  return {
+    seeds: hosts.split(','),
+    ...(username && { username: decodeURIComponent(username) }),
+    ...(password !== undefined && { password: decodeURIComponent(password) }),
+    tls: scheme === 'rediss',
+  };
+}
+
+/** `raw` with the password of its user info replaced, for messages and logs. */
+export function redacted(raw: string): string {
+  return raw.replace(/^([a-z+]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}
+
+/** What a log line may say about where Redis is: no credentials. */
+export function redisTarget(config: Config): string {
+  if (config.redisClusterNodes.length > 0) return `cluster ${config.redisClusterNodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  if (config.redisSentinels.length > 0) return `master "${config.redisSentinelName}" of sentinels ${config.redisSentinels.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  return redacted(config.redisUrl);
 }
 
 /** `QUEUE_GLOBAL_CONCURRENCY=imports:2,reports:1` */
@@ -227,8 +252,12 @@ function timeZone(env: Env, name: string, fallback: string): string {
 export function loadConfig(overrides: Env = {}): Config {
   const env: Env = { ...process.env, ...overrides };
   const redisUrlRaw = env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const redisClusterNodes = clusterNodes(env, redisUrlRaw);
-  const redisUrl = redisClusterNodes.length > 0 ? redisUrlRaw : url(env, 'REDIS_URL', redisUrlRaw, ['redis:', 'rediss:']);
+  const fromClusterUrl = clusterUrl(redisUrlRaw);
+  const seeds = list(env, 'REDIS_CLUSTER_NODES');
+  const redisClusterNodes = hostPorts('REDIS_CLUSTER_NODES', seeds.length > 0 ? seeds : (fromClusterUrl?.seeds ?? []));
+  const redisUrl = fromClusterUrl ? redisUrlRaw : url(env, 'REDIS_URL', redisUrlRaw, ['redis:', 'rediss:']);
+  const redisUsername = fromClusterUrl?.username ?? (env.REDIS_USERNAME || undefined);
+  const redisPassword = fromClusterUrl?.password ?? (env.REDIS_PASSWORD || undefined);
   const redisSentinels = hostPorts('REDIS_SENTINELS', list(env, 'REDIS_SENTINELS'));
   if (redisSentinels.length > 0 && redisClusterNodes.length > 0) throw new ConfigError('REDIS_SENTINELS', 'no cluster seeds beside it (Sentinel or Cluster, not both)', env.REDIS_SENTINELS ?? '');
   const syncBaseUrl = url(env, 'SYNC_BASE_URL', 'http://127.0.0.1:8080', ['http:', 'https:']);
@@ -246,6 +275,12 @@ export function loadConfig(overrides: Env = {}): Config {
     redisClusterNodes,
     redisSentinels,
     redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster',
+    redisAuth: {
+      ...(redisUsername && { username: redisUsername }),
+      ...(redisPassword && { password: redisPassword }),
+      tls: (fromClusterUrl?.tls ?? false) || bool(env, 'REDIS_TLS', false),
+      ...(env.REDIS_SENTINEL_PASSWORD && { sentinelPassword: env.REDIS_SENTINEL_PASSWORD }),
+    },
     queuePrefix: prefix,
     autoStartRedis: bool(env, 'REDIS_AUTOSTART', true),
     storageDir: path.resolve(env.STORAGE_DIR || 'storage'),

@@ -40,7 +40,7 @@ function optionsFor(role: ConnectionRole, name: string): RedisOptions {
  * so standalone, Sentinel or cluster is decided once, from the configuration.
  */
 export function createRedis(config: Config, role: ConnectionRole, name: string): RedisClient {
-  const options = optionsFor(role, name);
+  const options = { ...optionsFor(role, name), ...credentials(config) };
   if (config.redisClusterNodes.length > 0) {
     return new Cluster(config.redisClusterNodes, {
       enableOfflineQueue: options.enableOfflineQueue,
@@ -57,9 +57,25 @@ export function createRedis(config: Config, role: ConnectionRole, name: string):
   }
   if (config.redisSentinels.length > 0) {
     // ioredis asks the sentinels for the master, and again after every disconnect, so a failover is followed.
-    return new IORedis({ ...options, sentinels: config.redisSentinels, name: config.redisSentinelName });
+    const { sentinelPassword, tls } = config.redisAuth;
+    return new IORedis({
+      ...options,
+      sentinels: config.redisSentinels,
+      name: config.redisSentinelName,
+      ...(sentinelPassword && { sentinelPassword }),
+      ...(tls && { enableTLSForSentinelMode: true, sentinelTLS: {} }),
+    });
   }
-  return new IORedis(config.redisUrl, options);
+  // Credentials in the URL win over REDIS_USERNAME and REDIS_PASSWORD (ioredis lets options override the URL).
+  const url = new URL(config.redisUrl);
+  const { username: _username, password: _password, ...withoutCredentials } = options;
+  return new IORedis(config.redisUrl, url.username || url.password ? withoutCredentials : options);
+}
+
+/** The username, password and TLS every data connection uses (REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS or a cluster URL). */
+function credentials(config: Config): RedisOptions {
+  const { username, password, tls } = config.redisAuth;
+  return { ...(username && { username }), ...(password && { password }), ...(tls && { tls: {} }) };
 }
 
 /** The BullMQ key prefix of `queue`: hash-tagged per queue on a cluster, so each queue lives in one slot. */

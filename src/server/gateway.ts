@@ -8,7 +8,7 @@ import express from 'express';
 import { specifiedRules } from 'graphql';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
-import { isLoopbackHost, type Config } from '../config';
+import { isLoopbackHost, redisTarget, type Config } from '../config';
 import { JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
@@ -73,7 +73,12 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   checkDevMode(config, logger);
   const schema = await buildJobgateSchema(registry);
   const services = createServices(config, logger, registry);
-  if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: config.redisUrl }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
+  // The last refusal tells a wrong password (WRONGPASS, NOAUTH) from a Redis that is down.
+  let refusal: string | undefined;
+  const remember = (error: Error): void => void (refusal = error.message);
+  services.redis.on('error', remember);
+  if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: redisTarget(config), refusal }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
+  services.redis.off('error', remember);
   await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) => logger.warn({ err: error }, 'declared schedules not upserted'));
   const authenticator = new Authenticator(config);
   const app = express();

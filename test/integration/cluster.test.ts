@@ -16,12 +16,16 @@ const stateOf = async (stack: Stack, id: string): Promise<string | undefined> =>
 const importParts = async (stack: Stack, items: number, msPerItem: number, options: Record<string, unknown> = {}): Promise<EnqueuedJob> =>
   (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { project: 'C', phase: 'A', stage: '1', items, msPerItem }, options })).importParts;
 
-describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
+/** Every node of the cluster requires this user for data (see {@link PrivateCluster.requireUser}). */
+const REDIS_USER = { name: 'jobgate', password: 'cluster-s3cret' };
+
+describe('on a Redis Cluster (3 masters, 3 replicas) that requires a user', () => {
   let cluster: PrivateCluster;
   let stack: Stack;
   before(async () => {
     cluster = await PrivateCluster.start();
-    stack = await Stack.start({ workers: 1, env: { REDIS_CLUSTER_NODES: cluster.seeds } });
+    await cluster.requireUser(REDIS_USER.name, REDIS_USER.password);
+    stack = await Stack.start({ workers: 1, env: { REDIS_URL: `redis+cluster://${REDIS_USER.name}:${REDIS_USER.password}@${cluster.seeds}` } });
   });
   after(async () => {
     await stack?.close();

@@ -87,6 +87,20 @@ export class PrivateCluster {
     }
   }
 
+  /**
+   * Makes every node require `username` with `password` for data: that user may do anything, while
+   * the passwordless `default` user keeps only what this harness and replication use (INFO,
+   * CLUSTER, CLIENT, PING, replication) and touches no key. A client that does not authenticate
+   * as `username` then cannot enqueue, watch or run a job.
+   */
+  async requireUser(username: string, password: string): Promise<void> {
+    for (const node of this.nodes) {
+      const user = await ask(node.port, 'ACL', 'SETUSER', username, 'reset', 'on', `>${password}`, '~*', '&*', '+@all');
+      const restricted = await ask(node.port, 'ACL', 'SETUSER', 'default', 'resetkeys', 'resetchannels', '-@all', '+ping', '+info', '+cluster', '+client', '+replconf', '+psync', '+sync', '+auth', '+hello', '+command');
+      if (user !== 'OK' || restricted !== 'OK') throw new Error(`node ${node.port} refused the ACL: ${String(user)}, ${String(restricted)}`);
+    }
+  }
+
   /** `host:port,…` of every node, as REDIS_CLUSTER_NODES. */
   get seeds(): string {
     return this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, redisTarget } from '../../src/config';
 
 describe('configuration', () => {
   it('has defaults that work on a laptop', () => {
@@ -39,6 +39,20 @@ describe('configuration', () => {
       { host: 'b', port: 7001 },
     ]);
     assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis+cluster://c:7002' }).redisClusterNodes, [{ host: 'c', port: 7002 }]);
+    const secured = loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'rediss+cluster://jobs:p%40ss@c1:7000,c2:7001' });
+    assert.deepEqual(secured.redisClusterNodes, [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }]);
+    assert.deepEqual(secured.redisAuth, { username: 'jobs', password: 'p@ss', tls: true });
+    assert.equal(redisTarget(secured), 'cluster c1:7000,c2:7001');
+  });
+
+  it('takes Redis credentials and TLS from REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, and keeps them out of messages', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379', REDIS_USERNAME: 'jobs', REDIS_PASSWORD: 's3cret', REDIS_TLS: '1', REDIS_SENTINEL_PASSWORD: 'watch' });
+    assert.deepEqual(config.redisAuth, { username: 'jobs', password: 's3cret', tls: true, sentinelPassword: 'watch' });
+    assert.deepEqual(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_USERNAME: '', REDIS_PASSWORD: '', REDIS_TLS: '', REDIS_SENTINEL_PASSWORD: '' }).redisAuth, { tls: false });
+    assert.equal(redisTarget(loadConfig({ REDIS_URL: 'rediss://jobs:s3cret@10.0.0.5:6380/2' })), 'rediss://jobs:***@10.0.0.5:6380/2');
+    for (const raw of ['ftp://jobs:s3cret@host', 'redis+cluster://jobs:s3cret@']) {
+      assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: raw }), (error: unknown) => error instanceof ConfigError && error.message.includes('REDIS_URL') && !error.message.includes('s3cret'));
+    }
   });
 
   it('reads Sentinel addresses and master name, and refuses Sentinel beside a cluster', () => {
