@@ -84,6 +84,8 @@ export interface Config {
   jwksUrl: string | undefined;
   /** Static API keys for machine clients. */
   apiKeys: ApiKey[];
+  /** Bearer token `GET /metrics` requires; open when unset. */
+  metricsToken: string | undefined;
   /** Max depth of an operation (introspection included). */
   maxQueryDepth: number;
   /** Max cost of an operation (graphql-armor's cost model; introspection included). */
@@ -221,6 +223,13 @@ function jwtSecret(env: Env): string | undefined {
   return secret;
 }
 
+function metricsToken(env: Env): string | undefined {
+  const token = env.METRICS_TOKEN;
+  if (!token) return undefined;
+  if (token.length < 16 || /\s/.test(token)) throw new ConfigError('METRICS_TOKEN', 'at least 16 characters, no spaces', `${token.length} characters`);
+  return token;
+}
+
 const ROLES = ['submitter', 'viewer', 'admin'];
 
 /** `API_KEYS=<key>:<owner>:<role>[+<role>…],…` */
@@ -314,6 +323,7 @@ export function loadConfig(overrides: Env = {}): Config {
     jwtSecret: jwtSecret(env),
     jwksUrl: env.JWKS_URL ? url(env, 'JWKS_URL', env.JWKS_URL, ['http:', 'https:']) : undefined,
     apiKeys: apiKeys(env),
+    metricsToken: metricsToken(env),
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 25, 1, 1000),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 100000, 1),
     maxAliases: int(env, 'MAX_ALIASES', 30, 0, 10000),

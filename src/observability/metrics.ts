@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -23,6 +24,8 @@ const BULLMQ_STATE_NAMES: Record<string, Exclude<keyof QueueOverview['counts'], 
   failed: 'failed',
   'waiting-children': 'waitingChildren',
 };
+/** Digests compare in constant time whatever the lengths of what they digest. */
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 /** Queue gauges are read once per scrape even though several metrics show them. */
 const QUEUE_READ_REUSE_MS = 1000;
 
@@ -102,9 +105,15 @@ export class GatewayMetrics {
     };
   }
 
-  /** `GET /metrics`: Prometheus text. */
-  handler() {
-    return async (_request: Request, response: Response): Promise<void> => {
+  /** `GET /metrics`: Prometheus text; with `token`, only for `Authorization: Bearer <token>` (else 401). */
+  handler(token: string | undefined) {
+    const expected = token === undefined ? undefined : sha256(token);
+    return async (request: Request, response: Response): Promise<void> => {
+      const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1] ?? '';
+      if (expected && !timingSafeEqual(sha256(presented), expected)) {
+        response.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
+        return;
+      }
       response.type(this.registry.contentType).send(await this.registry.metrics());
     };
   }

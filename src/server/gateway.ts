@@ -101,7 +101,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   // An ETag is a hash of every response body: no GraphQL client revalidates a POST.
   app.disable('etag');
   app.use(metrics.http());
-  app.get('/metrics', metrics.handler());
+  app.get('/metrics', metrics.handler(config.metricsToken));
   app.get('/healthz', liveness);
   app.get('/readyz', readiness(services));
   app.get('/downloads/:id', downloads(services, authenticator));

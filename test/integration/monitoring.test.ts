@@ -37,13 +37,15 @@ const queueInfo = async (stack: Stack, name: string): Promise<QueueInfo> => {
 const hello = async (stack: Stack, options: Record<string, unknown> = HELD): Promise<EnqueuedJob> =>
   (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'm' }, options })).enqueue;
 const readyWorkers = async (stack: Stack): Promise<number> => ((await (await fetch(`${stack.url}/readyz`)).json()) as { workers: number }).workers;
-const scrape = async (stack: Stack) => parsePrometheus(await (await fetch(`${stack.url}/metrics`)).text()).samples;
+/** The first stack's `/metrics` wants this token (METRICS_TOKEN). */
+const METRICS_TOKEN = 'prometheus-scrape-token-0123';
+const scrape = async (stack: Stack) => parsePrometheus(await (await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).samples;
 const lastStats = (recording: Recording<QueueStatsPayload>) => recording.results[recording.results.length - 1]?.data?.queueStats;
 
 describe('queue monitoring', () => {
   let stack: Stack;
   before(async () => {
-    stack = await Stack.start({ workers: 1 });
+    stack = await Stack.start({ workers: 1, env: { METRICS_TOKEN } });
   });
   after(() => stack.close());
 
@@ -149,6 +151,17 @@ describe('queue monitoring', () => {
     assert.equal(await readyWorkers(stack), 2);
     const refused = await gql(stack.url, '{ workers(queue: "nope") { name } }');
     assert.equal(refused.errors?.[0].extensions?.field, 'queue');
+  });
+
+  it('keeps /metrics for the METRICS_TOKEN bearer: 401 without it or with another', async () => {
+    const refused: Record<string, string>[] = [{}, { authorization: 'Bearer prometheus-scrape-token-0124' }, { authorization: METRICS_TOKEN }];
+    for (const headers of refused) {
+      const response = await fetch(`${stack.url}/metrics`, { headers });
+      assert.equal(response.status, 401, JSON.stringify(headers));
+      assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="metrics"');
+      assert.doesNotMatch(await response.text(), /jobgate_/);
+    }
+    assert.equal((await fetch(`${stack.url}/metrics`, { headers: { authorization: `bearer ${METRICS_TOKEN}` } })).status, 200);
   });
 });
 
