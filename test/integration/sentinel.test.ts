@@ -55,3 +55,29 @@ describe('on Redis Sentinel (master, replica, one sentinel)', () => {
     assert.equal(watch.results.at(-1)!.data!.jobEvents.type, 'COMPLETED');
   }));
 });
+
+describe('on Redis Sentinel where the master and the sentinel want passwords', () => {
+  const passwords = { redis: 'master-s3cret', sentinel: 'sentinel-s3cret' };
+  let sentinel: PrivateSentinel;
+  let stack: Stack;
+  before(async () => {
+    sentinel = await PrivateSentinel.start(passwords);
+    stack = await Stack.start({
+      workers: 1,
+      env: { REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name, REDIS_PASSWORD: passwords.redis, REDIS_SENTINEL_PASSWORD: passwords.sentinel },
+    });
+  });
+  after(async () => {
+    await stack?.close();
+    await sentinel?.destroy();
+  });
+
+  it('finds the master with REDIS_SENTINEL_PASSWORD and runs a job on it with REDIS_PASSWORD', async () => {
+    const input = { project: 'S', phase: 'B', stage: '1', items: 3, msPerItem: 10 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
+    await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: job.id })).job.state === 'COMPLETED', 10_000, 'the job to complete');
+    for (const handle of [stack.gateway, ...stack.workers]) {
+      assert.ok(!handle.output.some((line) => line.includes(passwords.redis) || line.includes(passwords.sentinel)), 'a log line holds a password');
+    }
+  });
+});

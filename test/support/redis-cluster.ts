@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { ask, pollUntil } from './redis-probe';
+import { ask, askWith, pollUntil } from './redis-probe';
 import { freePort } from './redis-server';
 
 /** One `redis-server --cluster-enabled yes` process of a {@link PrivateCluster}. */
@@ -25,18 +25,18 @@ export interface NodeRole {
 
 /**
  * Starts `redis-server` with `args(port, spare)`, two free loopback ports (`spare` for a cluster
- * bus), and resolves once the server answers as itself (its `process_id`). A port found free may
+ * bus), and resolves once the server answers as itself (its `process_id`; asked with `password` when given). A port found free may
  * be taken by another test before the server binds it: the server then exits, and other ports
  * are tried.
  */
-export async function startServer(args: (port: number, spare: number) => string[], what: string): Promise<{ port: number; child: ChildProcess }> {
+export async function startServer(args: (port: number, spare: number) => string[], what: string, password?: string): Promise<{ port: number; child: ChildProcess }> {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const [port, spare] = [await freePort(), await freePort()];
     if (port === spare) continue;
     const child = spawn('redis-server', args(port, spare), { stdio: 'ignore' });
     const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
     try {
-      await pollUntil(async () => gone() || String(await ask(port, 'INFO', 'server')).includes(`process_id:${child.pid}\r\n`), 10_000, `${what} to answer on ${port}`);
+      await pollUntil(async () => gone() || String(await askWith(port, password, 'INFO', 'server')).includes(`process_id:${child.pid}\r\n`), 10_000, `${what} to answer on ${port}`);
     } catch (error) {
       child.kill('SIGKILL');
       throw error;

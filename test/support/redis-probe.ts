@@ -2,7 +2,12 @@ import IORedis from 'ioredis';
 
 /** Runs one command on the server at `port` of loopback; undefined when it does not answer within a second. */
 export async function ask(port: number, ...command: string[]): Promise<unknown> {
-  const client = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  return askWith(port, undefined, ...command);
+}
+
+/** {@link ask} for a server that wants `password` (`requirepass`). */
+export async function askWith(port: number, password: string | undefined, ...command: string[]): Promise<unknown> {
+  const client = new IORedis({ port, host: '127.0.0.1', password, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -3,8 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pauseUntilReplicated, startServer } from './redis-cluster';
-import { ask, pollUntil } from './redis-probe';
+import { askWith, pollUntil } from './redis-probe';
 
+
+/** What the servers of a {@link PrivateSentinel} want: `redis` for master and replica, `sentinel` for the sentinel. */
+export interface Passwords {
+  redis?: string;
+  sentinel?: string;
+}
 
 /**
  * A private master, its replica and one Sentinel (quorum 1, master down after 1 s) on
@@ -16,9 +22,14 @@ export class PrivateSentinel {
   sentinelPort = 0;
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'jobgate-sentinel-'));
 
-  /** Starts master, replica and sentinel; destroys what it started when that fails. */
-  static async start(): Promise<PrivateSentinel> {
-    const setup = new PrivateSentinel();
+  private constructor(private readonly passwords: Passwords) {}
+
+  /**
+   * Starts master, replica and sentinel; destroys what it started when that fails. With
+   * `passwords`, master and replica want `redis` and the sentinel wants `sentinel`.
+   */
+  static async start(passwords: Passwords = {}): Promise<PrivateSentinel> {
+    const setup = new PrivateSentinel(passwords);
     try {
       await setup.create();
       return setup;
@@ -34,8 +45,10 @@ export class PrivateSentinel {
   }
 
   private async create(): Promise<void> {
-    const master = await this.launch([], 'the master');
-    const replica = await this.launch(['--replicaof', '127.0.0.1', String(master)], 'the replica');
+    const { redis, sentinel: sentinelPassword } = this.passwords;
+    const auth = redis ? ['--requirepass', redis, '--masterauth', redis] : [];
+    const master = await this.launch(auth, 'the master');
+    const replica = await this.launch(['--replicaof', '127.0.0.1', String(master), ...auth], 'the replica');
     const sentinel = await startServer((port) => {
       // Sentinel rewrites its configuration file, so it needs one of its own.
       const conf = path.join(this.dir, `sentinel-${port}.conf`);
@@ -48,15 +61,17 @@ export class PrivateSentinel {
           `sentinel monitor ${this.name} 127.0.0.1 ${master} 1`,
           `sentinel down-after-milliseconds ${this.name} 1000`,
           `sentinel failover-timeout ${this.name} 5000`,
+          ...(redis ? [`sentinel auth-pass ${this.name} ${redis}`] : []),
+          ...(sentinelPassword ? [`requirepass ${sentinelPassword}`] : []),
           '',
         ].join('\n'),
       );
       return [conf, '--sentinel'];
-    }, 'the sentinel');
+    }, 'the sentinel', sentinelPassword);
     this.sentinelPort = sentinel.port;
     this.servers.set(sentinel.port, sentinel.child);
-    await this.until(async () => String(await ask(replica, 'INFO', 'replication')).includes('master_link_status:up'), 10_000, 'the replica to sync');
-    await this.until(async () => ((await ask(this.sentinelPort, 'SENTINEL', 'REPLICAS', this.name)) as unknown[] | undefined)?.length === 1, 15_000, 'the sentinel to find the replica');
+    await this.until(async () => String(await askWith(replica, redis, 'INFO', 'replication')).includes('master_link_status:up'), 10_000, 'the replica to sync');
+    await this.until(async () => ((await this.askSentinel('SENTINEL', 'REPLICAS', this.name)) as unknown[] | undefined)?.length === 1, 15_000, 'the sentinel to find the replica');
   }
 
   private async launch(args: string[], what: string): Promise<number> {
@@ -64,21 +79,21 @@ export class PrivateSentinel {
       const dir = path.join(this.dir, String(port));
       mkdirSync(dir, { recursive: true });
       return ['--port', String(port), ...args, '--bind', '127.0.0.1', '--dir', dir, '--repl-diskless-sync-delay', '0', '--save', '', '--appendonly', 'no'];
-    }, what);
+    }, what, this.passwords.redis);
     this.servers.set(port, child);
     return port;
   }
 
   /** The port of the master the sentinel names now. */
   async masterPort(): Promise<number> {
-    const address = (await ask(this.sentinelPort, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.name)) as [string, string] | undefined;
+    const address = (await this.askSentinel('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.name)) as [string, string] | undefined;
     if (!address) throw new Error('the sentinel does not answer');
     return Number(address[1]);
   }
 
   /** The port of the server the sentinel knows as the master's replica. */
   async replicaPort(): Promise<number> {
-    const replicas = (await ask(this.sentinelPort, 'SENTINEL', 'REPLICAS', this.name)) as string[][] | undefined;
+    const replicas = (await this.askSentinel('SENTINEL', 'REPLICAS', this.name)) as string[][] | undefined;
     const fields = replicas?.[0];
     const port = fields ? Number(fields[fields.indexOf('port') + 1]) : Number.NaN;
     if (!Number.isInteger(port)) throw new Error('the sentinel names no replica');
@@ -98,6 +113,10 @@ export class PrivateSentinel {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  private askSentinel(...command: string[]): Promise<unknown> {
+    return askWith(this.sentinelPort, this.passwords.sentinel, ...command);
   }
 
   /** Polls `check` every 100 ms until it is true, failing after `timeoutMs`. */
