@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual, webcrypto } from 'node:crypto';
+import { timingSafeEqual, webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
+import { bearerToken, sha256 } from './bearer';
 import { DEV_CALLER, Role, type Caller } from './caller';
 
 /** A caller and until when its credentials hold (JWT `exp`, in ms); API keys do not expire. */
@@ -14,7 +15,6 @@ const KNOWN_ROLES = new Set<string>(Object.values(Role));
 /** Verified JWTs remembered at most, and for at most this long (a key removed from the JWKS stops working within it). */
 const VERIFIED_TOKENS = 10_000;
 const VERIFIED_TTL_MS = 5 * 60_000;
-const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 const unauthenticated = (message: string): JobgateError => new JobgateError(ErrorCode.UNAUTHENTICATED, message);
 
@@ -59,9 +59,8 @@ export class Authenticator {
   }
 
   private async prove(authorization: string): Promise<Principal> {
-    const match = /^Bearer\s+(\S{1,8192})$/i.exec(authorization.trim());
-    if (!match) throw unauthenticated('Malformed Authorization header: expected Bearer <token>');
-    const token = match[1];
+    const token = bearerToken(authorization);
+    if (!token) throw unauthenticated('Malformed Authorization header: expected Bearer <token>');
     const digest = sha256(token);
     const key = this.keys.find((candidate) => timingSafeEqual(candidate.digest, digest));
     if (key) return key.caller;

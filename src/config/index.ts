@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MAX_TOKEN_LENGTH } from '../auth/bearer';
 
 /** Validated runtime configuration. Only this module reads `process.env`. */
 export interface Config {
@@ -189,8 +190,9 @@ export function redacted(raw: string): string {
 
 /** What a log line may say about where Redis is: no credentials. */
 export function redisTarget(config: Config): string {
-  if (config.redisClusterNodes.length > 0) return `cluster ${config.redisClusterNodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
-  if (config.redisSentinels.length > 0) return `master "${config.redisSentinelName}" of sentinels ${config.redisSentinels.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  const listed = (nodes: { host: string; port: number }[]): string => nodes.map(({ host, port }) => `${host}:${port}`).join(',');
+  if (config.redisClusterNodes.length > 0) return `cluster ${listed(config.redisClusterNodes)}`;
+  if (config.redisSentinels.length > 0) return `master "${config.redisSentinelName}" of sentinels ${listed(config.redisSentinels)}`;
   return redacted(config.redisUrl);
 }
 
@@ -226,7 +228,9 @@ function jwtSecret(env: Env): string | undefined {
 function metricsToken(env: Env): string | undefined {
   const token = env.METRICS_TOKEN;
   if (!token) return undefined;
-  if (token.length < 16 || /\s/.test(token)) throw new ConfigError('METRICS_TOKEN', 'at least 16 characters, no spaces', `${token.length} characters`);
+  if (token.length < 16 || token.length > MAX_TOKEN_LENGTH || /\s/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', `16 to ${MAX_TOKEN_LENGTH} characters, no spaces`, `${token.length} characters`);
+  }
   return token;
 }
 

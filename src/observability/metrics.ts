@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { bearerToken, sha256 } from '../auth/bearer';
 import type { Services } from '../services';
 import type { QueueOverview } from '../services/queue-monitor.service';
 
@@ -24,8 +25,6 @@ const BULLMQ_STATE_NAMES: Record<string, Exclude<keyof QueueOverview['counts'], 
   failed: 'failed',
   'waiting-children': 'waitingChildren',
 };
-/** Digests compare in constant time whatever the lengths of what they digest. */
-const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 /** Queue gauges are read once per scrape even though several metrics show them. */
 const QUEUE_READ_REUSE_MS = 1000;
 
@@ -109,8 +108,7 @@ export class GatewayMetrics {
   handler(token: string | undefined) {
     const expected = token === undefined ? undefined : sha256(token);
     return async (request: Request, response: Response): Promise<void> => {
-      const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1] ?? '';
-      if (expected && !timingSafeEqual(sha256(presented), expected)) {
+      if (expected && !timingSafeEqual(sha256(bearerToken(request.headers.authorization) ?? ''), expected)) {
         response.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
         return;
       }
