@@ -44,6 +44,7 @@ async function httpLoad(ctx: FigureContext, target: { url: string; token: string
 
 /** Runs the HTTP load against a fresh gateway; the reason when there is no gateway. */
 async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number, jobsPerRequest: number): Promise<CostedRun | { skipped: string }> {
+  await ctx.emptyRedis();
   const gateway = await ctx.gateway();
   if ('skipped' in gateway) return gateway;
   ctx.useQueue(await queueOf(gateway, JOB_TYPE));
@@ -52,6 +53,7 @@ async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number
 
 /** The same load against the bare HTTP server that adds the same jobs (the floor of any gateway on `node:http`). */
 async function httpFloorLoad(ctx: FigureContext, opts: RawJobOptions, body: string, concurrency: number): Promise<CostedRun> {
+  await ctx.emptyRedis();
   const init: HttpFloorInit = { redisUrl: ctx.run.redis.url, prefix: ctx.prefix, queue: ctx.useQueue('bench-http-floor'), opts };
   const server = await ctx.child<HttpFloorApi>('baselines/http-enqueue-server.ts', init, 'http-floor');
   const { url } = await server.call('listen', {}, GRACE_MS);
@@ -83,7 +85,9 @@ export const enqueueSingle: Figure = {
     await raw.call('single', { durationMs: windowMs / 4, inFlight: 1, maxJobs: 10_000_000, opts }, windowMs + GRACE_MS);
     const sameRun = await costed(raw.pid, () => single(1, opts));
     const same = rate(sameRun);
+    await ctx.emptyRedis();
     const bare = rate(await single(1, null));
+    await ctx.emptyRedis();
     const many = rate(await single(inFlight, null));
     ctx.log(`raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`);
     const body = JSON.stringify({ query: ENQUEUE_ONE });
@@ -134,6 +138,7 @@ export const enqueueBulk: Figure = {
     await raw.call('bulk', { durationMs: windowMs / 4, batchSize: bulkSize, maxBatches: 100_000, opts }, windowMs + GRACE_MS);
     const sameRun = await costed(raw.pid, () => bulkOf(opts));
     const same = rate(sameRun);
+    await ctx.emptyRedis();
     const bare = rate(await bulkOf(null));
     ctx.log(`raw Queue.addBulk: ${same.perSec.toFixed(0)} jobs/s (${bare.perSec.toFixed(0)}/s bare)`);
     const body = JSON.stringify({ query: ENQUEUE_MANY, variables: { jobs: manyJobs(bulkSize) } });

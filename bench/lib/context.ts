@@ -4,6 +4,7 @@
  * stops them when the figure ends, whether it succeeded or not.
  */
 import path from 'node:path';
+import { unlinkMatching } from './cleanup';
 import { Child, type Api } from './ipc';
 import type { Gateway, GatewayLauncher } from './gateway';
 import type { Profile } from './options';
@@ -55,6 +56,20 @@ export class FigureContext {
     return queue;
   }
 
+  /**
+   * Deletes every key this figure wrote so far. The sides of a figure run in turn on one
+   * Redis, and a side that writes hundreds of thousands of jobs leaves them there: the
+   * gateway, measured last, used to find 1–2 million baseline jobs in Redis, and the same
+   * load measured up to 25% slower or faster depending on what an earlier side left
+   * (probably the keyspace rehashing as it doubles; bench/CAPACITY.md). Figures that write
+   * many jobs call this before each measured side, so every side starts on the same Redis.
+   */
+  async emptyRedis(): Promise<void> {
+    const t0 = performance.now();
+    const removed = await unlinkMatching(this.run.redis.url, `${this.prefix}:*`);
+    if (removed > 0) this.log(`unlinked ${removed} keys in ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+
   /** Forks `bench/<script>`; it is stopped when the figure ends. */
   async child<A extends Api>(script: string, init: object, label: string): Promise<Child<A>> {
     const child = await Child.start<A>(script, init, { label: `${this.figure}-${label}-${this.sequence++}`, logDir: this.run.logDir });
@@ -79,9 +94,10 @@ export class FigureContext {
     }
   }
 
-  /** Stops everything this figure started, newest first. */
+  /** Stops everything this figure started, newest first, then deletes its keys so the next figure starts on the same Redis. */
   async close(): Promise<void> {
     for (const stop of this.stoppers.splice(0).reverse()) await stop().catch((error: unknown) => this.log(`stop failed: ${String(error)}`));
+    await this.emptyRedis().catch((error: unknown) => this.log(`emptying Redis failed: ${String(error)}`));
   }
 }
 
