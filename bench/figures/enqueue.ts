@@ -76,7 +76,7 @@ function gatewaySide(m: CostedRun | { skipped: string }): Side {
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here).`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here). Every side starts on a Redis holding none of the other sides' jobs.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, inFlight, httpClients } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
@@ -129,7 +129,7 @@ export const enqueueSingle: Figure = {
 export const enqueueBulk: Figure = {
   name: 'enqueue-bulk',
   note: ({ enqueue }) =>
-    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options) and the CPU each side spent per job.`,
+    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options) and the CPU each side spent per job. Every side starts on a Redis holding none of the other sides' jobs.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, bulkSize } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
