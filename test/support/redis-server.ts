@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** What a private server wants of its clients. */
+export interface PrivateRedisOptions {
+  /** The server requires it (`requirepass`). */
+  password?: string;
+  /** The server speaks TLS only, with a self-signed certificate for 127.0.0.1 (`caFile`). */
+  tls?: boolean;
+}
+
 /** A private redis-server for tests that stop, restart or persist Redis. */
 export class PrivateRedis {
   private child: ChildProcess | undefined;
@@ -24,27 +32,36 @@ export class PrivateRedis {
 
   private constructor(
     readonly port: number,
-    private readonly password?: string,
+    private readonly options: PrivateRedisOptions,
   ) {}
 
-  /** `password`: the server requires it (`requirepass`). */
-  static async start(options: { password?: string } = {}): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), options.password);
+  static async start(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), options);
+    if (options.tls) redis.makeCertificate();
     await redis.resume();
     return redis;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'rediss' : 'redis'}://127.0.0.1:${this.port}`;
+  }
+
+  /** The certificate of a TLS server, which is also the authority that signed it. */
+  get caFile(): string {
+    return path.join(this.dir, 'cert.pem');
   }
 
   /** Starts (again) on the same port and data directory; the append-only file keeps the data. */
   async resume(): Promise<void> {
-    const auth = this.password ? ['--requirepass', this.password] : [];
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...auth], { stdio: 'ignore' });
+    const { password, tls } = this.options;
+    const auth = password ? ['--requirepass', password] : [];
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.caFile, '--tls-key-file', this.keyFile, '--tls-auth-clients', 'no']
+      : ['--port', String(this.port)];
+    this.child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...auth], { stdio: 'ignore' });
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password: this.password });
+      const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password, ...(tls && { tls: { ca: readFileSync(this.caFile) } }) });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -66,6 +83,15 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  private get keyFile(): string {
+    return path.join(this.dir, 'key.pem');
+  }
+
+  /** A self-signed certificate for 127.0.0.1, valid for a day. */
+  private makeCertificate(): void {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', this.keyFile, '-out', this.caFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   }
 
   async destroy(): Promise<void> {
