@@ -4,11 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
 import { ask, askWith, pollUntil } from './redis-probe';
-import { freePort } from './redis-server';
+import { freePort, selfSignedCertificate, type Certificate } from './redis-server';
 
 /** One `redis-server --cluster-enabled yes` process of a {@link PrivateCluster}. */
 export interface ClusterNode {
+  /** The plain port, which this harness asks. */
   port: number;
+  /** The TLS port of a TLS cluster, which clients use (0 otherwise). */
+  tlsPort: number;
   child: ChildProcess;
 }
 
@@ -24,16 +27,20 @@ export interface NodeRole {
 
 
 /**
- * Starts `redis-server` with `args(port, spare)`, two free loopback ports (`spare` for a cluster
- * bus), and resolves once the server answers as itself (its `process_id`; asked with `password` when given). A port found free may
- * be taken by another test before the server binds it: the server then exits, and other ports
- * are tried.
+ * Starts `redis-server` with `args(port, spare, extra)`, three free loopback ports (`spare` for a
+ * cluster bus, `extra` for TLS), and resolves once the server answers as itself (its `process_id`;
+ * asked with `password` when given). A port found free may be taken by another test before the
+ * server binds it: the server then exits, and other ports are tried.
  */
-export async function startServer(args: (port: number, spare: number) => string[], what: string, password?: string): Promise<{ port: number; child: ChildProcess }> {
+export async function startServer(
+  args: (port: number, spare: number, extra: number) => string[],
+  what: string,
+  password?: string,
+): Promise<{ port: number; extra: number; child: ChildProcess }> {
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const [port, spare] = [await freePort(), await freePort()];
-    if (port === spare) continue;
-    const child = spawn('redis-server', args(port, spare), { stdio: 'ignore' });
+    const [port, spare, extra] = [await freePort(), await freePort(), await freePort()];
+    if (new Set([port, spare, extra]).size < 3) continue;
+    const child = spawn('redis-server', args(port, spare, extra), { stdio: 'ignore' });
     const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
     try {
       await pollUntil(async () => gone() || String(await askWith(port, password, 'INFO', 'server')).includes(`process_id:${child.pid}\r\n`), 10_000, `${what} to answer on ${port}`);
@@ -41,7 +48,7 @@ export async function startServer(args: (port: number, spare: number) => string[
       child.kill('SIGKILL');
       throw error;
     }
-    if (!gone()) return { port, child };
+    if (!gone()) return { port, extra, child };
   }
   throw new Error(`${what} did not start: the ports picked were taken`);
 }
@@ -72,12 +79,22 @@ export async function pauseUntilReplicated(master: number, replica: number, time
 export class PrivateCluster {
   readonly nodes: ClusterNode[] = [];
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'jobgate-cluster-'));
+  private readonly certificate: Certificate | undefined;
 
-  private constructor(readonly nodeTimeoutMs: number) {}
+  private constructor(
+    readonly nodeTimeoutMs: number,
+    tls: boolean,
+  ) {
+    this.certificate = tls ? selfSignedCertificate(this.dir) : undefined;
+  }
 
-  /** Starts the nodes and creates the cluster; destroys what it started when that fails. */
-  static async start(nodeTimeoutMs = 1000): Promise<PrivateCluster> {
-    const cluster = new PrivateCluster(nodeTimeoutMs);
+  /**
+   * Starts the nodes and creates the cluster; destroys what it started when that fails. With
+   * `tls`, clients and the cluster bus speak TLS (a self-signed certificate, {@link caFile}), while
+   * every node keeps a plain port for this harness; a TLS client is told the TLS ports.
+   */
+  static async start(nodeTimeoutMs = 1000, options: { tls?: boolean } = {}): Promise<PrivateCluster> {
+    const cluster = new PrivateCluster(nodeTimeoutMs, options.tls ?? false);
     try {
       await cluster.create();
       return cluster;
@@ -101,21 +118,32 @@ export class PrivateCluster {
     }
   }
 
-  /** `host:port,…` of every node, as REDIS_CLUSTER_NODES. */
+  /** `host:port,…` of every node, as REDIS_CLUSTER_NODES (their TLS ports for a TLS cluster). */
   get seeds(): string {
-    return this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+    return this.nodes.map((node) => `127.0.0.1:${this.certificate ? node.tlsPort : node.port}`).join(',');
+  }
+
+  /** The certificate of a TLS cluster's nodes, which is also the authority that signed it. */
+  get caFile(): string {
+    if (!this.certificate) throw new Error('expected a TLS cluster, got a plain one');
+    return this.certificate.certFile;
   }
 
   private async create(): Promise<void> {
     for (let index = 0; index < 6; index++) {
       // The bus port is chosen too: port + 10000 may be taken or beyond 65535.
-      const node = await startServer((port, busPort) => {
+      const certificate = this.certificate;
+      const started = await startServer((port, busPort, tlsPort) => {
         const dir = path.join(this.dir, String(port));
         mkdirSync(dir, { recursive: true });
+        const tls = certificate
+          ? ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-ca-cert-file', certificate.certFile,
+              '--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no']
+          : [];
         return ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-          '--cluster-node-timeout', String(this.nodeTimeoutMs), '--repl-diskless-sync-delay', '0', '--appendonly', 'no', '--save', ''];
+          '--cluster-node-timeout', String(this.nodeTimeoutMs), '--repl-diskless-sync-delay', '0', '--appendonly', 'no', '--save', '', ...tls];
       }, `cluster node ${index + 1}`);
-      this.nodes.push(node);
+      this.nodes.push({ port: started.port, tlsPort: certificate ? started.extra : 0, child: started.child });
     }
     const created = spawnSync('redis-cli', ['--cluster', 'create', ...this.nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
       encoding: 'utf8',

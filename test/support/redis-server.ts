@@ -17,6 +17,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A self-signed certificate for 127.0.0.1 and its key, as PEM files. */
+export interface Certificate {
+  certFile: string;
+  keyFile: string;
+}
+
+/** Makes a self-signed certificate for 127.0.0.1, valid for a day, in `dir` (with openssl). */
+export function selfSignedCertificate(dir: string): Certificate {
+  const certificate = { certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') };
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', certificate.keyFile, '-out', certificate.certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return certificate;
+}
+
 /** What a private server wants of its clients. */
 export interface PrivateRedisOptions {
   /** The server requires it (`requirepass`). */
@@ -29,15 +42,17 @@ export interface PrivateRedisOptions {
 export class PrivateRedis {
   private child: ChildProcess | undefined;
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'jobgate-redis-'));
+  private readonly certificate: Certificate | undefined;
 
   private constructor(
     readonly port: number,
     private readonly options: PrivateRedisOptions,
-  ) {}
+  ) {
+    this.certificate = options.tls ? selfSignedCertificate(this.dir) : undefined;
+  }
 
   static async start(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
     const redis = new PrivateRedis(await freePort(), options);
-    if (options.tls) redis.makeCertificate();
     await redis.resume();
     return redis;
   }
@@ -48,20 +63,22 @@ export class PrivateRedis {
 
   /** The certificate of a TLS server, which is also the authority that signed it. */
   get caFile(): string {
-    return path.join(this.dir, 'cert.pem');
+    if (!this.certificate) throw new Error('expected a TLS server, got a plain one');
+    return this.certificate.certFile;
   }
 
   /** Starts (again) on the same port and data directory; the append-only file keeps the data. */
   async resume(): Promise<void> {
-    const { password, tls } = this.options;
+    const { password } = this.options;
+    const { certificate } = this;
     const auth = password ? ['--requirepass', password] : [];
-    const listen = tls
-      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.caFile, '--tls-key-file', this.keyFile, '--tls-auth-clients', 'no']
+    const listen = certificate
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-auth-clients', 'no']
       : ['--port', String(this.port)];
     this.child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...auth], { stdio: 'ignore' });
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password, ...(tls && { tls: { ca: readFileSync(this.caFile) } }) });
+      const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password, ...(certificate && { tls: { ca: readFileSync(certificate.certFile) } }) });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -83,15 +100,6 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-  }
-
-  private get keyFile(): string {
-    return path.join(this.dir, 'key.pem');
-  }
-
-  /** A self-signed certificate for 127.0.0.1, valid for a day. */
-  private makeCertificate(): void {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', this.keyFile, '-out', this.caFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   }
 
   async destroy(): Promise<void> {
