@@ -81,3 +81,25 @@ describe('on Redis Sentinel where the master and the sentinel want passwords', (
     }
   });
 });
+
+describe('on Redis Sentinel where the sentinel, the master and replication speak TLS', () => {
+  let sentinel: PrivateSentinel;
+  let stack: Stack;
+  before(async () => {
+    sentinel = await PrivateSentinel.start({}, { tls: true });
+    stack = await Stack.start({
+      workers: 1,
+      env: { REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name, REDIS_TLS: '1', NODE_EXTRA_CA_CERTS: sentinel.caFile },
+    });
+  });
+  after(async () => {
+    await stack?.close();
+    await sentinel?.destroy();
+  });
+
+  it('asks the sentinel over TLS for the master and runs a job on it over TLS (REDIS_TLS=1)', async () => {
+    const input = { project: 'S', phase: 'T', stage: '1', items: 3, msPerItem: 10 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
+    await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: job.id })).job.state === 'COMPLETED', 10_000, 'the job to complete');
+  });
+});
