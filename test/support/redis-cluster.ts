@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
 import { ask, askWith, pollUntil } from './redis-probe';
-import { freePort, selfSignedCertificate, type Certificate } from './redis-server';
+import { freePort, selfSignedCertificate, tlsServerArgs, type Certificate } from './redis-server';
 
 /** One `redis-server --cluster-enabled yes` process of a {@link PrivateCluster}. */
 export interface ClusterNode {
@@ -136,10 +136,7 @@ export class PrivateCluster {
       const started = await startServer((port, busPort, tlsPort) => {
         const dir = path.join(this.dir, String(port));
         mkdirSync(dir, { recursive: true });
-        const tls = certificate
-          ? ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-ca-cert-file', certificate.certFile,
-              '--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no']
-          : [];
+        const tls = certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-cluster', 'yes', '--tls-replication', 'yes'] : [];
         return ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
           '--cluster-node-timeout', String(this.nodeTimeoutMs), '--repl-diskless-sync-delay', '0', '--appendonly', 'no', '--save', '', ...tls];
       }, `cluster node ${index + 1}`);

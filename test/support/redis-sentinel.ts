@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pauseUntilReplicated, startServer } from './redis-cluster';
 import { askWith, pollUntil } from './redis-probe';
-import { selfSignedCertificate, type Certificate } from './redis-server';
+import { selfSignedCertificate, tlsServerArgs, type Certificate } from './redis-server';
 
 
 /** What the servers of a {@link PrivateSentinel} want: `redis` for master and replica, `sentinel` for the sentinel. */
@@ -77,9 +77,6 @@ export class PrivateSentinel {
           `port ${port}`,
           'bind 127.0.0.1',
           `dir ${this.dir}`,
-          ...(certificate
-            ? [`tls-port ${tlsPort}`, `tls-cert-file ${certificate.certFile}`, `tls-key-file ${certificate.keyFile}`, `tls-ca-cert-file ${certificate.certFile}`, 'tls-replication yes', 'tls-auth-clients no']
-            : []),
           `sentinel monitor ${this.name} 127.0.0.1 ${master.served} 1`,
           `sentinel down-after-milliseconds ${this.name} 1000`,
           `sentinel failover-timeout ${this.name} 5000`,
@@ -88,7 +85,7 @@ export class PrivateSentinel {
           '',
         ].join('\n'),
       );
-      return [conf, '--sentinel'];
+      return [conf, '--sentinel', ...(certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-replication', 'yes'] : [])];
     }, 'the sentinel', sentinelPassword);
     this.sentinelPort = sentinel.port;
     this.sentinelTlsPort = certificate ? sentinel.extra : 0;
@@ -103,9 +100,7 @@ export class PrivateSentinel {
     const { port, extra, child } = await startServer((plainPort, _spare, tlsPort) => {
       const dir = path.join(this.dir, String(plainPort));
       mkdirSync(dir, { recursive: true });
-      const tls = certificate
-        ? ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-ca-cert-file', certificate.certFile, '--tls-replication', 'yes', '--tls-auth-clients', 'no']
-        : [];
+      const tls = certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-replication', 'yes'] : [];
       return ['--port', String(plainPort), ...args, ...tls, '--bind', '127.0.0.1', '--dir', dir, '--repl-diskless-sync-delay', '0', '--save', '', '--appendonly', 'no'];
     }, what, this.passwords.redis);
     this.servers.set(port, child);

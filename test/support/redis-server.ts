@@ -30,6 +30,11 @@ export function selfSignedCertificate(dir: string): Certificate {
   return certificate;
 }
 
+/** `redis-server` options to listen for TLS on `tlsPort` with `certificate`, clients needing no certificate of their own. */
+export function tlsServerArgs(certificate: Certificate, tlsPort: number): string[] {
+  return ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-ca-cert-file', certificate.certFile, '--tls-auth-clients', 'no'];
+}
+
 /** What a private server wants of its clients. */
 export interface PrivateRedisOptions {
   /** The server requires it (`requirepass`). */
@@ -73,7 +78,7 @@ export class PrivateRedis {
     const { certificate } = this;
     const auth = password ? ['--requirepass', password] : [];
     const listen = certificate
-      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-auth-clients', 'no']
+      ? ['--port', '0', ...tlsServerArgs(certificate, this.port)]
       : ['--port', String(this.port)];
     this.child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...auth], { stdio: 'ignore' });
     const deadline = Date.now() + 5000;
