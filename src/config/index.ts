@@ -89,6 +89,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Max depth of an operation (introspection included). */
   maxQueryDepth: number;
+  /** Max tokens in a document: longer ones are refused before they are parsed. */
+  maxQueryTokens: number;
   /** Max cost of an operation (graphql-armor's cost model; introspection included). */
   maxQueryCost: number;
   /** Max aliases in an operation. */
@@ -328,7 +330,9 @@ export function loadConfig(overrides: Env = {}): Config {
     jwksUrl: env.JWKS_URL ? url(env, 'JWKS_URL', env.JWKS_URL, ['http:', 'https:']) : undefined,
     apiKeys: apiKeys(env),
     metricsToken: metricsToken(env),
-    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 25, 1, 1000),
+    // Documents nested deeper than 256 brackets are refused before parsing, whatever this says.
+    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 25, 1, 250),
+    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 100000, 1),
     maxAliases: int(env, 'MAX_ALIASES', 30, 0, 10000),
     maxSubscriptionsPerSocket: int(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1),

@@ -1,51 +1,127 @@
+import { createHash } from 'node:crypto';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { LRUCache } from 'lru-cache';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type Source, type ValidationRule } from 'graphql';
+import { GraphQLError, Lexer, parse, Source, specifiedRules, TokenKind, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 
 /** Query text kept at most, in characters: the documents of a few thousand distinct operations. */
 const MAX_CACHED_SOURCE = 4 * 1024 * 1024;
+
+/**
+ * Brackets (`{`, `[`, `(`) open at once at most. graphql-js parses and validates by recursion,
+ * a few frames per level: a document nested thousands deep overflows the stack, and a token
+ * limit alone does not stop it (a list of lists costs one token per level).
+ */
+export const MAX_NESTING = 256;
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
 
 /** `error` with `extensions.code` set, as Apollo marks request errors (clients and the error formatting tell them by it). */
 function withCode(error: GraphQLError, code: ApolloServerErrorCode): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }
 
+/** A syntax error as the parser would report it, with the HTTP status Apollo gives parse failures. */
+function parseFailure(message: string, source?: Source, position?: number): GraphQLError {
+  return new GraphQLError(`Syntax Error: ${message}`, {
+    source,
+    positions: position === undefined ? undefined : [position],
+    extensions: { code: ApolloServerErrorCode.GRAPHQL_PARSE_FAILED, http: { status: 400 } },
+  });
+}
+
+/** The hash a document is cached under: Apollo's query hash, so that both transports share one store. */
+function queryHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+/** A parsed and validated document, or the errors that refused it. */
+export type Prepared = { document: DocumentNode } | { errors: readonly GraphQLError[] };
+
 /**
- * Parses and validates each distinct operation text once. Thousands of browsers subscribe
- * with the same few documents: they share one syntax tree (memory per subscription) and one
- * validation (CPU per subscribe). Documents that fail to parse are not kept.
+ * Parses and validates each distinct operation text once, for every transport. Thousands of
+ * browsers subscribe with the same few documents: they share one syntax tree (memory per
+ * subscription) and one validation (CPU per subscribe). Apollo reads and fills the same cache
+ * through {@link apolloStore}, so a document validated for a WebSocket is not parsed again
+ * for HTTP, nor the other way round. Only valid documents are kept, as Apollo keeps them.
+ *
+ * Before a text is parsed it is screened: at most `maxTokens` tokens and {@link MAX_NESTING}
+ * open brackets, so no document, however long or deep, costs more than a bounded lexing pass
+ * or reaches the parser's recursion.
  */
 export class DocumentCache {
-  private readonly parsed = new LRUCache<string, DocumentNode>({ maxSize: MAX_CACHED_SOURCE, sizeCalculation: (_document, source) => Math.max(1, source.length) });
-  private readonly validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  private readonly documents = new LRUCache<string, DocumentNode>({ maxSize: MAX_CACHED_SOURCE, sizeCalculation: (document) => Math.max(1, document.loc?.end ?? 1) });
+  private readonly rules: readonly ValidationRule[];
+  /** The options every parse of a query uses, Apollo's included. */
+  readonly parseOptions: ParseOptions;
 
+  /**
+   * @param rules the rules beyond the specification's (those are always applied).
+   * @param maxTokens tokens a document may hold.
+   */
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly rules: readonly ValidationRule[],
-  ) {}
+    rules: readonly ValidationRule[],
+    maxTokens: number,
+  ) {
+    this.rules = [...specifiedRules, ...rules];
+    this.parseOptions = { maxTokens };
+  }
 
-  /** The document of `source`; a syntax error is thrown with the code GRAPHQL_PARSE_FAILED. */
-  readonly parse = (source: string | Source): DocumentNode => {
-    if (typeof source !== 'string') return parse(source);
-    let document = this.parsed.get(source);
-    if (!document) {
-      try {
-        document = parse(source);
-      } catch (error) {
-        throw error instanceof GraphQLError ? withCode(error, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) : error;
+  /**
+   * Why `source` may not be parsed (too many tokens, nested too deep, or a lexical error), or
+   * undefined when it may. A cached text passes without a second look.
+   */
+  screen(source: string): GraphQLError | undefined {
+    if (this.documents.has(queryHash(source))) return undefined;
+    const text = new Source(source);
+    const lexer = new Lexer(text);
+    const maxTokens = this.parseOptions.maxTokens ?? Infinity;
+    let depth = 0;
+    try {
+      for (let tokens = 0, token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+        if (++tokens > maxTokens) return parseFailure(`Document contains more than ${maxTokens} tokens. Parsing aborted.`);
+        if (OPENING.has(token.kind) && ++depth > MAX_NESTING) return parseFailure(`Document nests more than ${MAX_NESTING} brackets deep. Parsing aborted.`, text, token.start);
+        if (CLOSING.has(token.kind)) depth -= 1;
       }
-      this.parsed.set(source, document);
+    } catch (error) {
+      if (error instanceof GraphQLError) return withCode(error, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
+      throw error;
     }
-    return document;
-  };
+    return undefined;
+  }
 
-  /** Validation errors of a document against the gateway's schema and rules (the same schema every time). */
-  readonly validate = (_schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
-    let errors = this.validated.get(document);
-    if (!errors) {
-      errors = validate(this.schema, document, this.rules).map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
-      this.validated.set(document, errors);
+  /** The document of `source`, parsed and validated (once per distinct text), or the errors that refuse it, each with its code. */
+  prepare(source: string): Prepared {
+    const hash = queryHash(source);
+    const cached = this.documents.get(hash);
+    if (cached) return { document: cached };
+    const refusal = this.screen(source);
+    if (refusal) return { errors: [refusal] };
+    let document: DocumentNode;
+    try {
+      document = parse(source, this.parseOptions);
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [withCode(error, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)] };
+      throw error;
     }
-    return errors;
+    const invalid = validate(this.schema, document, this.rules);
+    if (invalid.length > 0) return { errors: invalid.map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED)) };
+    this.documents.set(hash, document);
+    return { document };
+  }
+
+  /**
+   * The cache as Apollo Server's `documentStore`. Apollo prefixes its keys with a hash of the
+   * schema, which is the same for the life of the process: the part after the last `:` is the
+   * query hash.
+   */
+  readonly apolloStore = {
+    get: (key: string): Promise<DocumentNode | undefined> => Promise.resolve(this.documents.get(key.slice(key.lastIndexOf(':') + 1))),
+    set: (key: string, document: DocumentNode): Promise<void> => {
+      this.documents.set(key.slice(key.lastIndexOf(':') + 1), document);
+      return Promise.resolve();
+    },
+    delete: (key: string): Promise<boolean> => Promise.resolve(this.documents.delete(key.slice(key.lastIndexOf(':') + 1))),
   };
 }

@@ -25,6 +25,13 @@ export function isUnexpected(formatted: GraphQLFormattedError, original: unknown
   return !(cause instanceof JobgateError) && !isConnectionError(cause) && !(typeof code === 'string' && REQUEST_ERROR_CODES.has(code));
 }
 
+/** An error's extensions without `http`, which sets the status of an HTTP answer and is not for the client. */
+function withoutHttp(extensions: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const shown = { ...extensions };
+  delete shown.http;
+  return shown;
+}
+
 /**
  * What a client may see of an error: Jobgate's own errors and request errors as they are;
  * Redis being unreachable as UNAVAILABLE; anything else as a bare INTERNAL_SERVER_ERROR
@@ -33,7 +40,7 @@ export function isUnexpected(formatted: GraphQLFormattedError, original: unknown
 export function toClientError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
   const cause = rootCause(original);
   const { locations, path } = formatted;
-  if (cause instanceof JobgateError) return { message: cause.message, locations, path, extensions: { ...cause.extensions } };
+  if (cause instanceof JobgateError) return { message: cause.message, locations, path, extensions: withoutHttp(cause.extensions) };
   if (isConnectionError(cause)) return { message: unavailable().message, locations, path, extensions: { code: ErrorCode.UNAVAILABLE } };
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: formatted.message, locations, path, extensions: { code } };

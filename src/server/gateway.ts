@@ -3,28 +3,22 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { specifiedRules } from 'graphql';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
 import { isLoopbackHost, redisTarget, type Config } from '../config';
 import { JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
-import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
 import { GatewayMetrics } from '../observability/metrics';
 import { whenReady } from '../redis/connections';
 import { createServices, type Services } from '../services';
 import { upsertDeclaredSchedules } from '../services/schedules';
 import { JobRegistry } from '../workers/registry';
-import { createApollo } from './apollo';
 import { createContext, requestIdFrom } from './context';
-import { DocumentCache } from './document-cache';
 import { downloads } from './downloads';
-import { BodyError, bodyErrorResult, GraphqlPost } from './graphql-post';
+import { GraphqlHttp, prefersHtml } from './graphql-http';
+import { createPipeline } from './graphql-pipeline';
 import { liveness, readiness } from './health';
-import { HttpExecution } from './http-execution';
-import { operationRules } from './limits';
 import { startWebSocket } from './websocket';
 
 /** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), health, downloads and the web UI. */
@@ -39,12 +33,8 @@ const WEB_ROOT = path.resolve(__dirname, '..', '..', 'dist', 'web');
 /** On shutdown, HTTP requests in flight get this long before their connections are cut, ms. */
 const HTTP_DRAIN_MS = 5000;
 
-/** Body parsing failures (too large, broken JSON) as GraphQL-shaped JSON with the right status. */
-function requestErrors(error: { status?: number; type?: string; message?: string }, _request: express.Request, response: express.Response, next: express.NextFunction): void {
-  if (response.headersSent) return next(error);
-  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-  response.status(status).json(bodyErrorResult(error.type === 'entity.too.large' ? BodyError.TOO_LARGE : status === 500 ? BodyError.INTERNAL : BodyError.MALFORMED));
-}
+/** `/graphql` and `/graphql/`, with or without a query string, in any case (as Express routes them). */
+const GRAPHQL_PATH = /^\/graphql\/?(\?|$)/i;
 
 /** The caller of an HTTP request; bad credentials answer 401 with UNAUTHENTICATED. */
 async function authenticateHttp(authenticator: Authenticator, request: IncomingMessage): Promise<Principal> {
@@ -84,18 +74,15 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   const app = express();
   // Requests are routed once Apollo has started (below); the drain plugin needs the server first.
   const server = createServer();
-  const apollo = createApollo(schema, config);
   const metrics = new GatewayMetrics(services, logger);
-  apollo.addPlugin(graphqlMetricsPlugin(metrics));
+  const pipeline = createPipeline(schema, config, metrics);
   // On stop: no new connections, keep-alive connections closed after their request in flight
   // (clients that keep sending would otherwise hold the shutdown), the rest cut after the grace.
-  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: HTTP_DRAIN_MS }));
-  await apollo.start();
-  // Parsed and validated once per distinct text, for plain HTTP requests and WebSocket operations alike.
-  const documents = new DocumentCache(schema, [...specifiedRules, ...operationRules(config)]);
+  pipeline.apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: HTTP_DRAIN_MS }));
+  await pipeline.apollo.start();
   const context = async (request: IncomingMessage) =>
     createContext(services, logger, await authenticateHttp(authenticator, request), requestIdFrom(request.headers['x-request-id']));
-  const graphqlPost = new GraphqlPost({ execution: new HttpExecution(schema, documents, metrics), apollo, maxBodyBytes: config.maxBodyBytes, context, logger });
+  const graphqlHttp = new GraphqlHttp({ pipeline, maxBodyBytes: config.maxBodyBytes, context, logger });
 
   app.disable('x-powered-by');
   // An ETag is a hash of every response body: no GraphQL client revalidates a POST.
@@ -106,29 +93,19 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   app.get('/readyz', readiness(services));
   app.get('/downloads/:id', downloads(services, authenticator));
   const webEnabled = config.graphiql && existsSync(WEB_ROOT);
-  app.get('/graphql', (request, response, next) => {
-    if (webEnabled && request.accepts(['application/json', 'text/html']) === 'text/html') return response.sendFile(path.join(WEB_ROOT, 'graphiql.html'));
-    next();
-  });
-  app.use(
-    '/graphql',
-    express.json({ limit: config.maxBodyBytes }),
-    expressMiddleware(apollo, {
-      context: ({ req }) => context(req),
-    }),
-  );
-  app.use(requestErrors);
   if (webEnabled) {
-    app.get('/graphiql', (_request, response) => response.sendFile(path.join(WEB_ROOT, 'graphiql.html')));
+    app.get(['/graphql', '/graphiql'], (_request, response) => response.sendFile(path.join(WEB_ROOT, 'graphiql.html')));
     app.use(express.static(WEB_ROOT, { index: 'index.html' }));
   }
+  // Every GraphQL request over HTTP goes to Apollo's pipeline without Express; a browser asking
+  // /graphql for a page gets GraphiQL from Express.
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (!graphqlPost.takes(request)) return app(request, response);
+    if (!GRAPHQL_PATH.test(request.url ?? '') || (webEnabled && prefersHtml(request))) return app(request, response);
     metrics.observeHttp(request, response);
-    void graphqlPost.handle(request, response);
+    void graphqlHttp.handle(request, response);
   });
 
-  const websocket = startWebSocket(server, '/graphql', schema, documents, services, authenticator, logger, metrics);
+  const websocket = startWebSocket(server, '/graphql', pipeline, services, authenticator, logger);
   metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -147,7 +124,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
       closing ??= (async () => {
         server.close();
         await websocket.close();
-        await apollo.stop();
+        await pipeline.apollo.stop();
         await services.close();
         server.closeAllConnections();
       })();

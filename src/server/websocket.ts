@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { getOperationAST, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
-import type { GatewayMetrics } from '../observability/metrics';
 import type { RequestContext } from '../resolvers/context';
 import { ErrorCode, JobgateError } from '../errors';
 import type { Services } from '../services';
 import { createContext } from './context';
-import type { DocumentCache } from './document-cache';
 import { isUnexpected, toClientError } from './error-formatting';
+import type { GraphqlPipeline } from './graphql-pipeline';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
 import { SocketKeeper } from './socket-keeper';
 import { TurnWrites } from './turn-writes';
@@ -43,8 +42,9 @@ export interface WebSocketGateway {
  * keeps the upgrade request and two timers per socket and a promise per message: one
  * SocketKeeper times every socket, and subscriptions write their events themselves.
  */
-export function startWebSocket(server: Server, path: string, schema: GraphQLSchema, documents: DocumentCache, services: Services, authenticator: Authenticator, logger: Logger, metrics?: GatewayMetrics): WebSocketGateway {
+export function startWebSocket(server: Server, path: string, pipeline: GraphqlPipeline, services: Services, authenticator: Authenticator, logger: Logger): WebSocketGateway {
   const { config } = services;
+  const { schema, documents, hook } = pipeline;
   // Upgrades are handled here rather than by `ws` on `server`, to keep each socket's transport for TurnWrites.
   const wss = new WebSocketServer({ noServer: true, path, maxPayload: config.maxBodyBytes, handleProtocols });
   const writes = new TurnWrites();
@@ -111,15 +111,9 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
       if (Object.keys(ctx.subscriptions).length > config.maxSubscriptionsPerSocket) {
         return [new JobgateError(ErrorCode.RATE_LIMITED, `At most ${config.maxSubscriptionsPerSocket} subscriptions per socket`)];
       }
-      let document: DocumentNode;
-      try {
-        document = documents.parse(payload.query);
-      } catch (error) {
-        if (error instanceof GraphQLError) return [error];
-        throw error;
-      }
-      const invalid = documents.validate(schema, document);
-      if (invalid.length > 0) return [...invalid];
+      const prepared = documents.prepare(payload.query);
+      if ('errors' in prepared) return [...prepared.errors];
+      const { document } = prepared;
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
     },
     context: ({ extra }, id) => {
@@ -137,7 +131,10 @@ export function startWebSocket(server: Server, path: string, schema: GraphQLSche
     },
     // Counts open subscriptions until they end, however they end.
     onOperation: (_ctx, _id, _payload, args, result) => {
-      if (metrics && result instanceof PushedSubscription) result.whenEnded(metrics.openSubscription(getOperationAST(args.document, args.operationName)?.name?.value));
+      const operation = getOperationAST(args.document, args.operationName);
+      if (result instanceof PushedSubscription) result.whenEnded(hook.subscribed(operation?.name?.value));
+      // graphql-ws awaits the result first; a query or mutation's errors are logged by onNext.
+      else if (!(result instanceof Promise) && !(Symbol.asyncIterator in result)) hook.answered(undefined, operation?.operation ?? 'unknown', operation?.name?.value, result.errors);
     },
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger) : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => toClientError(error, error)),
