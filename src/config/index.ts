@@ -89,6 +89,11 @@ export interface Config {
   metricsToken: string | undefined;
   /** Max depth of an operation (introspection included). */
   maxQueryDepth: number;
+  /**
+   * Web origins (`https://app.example.com`) whose pages may call the gateway from a browser;
+   * empty: any page once authenticated, loopback pages only in dev mode.
+   */
+  allowedOrigins: string[];
   /** Max tokens in a document: longer ones are refused before they are parsed. */
   maxQueryTokens: number;
   /** Max cost of an operation (graphql-armor's cost model; introspection included). */
@@ -148,6 +153,17 @@ function list(env: Env, name: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+}
+
+/** `raw` as a web origin (`scheme://host[:port]`, as browsers send it in `Origin`). */
+function webOrigin(name: string, raw: string): string {
+  try {
+    const parsed = new URL(raw);
+    if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === raw.replace(/\/$/, '')) return parsed.origin;
+  } catch {
+    // Reported below with the variable's name.
+  }
+  throw new ConfigError(name, 'a comma-separated list of origins like https://app.example.com (no path)', raw);
 }
 
 function url(env: Env, name: string, fallback: string, protocols: string[]): string {
@@ -333,6 +349,7 @@ export function loadConfig(overrides: Env = {}): Config {
     // Documents nested deeper than 256 brackets are refused before parsing, whatever this says.
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 25, 1, 250),
     maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
+    allowedOrigins: list(env, 'ALLOWED_ORIGINS').map((origin) => webOrigin('ALLOWED_ORIGINS', origin)),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 100000, 1),
     maxAliases: int(env, 'MAX_ALIASES', 30, 0, 10000),
     maxSubscriptionsPerSocket: int(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1),

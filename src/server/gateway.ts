@@ -7,7 +7,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
 import { isLoopbackHost, redisTarget, type Config } from '../config';
-import { JobgateError } from '../errors';
+import { ErrorCode, JobgateError } from '../errors';
 import { buildJobgateSchema } from '../schema/build-schema';
 import { GatewayMetrics } from '../observability/metrics';
 import { whenReady } from '../redis/connections';
@@ -19,6 +19,7 @@ import { downloads } from './downloads';
 import { GraphqlHttp, prefersHtml } from './graphql-http';
 import { createPipeline } from './graphql-pipeline';
 import { liveness, readiness } from './health';
+import { OriginPolicy } from './origin-policy';
 import { startWebSocket } from './websocket';
 
 /** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), health, downloads and the web UI. */
@@ -35,6 +36,13 @@ const HTTP_DRAIN_MS = 5000;
 
 /** `/graphql` and `/graphql/`, with or without a query string, in any case (as Express routes them). */
 const GRAPHQL_PATH = /^\/graphql\/?(\?|$)/i;
+
+/** Answers a request the origin policy refuses: 403, FORBIDDEN, and why. */
+function forbid(request: IncomingMessage, response: ServerResponse, reason: string, metrics: GatewayMetrics): void {
+  metrics.observeHttp(request, response);
+  const body = JSON.stringify({ errors: [{ message: reason, extensions: { code: ErrorCode.FORBIDDEN } }] });
+  response.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+}
 
 /** The caller of an HTTP request; bad credentials answer 401 with UNAUTHENTICATED. */
 async function authenticateHttp(authenticator: Authenticator, request: IncomingMessage): Promise<Principal> {
@@ -99,13 +107,16 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   }
   // Every GraphQL request over HTTP goes to Apollo's pipeline without Express; a browser asking
   // /graphql for a page gets GraphiQL from Express.
+  const origins = new OriginPolicy(config);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const refusal = origins.refusal(request.headers);
+    if (refusal) return forbid(request, response, refusal, metrics);
     if (!GRAPHQL_PATH.test(request.url ?? '') || (webEnabled && prefersHtml(request))) return app(request, response);
     metrics.observeHttp(request, response);
     void graphqlHttp.handle(request, response);
   });
 
-  const websocket = startWebSocket(server, '/graphql', pipeline, services, authenticator, logger);
+  const websocket = startWebSocket(server, '/graphql', pipeline, services, authenticator, logger, origins);
   metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { createContext } from './context';
 import { isUnexpected, toClientError } from './error-formatting';
 import type { GraphqlPipeline } from './graphql-pipeline';
+import type { OriginPolicy } from './origin-policy';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
 import { SocketKeeper } from './socket-keeper';
 import { TurnWrites } from './turn-writes';
@@ -42,13 +43,18 @@ export interface WebSocketGateway {
  * keeps the upgrade request and two timers per socket and a promise per message: one
  * SocketKeeper times every socket, and subscriptions write their events themselves.
  */
-export function startWebSocket(server: Server, path: string, pipeline: GraphqlPipeline, services: Services, authenticator: Authenticator, logger: Logger): WebSocketGateway {
+export function startWebSocket(server: Server, path: string, pipeline: GraphqlPipeline, services: Services, authenticator: Authenticator, logger: Logger, origins: OriginPolicy): WebSocketGateway {
   const { config } = services;
   const { schema, documents, hook } = pipeline;
   // Upgrades are handled here rather than by `ws` on `server`, to keep each socket's transport for TurnWrites.
   const wss = new WebSocketServer({ noServer: true, path, maxPayload: config.maxBodyBytes, handleProtocols });
   const writes = new TurnWrites();
   const onUpgrade = (request: IncomingMessage, transport: Duplex, head: Buffer): void => {
+    const refusal = origins.refusal(request.headers);
+    if (refusal) {
+      transport.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(refusal)}\r\nConnection: close\r\n\r\n${refusal}`);
+      return;
+    }
     wss.handleUpgrade(request, transport, head, (socket) => {
       writes.attach(socket, transport);
       wss.emit('connection', socket, request);
