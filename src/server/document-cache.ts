@@ -16,18 +16,17 @@ export const MAX_NESTING = 256;
 const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
 const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
 
-/** `error` with `extensions.code` set, as Apollo marks request errors (clients and the error formatting tell them by it). */
+/**
+ * `error` with `extensions.code` set, as Apollo marks request errors (clients and the error
+ * formatting tell them by it), and the status Apollo gives them over HTTP.
+ */
 function withCode(error: GraphQLError, code: ApolloServerErrorCode): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code, http: { status: 400 } } });
 }
 
 /** A syntax error as the parser would report it, with the HTTP status Apollo gives parse failures. */
 function parseFailure(message: string, source?: Source, position?: number): GraphQLError {
-  return new GraphQLError(`Syntax Error: ${message}`, {
-    source,
-    positions: position === undefined ? undefined : [position],
-    extensions: { code: ApolloServerErrorCode.GRAPHQL_PARSE_FAILED, http: { status: 400 } },
-  });
+  return withCode(new GraphQLError(`Syntax Error: ${message}`, { source, positions: position === undefined ? undefined : [position] }), ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
 }
 
 /** The hash a document is cached under: Apollo's query hash, so that both transports share one store. */

@@ -1,4 +1,4 @@
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, JobgateError, unavailable } from '../errors';
 import { isConnectionError } from '../redis/connections';
@@ -21,8 +21,22 @@ export function rootCause(error: unknown): unknown {
 /** Whether an error is a defect to log, rather than something the client caused or Redis being away. */
 export function isUnexpected(formatted: GraphQLFormattedError, original: unknown): boolean {
   const cause = rootCause(original);
-  const code = formatted.extensions?.code;
+  const code = uncodedRequestErrorCode(original) ?? formatted.extensions?.code;
   return !(cause instanceof JobgateError) && !isConnectionError(cause) && !(typeof code === 'string' && REQUEST_ERROR_CODES.has(code));
+}
+
+/**
+ * The code of a request error that graphql-js or Apollo raised without one, as Apollo's request
+ * pipeline would give it, so that a client sees the same code on every transport: a variable
+ * that does not coerce is BAD_USER_INPUT (graphql-ws leaves it bare), an error Apollo answers
+ * with a 4xx (a persisted query's hash that does not match) is BAD_REQUEST.
+ */
+function uncodedRequestErrorCode(original: unknown): string | undefined {
+  if (!(original instanceof GraphQLError) || original.extensions.code !== undefined) return undefined;
+  const [node, ...others] = original.nodes ?? [];
+  if (node?.kind === Kind.VARIABLE_DEFINITION && others.length === 0 && original.message.startsWith(`Variable "$${node.variable.name.value}" `)) return ErrorCode.BAD_USER_INPUT;
+  const status = (original.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? 'BAD_REQUEST' : undefined;
 }
 
 /** An error's extensions without `http`, which sets the status of an HTTP answer and is not for the client. */
@@ -42,7 +56,7 @@ export function toClientError(formatted: GraphQLFormattedError, original: unknow
   const { locations, path } = formatted;
   if (cause instanceof JobgateError) return { message: cause.message, locations, path, extensions: withoutHttp(cause.extensions) };
   if (isConnectionError(cause)) return { message: unavailable().message, locations, path, extensions: { code: ErrorCode.UNAVAILABLE } };
-  const code = formatted.extensions?.code;
+  const code = uncodedRequestErrorCode(original) ?? formatted.extensions?.code;
   if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: formatted.message, locations, path, extensions: { code } };
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
