@@ -29,6 +29,16 @@ function parseFailure(message: string, source?: Source, position?: number): Grap
   return withCode(new GraphQLError(`Syntax Error: ${message}`, { source, positions: position === undefined ? undefined : [position] }), ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
 }
 
+/** How many `{`, `[` and `(` characters `source` holds, strings and comments included. */
+function openingCharacters(source: string): number {
+  let count = 0;
+  for (let index = 0; index < source.length; index += 1) {
+    const code = source.charCodeAt(index);
+    if (code === 0x7b || code === 0x5b || code === 0x28) count += 1;
+  }
+  return count;
+}
+
 /** The hash a document is cached under: Apollo's query hash, so that both transports share one store. */
 function queryHash(source: string): string {
   return createHash('sha256').update(source).digest('hex');
@@ -72,6 +82,9 @@ export class DocumentCache {
    * undefined when it may. A cached text passes without a second look.
    */
   screen(source: string): GraphQLError | undefined {
+    // Every token takes a character, every open bracket one of these: most documents are
+    // under both limits by their characters alone, without a hash or a lexing pass.
+    if (source.length <= (this.parseOptions.maxTokens ?? Infinity) && openingCharacters(source) <= MAX_NESTING) return undefined;
     if (this.documents.has(queryHash(source))) return undefined;
     const text = new Source(source);
     const lexer = new Lexer(text);

@@ -46,18 +46,23 @@ function withoutHttp(extensions: Readonly<Record<string, unknown>>): Record<stri
   return shown;
 }
 
+/** graphql-js' hint at names of the schema ("Did you mean "job"?"), at the end of a validation message. */
+const SUGGESTION = / Did you mean [^?]*\?$/;
+
 /**
- * What a client may see of an error: Jobgate's own errors and request errors as they are;
- * Redis being unreachable as UNAVAILABLE; anything else as a bare INTERNAL_SERVER_ERROR
- * (details go to the log only: no stack, no Redis detail leaves the process).
+ * What a client may see of an error: Jobgate's own errors and request errors as they are
+ * (without graphql-js' suggestions of field and type names when `hideSchema`: they would
+ * reveal the schema that turning introspection off hides); Redis being unreachable as
+ * UNAVAILABLE; anything else as a bare INTERNAL_SERVER_ERROR (details go to the log only: no
+ * stack, no Redis detail leaves the process).
  */
-export function toClientError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
+export function toClientError(formatted: GraphQLFormattedError, original: unknown, hideSchema = false): GraphQLFormattedError {
   const cause = rootCause(original);
   const { locations, path } = formatted;
   if (cause instanceof JobgateError) return { message: cause.message, locations, path, extensions: withoutHttp(cause.extensions) };
   if (isConnectionError(cause)) return { message: unavailable().message, locations, path, extensions: { code: ErrorCode.UNAVAILABLE } };
   const code = uncodedRequestErrorCode(original) ?? formatted.extensions?.code;
-  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: formatted.message, locations, path, extensions: { code } };
+  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: hideSchema ? formatted.message.replace(SUGGESTION, '') : formatted.message, locations, path, extensions: { code } };
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { RequestContext } from '../resolvers/context';
@@ -13,13 +13,15 @@ import { OperationHook } from './operation-hook';
  * The one GraphQL pipeline of a gateway process. HTTP requests of every kind (POST and GET,
  * plain or compressed, single or batched) are executed by {@link apollo}; WebSocket operations
  * by graphql-ws. Both parse and validate through {@link documents} (one cache, one rule list,
- * one parser limit), format errors with `toClientError` and report through {@link hook}.
+ * one parser limit), format errors with {@link GraphqlPipeline.formatError} and report through {@link hook}.
  */
 export interface GraphqlPipeline {
   schema: GraphQLSchema;
   documents: DocumentCache;
   hook: OperationHook;
   apollo: ApolloServer<RequestContext>;
+  /** What a client may see of an error, on every transport. */
+  formatError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError;
 }
 
 /** Builds the pipeline; `apollo` still has to be started. */
@@ -27,6 +29,7 @@ export function createPipeline(schema: GraphQLSchema, config: Config, metrics: G
   const rules = operationRules(config);
   const documents = new DocumentCache(schema, rules, config.maxQueryTokens);
   const hook = new OperationHook(metrics);
+  const formatError = (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => toClientError(formatted, original, !config.introspection);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     documentStore: documents.apolloStore,
@@ -39,7 +42,7 @@ export function createPipeline(schema: GraphQLSchema, config: Config, metrics: G
     csrfPrevention: false,
     // The gateway handles SIGTERM/SIGINT itself (cli/shutdown): Apollo's own handlers would stop it twice.
     stopOnTerminationSignals: false,
-    formatError: toClientError,
+    formatError,
     plugins: [
       // The default landing page loads from a CDN; Jobgate serves its own GraphiQL.
       ApolloServerPluginLandingPageDisabled(),
@@ -48,5 +51,5 @@ export function createPipeline(schema: GraphQLSchema, config: Config, metrics: G
       hook.apolloPlugin(),
     ],
   });
-  return { schema, documents, hook, apollo };
+  return { schema, documents, hook, apollo, formatError };
 }

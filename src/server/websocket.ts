@@ -11,7 +11,7 @@ import type { RequestContext } from '../resolvers/context';
 import { ErrorCode, JobgateError } from '../errors';
 import type { Services } from '../services';
 import { createContext } from './context';
-import { isUnexpected, toClientError } from './error-formatting';
+import { isUnexpected } from './error-formatting';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import type { OriginPolicy } from './origin-policy';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
@@ -45,7 +45,7 @@ export interface WebSocketGateway {
  */
 export function startWebSocket(server: Server, path: string, pipeline: GraphqlPipeline, services: Services, authenticator: Authenticator, logger: Logger, origins: OriginPolicy): WebSocketGateway {
   const { config } = services;
-  const { schema, documents, hook } = pipeline;
+  const { schema, documents, hook, formatError } = pipeline;
   // Upgrades are handled here rather than by `ws` on `server`, to keep each socket's transport for TurnWrites.
   const wss = new WebSocketServer({ noServer: true, path, maxPayload: config.maxBodyBytes, handleProtocols });
   const writes = new TurnWrites();
@@ -66,7 +66,7 @@ export function startWebSocket(server: Server, path: string, pipeline: GraphqlPi
   const socketsPerOwner = new Map<string, number>();
   const targets = new WeakMap<object, PushTarget>();
   const renderer = new SharedRenderer(
-    (result) => clientResult(result, logger),
+    (result) => clientResult(result, logger, formatError),
     (context) => {
       const { caller, requestId, pacing } = context as RequestContext;
       return createContext(services, logger, caller, requestId, pacing);
@@ -142,8 +142,8 @@ export function startWebSocket(server: Server, path: string, pipeline: GraphqlPi
       // graphql-ws awaits the result first; a query or mutation's errors are logged by onNext.
       else if (!(result instanceof Promise) && !(Symbol.asyncIterator in result)) hook.answered(undefined, operation?.operation ?? 'unknown', operation?.name?.value, result.errors);
     },
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger) : undefined),
-    onError: (_ctx, _id, _payload, errors) => errors.map((error) => toClientError(error, error)),
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger, formatError) : undefined),
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error, error)),
   });
 
   // One listener of each kind for every socket (`this` is the socket), rather than closures per socket.
@@ -228,12 +228,12 @@ class ProtocolSocket implements GraphqlWsSocket {
 }
 
 /** A subscription result as the client may see it: errors formatted, defects logged. */
-function clientResult(result: ExecutionResult, logger: Logger): FormattedExecutionResult {
+function clientResult(result: ExecutionResult, logger: Logger, formatError: GraphqlPipeline['formatError']): FormattedExecutionResult {
   if (!result.errors) return { data: result.data };
   for (const error of result.errors) {
     if (isUnexpected(error, error)) logger.error({ err: error.originalError ?? error }, 'unexpected subscription error');
   }
-  return { ...result, errors: result.errors.map((error) => toClientError(error, error)) };
+  return { ...result, errors: result.errors.map((error) => formatError(error, error)) };
 }
 
 /** A request id for one WebSocket operation: one flat string (a UUID is built of ~20 concatenated pieces that an idle subscription would keep). */

@@ -87,6 +87,10 @@ describe('tokens from a JWKS, and per-owner and production limits', () => {
     assert.match(await viaGet.text(), /Introspection is off/);
     const client = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${token}` } });
     await assert.rejects(within(record(client, query).done, 5000, 'the refusal'), /Introspection is off/);
+    // Nor do validation errors suggest names of the schema, on either transport.
+    const misspelt = '{ jbo(id: "x") { id } }';
+    assert.deepEqual((await gql(stack.url, misspelt, {}, bearer(token))).errors?.map((error) => error.message), ['Cannot query field "jbo" on type "Query".']);
+    await assert.rejects(within(record(client, misspelt).done, 5000, 'the refusal'), (error: Error) => error.message.includes('Cannot query field \\"jbo\\" on type \\"Query\\".') && !error.message.includes('Did you mean'));
     await client.dispose();
     assert.equal((await fetch(`${stack.url}/graphiql`)).status, 404);
   });
