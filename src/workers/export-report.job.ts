@@ -39,14 +39,25 @@ function row(index: number, report: string): [number, string, string, number] {
 const HEADER = ['line', 'report', 'item', 'value'];
 const PROGRESS_STEPS = 20;
 
+/** Characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV cell: numbers as they are, text quoted, and text that a spreadsheet would run as a
+ * formula (`=HYPERLINK(…)` in a report name) prefixed with `'`, which shows it as text.
+ */
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
 async function writeCsv(file: string, input: ExportReportInput, context: JobContext): Promise<void> {
   const out = createWriteStream(file);
   const every = Math.max(1, Math.floor(input.rows / PROGRESS_STEPS));
-  const quote = (value: string | number): string =>
-    typeof value === 'number' ? String(value) : `"${value.replaceAll('"', '""')}"`;
   out.write(`${HEADER.join(',')}\n`);
   for (let index = 1; index <= input.rows; index++) {
-    if (!out.write(`${row(index, input.report).map(quote).join(',')}\n`)) await once(out, 'drain');
+    if (!out.write(`${row(index, input.report).map(csvCell).join(',')}\n`)) await once(out, 'drain');
     if (index % every === 0) {
       context.signal.throwIfAborted();
       await context.progress({ current: index, total: input.rows });
