@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
-import { toBullOptions } from '../../src/services/job-options';
+import { queueRetentionSeconds, toBullOptions } from '../../src/services/job-options';
 import { helloWorld } from '../../src/workers/hello-world.job';
 import type { RawJobOptions } from '../load/api';
 import type { Gateway } from './gateway';
@@ -16,7 +16,8 @@ export const JOB_TYPE = 'helloWorld';
  * configuration: a raw baseline given these adds the same jobs as the gateway.
  */
 export function gatewayJobOptions(owner: string): RawJobOptions {
-  return { ...toBullOptions(helloWorld.name, helloWorld.defaults, null, { owner, requestId: randomUUID() }, loadConfig()) };
+  const config = loadConfig();
+  return { ...toBullOptions(helloWorld.name, helloWorld.defaults, null, { owner, requestId: randomUUID() }, config, queueRetentionSeconds([helloWorld.defaults], config)) };
 }
 
 /** Figure 1's request: one job per HTTP request through the generic mutation. */

@@ -1,10 +1,10 @@
 import { timingSafeEqual, webcrypto } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
 import { bearerToken, sha256 } from './bearer';
-import { DEV_CALLER, Role, type Caller } from './caller';
+import { DEV_CALLER, OwnerId, Role, type Caller } from './caller';
 
 /** A caller and until when its credentials hold (JWT `exp`, in ms); API keys do not expire. */
 export interface Principal extends Caller {
@@ -39,8 +39,12 @@ export class Authenticator {
    */
   private readonly provenOnConnection = new WeakMap<object, { credentials: Buffer; principal: Principal; until: number }>();
 
+  /** The claims every JWT is checked for, beyond its signature. */
+  private readonly claims: Pick<JWTVerifyOptions, 'audience' | 'issuer' | 'requiredClaims'>;
+
   constructor(private readonly config: Config) {
-    this.keys = config.apiKeys.map(({ key, owner, roles }) => ({ digest: sha256(key), caller: { id: owner, roles: roles as Role[] } }));
+    this.claims = { audience: config.jwtAudience, issuer: config.jwtIssuer, requiredClaims: config.jwtRequireExp ? ['exp'] : [] };
+    this.keys = config.apiKeys.map(({ key, owner, roles }) => ({ digest: sha256(key), caller: { id: OwnerId.apiKey(owner), roles: roles as Role[] } }));
     if (config.jwtSecret) this.secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     if (config.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwksUrl));
   }
@@ -77,19 +81,21 @@ export class Authenticator {
     let payload: JWTPayload;
     try {
       if (this.secret && /^eyJ[^.]*\.[^.]*\.[^.]*$/.test(token) && this.algorithmOf(token) === 'HS256') {
-        ({ payload } = await jwtVerify(token, await this.secret, { algorithms: ['HS256'] }));
+        ({ payload } = await jwtVerify(token, await this.secret, { ...this.claims, algorithms: ['HS256'] }));
       } else if (this.jwks) {
-        ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] }));
+        ({ payload } = await jwtVerify(token, this.jwks, { ...this.claims, algorithms: ['RS256', 'ES256'] }));
       } else {
         throw unauthenticated('Invalid credentials');
       }
     } catch (error) {
       if (error instanceof JobgateError) throw error;
-      throw unauthenticated(error instanceof joseErrors.JWTExpired ? 'Token expired' : 'Invalid credentials');
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired');
+      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`Token refused: claim "${error.claim}" ${error.reason === 'missing' ? 'is missing' : 'does not match this gateway'}`);
+      throw unauthenticated('Invalid credentials');
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw unauthenticated('Token has no subject (sub)');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is Role => typeof role === 'string' && KNOWN_ROLES.has(role)) : [];
-    return { id: payload.sub, roles, ...(payload.exp !== undefined && { expiresAt: payload.exp * 1000 }) };
+    return { id: OwnerId.jwt(payload.sub), roles, ...(payload.exp !== undefined && { expiresAt: payload.exp * 1000 }) };
   }
 
   private algorithmOf(token: string): string | undefined {

@@ -42,12 +42,32 @@ export interface Config {
   queueGlobalConcurrency: Record<string, number>;
   /** Jobs started at most per window per queue across every worker process; overrides a job type's declared `rateLimit`. */
   queueRateLimits: Record<string, { max: number; durationMs: number }>;
+  /**
+   * Hard time limit of one attempt of a job, ms, for every job type that declares no `timeLimitMs`.
+   * Past it the job fails (`time limit …`, no retry) and its worker slot is freed, so no submitter
+   * holds a slot for longer. One hour by default; at most 2^31 - 1 (about 24.8 days, Node's longest timer).
+   */
+  jobTimeLimitMs: number;
+  /**
+   * Jobs of one owner active at once per queue, across every worker process (0: no cap). A job
+   * whose owner is at the cap goes back to the queue, delayed, without using an attempt. Off by
+   * default: a single-tenant deployment (one API key, dev mode) would only lose throughput; set it
+   * below the queue's total slots (worker processes × WORKER_CONCURRENCY) when submitters share workers.
+   */
+  ownerActiveLimit: number;
   /** How long workers let active jobs finish on SIGTERM before handing them back, ms. */
   workerGraceMs: number;
   /** How long a worker's lock on an active job lasts without renewal, ms (BullMQ `lockDuration`). */
   workerLockDurationMs: number;
   /** How often workers look for stalled jobs (lock lost: worker died), ms (BullMQ `stalledInterval`). */
   workerStalledIntervalMs: number;
+  /**
+   * Times a job may stall (its worker killed or lost mid-job; counted over the job's whole life) before
+   * BullMQ fails it whatever attempts it has left (BullMQ `maxStalledCount`; 0: fail at the first stall).
+   * 10 by default, not BullMQ's 1, so that a rolling deploy that kills several workers in turn during
+   * one long job does not fail it, while a job that crashes every worker taking it still stops.
+   */
+  workerMaxStalledCount: number;
   /** Worker processes `npm start` runs beside the gateway. */
   workerProcesses: number;
   /** Bytes waiting on one WebSocket above which intermediate PROGRESS events are coalesced. */
@@ -83,6 +103,12 @@ export interface Config {
   jwtSecret: string | undefined;
   /** JWKS URL for RS256/ES256 JWTs. */
   jwksUrl: string | undefined;
+  /** When set, a JWT must name this audience (`aud`). */
+  jwtAudience: string | undefined;
+  /** When set, a JWT must come from this issuer (`iss`). */
+  jwtIssuer: string | undefined;
+  /** Whether a JWT must carry `exp`: a token without one would be valid forever. */
+  jwtRequireExp: boolean;
   /** Static API keys for machine clients. */
   apiKeys: ApiKey[];
   /** Bearer token `GET /metrics` requires; open when unset. */
@@ -96,7 +122,7 @@ export interface Config {
   allowedOrigins: string[];
   /** Max tokens in a document: longer ones are refused before they are parsed. */
   maxQueryTokens: number;
-  /** Max cost of an operation (graphql-armor's cost model; introspection included). */
+  /** Max cost of an operation (graphql-armor's cost model with `first` counted: see `costRule`; introspection included). */
   maxQueryCost: number;
   /** Max aliases in an operation. */
   maxAliases: number;
@@ -323,9 +349,12 @@ export function loadConfig(overrides: Env = {}): Config {
     workerQueues: list(env, 'WORKER_QUEUES'),
     queueGlobalConcurrency: queueGlobalConcurrency(env),
     queueRateLimits: queueRateLimits(env),
+    jobTimeLimitMs: int(env, 'JOB_TIME_LIMIT_MS', 3_600_000, 100, 2_147_483_647),
+    ownerActiveLimit: int(env, 'OWNER_ACTIVE_LIMIT', 0, 0, 100_000),
     workerGraceMs: int(env, 'WORKER_GRACE_MS', 10000, 0),
     workerLockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30000, 100),
     workerStalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30000, 100),
+    workerMaxStalledCount: int(env, 'WORKER_MAX_STALLED_COUNT', 10, 0, 1000),
     workerProcesses: int(env, 'WORKER_PROCESSES', 1, 0, 64),
     slowClientBytes: int(env, 'SLOW_CLIENT_BYTES', 1024 * 1024, 1024),
     eventStreamMaxLen: int(env, 'EVENT_STREAM_MAXLEN', 10000, 100),
@@ -344,6 +373,9 @@ export function loadConfig(overrides: Env = {}): Config {
     allowInsecureDev: bool(env, 'ALLOW_INSECURE_DEV', false),
     jwtSecret: jwtSecret(env),
     jwksUrl: env.JWKS_URL ? url(env, 'JWKS_URL', env.JWKS_URL, ['http:', 'https:']) : undefined,
+    jwtAudience: env.JWT_AUDIENCE || undefined,
+    jwtIssuer: env.JWT_ISSUER || undefined,
+    jwtRequireExp: bool(env, 'JWT_REQUIRE_EXP', true),
     apiKeys: apiKeys(env),
     metricsToken: metricsToken(env),
     // Documents nested deeper than 256 brackets are refused before parsing, whatever this says.

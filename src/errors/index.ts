@@ -28,9 +28,9 @@ export class JobgateError extends GraphQLError {
   }
 }
 
-/** Input the caller can fix; `field` names what is wrong (dotted path). */
-export const badInput = (field: string, message: string): JobgateError =>
-  new JobgateError(ErrorCode.BAD_USER_INPUT, message, { field });
+/** Input the caller can fix; `field` names what is wrong (dotted path), `extensions` may add detail (every invalid field). */
+export const badInput = (field: string, message: string, extensions: Record<string, unknown> = {}): JobgateError =>
+  new JobgateError(ErrorCode.BAD_USER_INPUT, message, { ...extensions, field });
 
 /** Absent, or not the caller's: both answer alike so ownership cannot be probed. */
 export const notFound = (what: string, id: string): JobgateError =>

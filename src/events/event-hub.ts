@@ -65,7 +65,9 @@ export class EventHub implements WatcherHome {
   /**
    * Events of one job: a SNAPSHOT (or the replay after `since`), then every event live,
    * ending after a final one. `canSee` decides ownership: a job the caller may not see
-   * answers like an absent one.
+   * answers like an absent one. The watch remembers who the job is (created when, by whom),
+   * so that it ends with NOT_FOUND rather than go on with another job given the same id once
+   * Redis has lost its data (`Watcher.verify`, `QueueStream` re-checks after a reconnect).
    */
   async watchJob(address: JobAddress, since: string | undefined, canSee: (view: JobView) => boolean, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
     checkCursor(since);
@@ -80,12 +82,14 @@ export class EventHub implements WatcherHome {
         const { cursor, logs } = await this.cursorAndLogs(key, address);
         const view = await this.store.load(address);
         if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
+        watcher.remember(view);
         watcher.prepend([JobEvent.snapshot({ ...view, logs }, cursor, since !== undefined)]);
         watcher.release(cursor);
         return watcher.endAfterFinal(JobEvent.isFinalView(view));
       }
       const view = await this.store.load(address);
       if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
+      watcher.remember(view);
       const replayed = await this.replay(key, address, since, livePosition);
       if (replayed.length === 0 && JobEvent.isFinalView(view)) {
         watcher.prepend([JobEvent.snapshot(view, since)]);

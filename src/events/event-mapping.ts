@@ -68,9 +68,15 @@ async function classify(name: string, fields: StreamFields, job: Job | undefined
   }
 }
 
+/** The views `goneView` made: a job absent from Redis when its event was built. */
+const goneViews = new WeakSet<JobView>();
+
+/** Whether `view` stands for a job that was absent from Redis when its event was built. */
+export const isGoneView = (view: JobView): boolean => goneViews.has(view);
+
 /** What is left to show of a job removed from Redis: its address only. */
 function goneView(queue: string, jobId: string, at: Date): JobView {
-  return {
+  const view: JobView = {
     id: toGlobalId({ queue, jobId }),
     queue,
     jobId,
@@ -81,6 +87,7 @@ function goneView(queue: string, jobId: string, at: Date): JobView {
     result: null,
     failedReason: null,
     attemptsMade: 0,
+    attempt: 0,
     maxAttempts: 0,
     createdAt: at,
     startedAt: null,
@@ -88,6 +95,8 @@ function goneView(queue: string, jobId: string, at: Date): JobView {
     owner: undefined,
     requestId: undefined,
   };
+  goneViews.add(view);
+  return view;
 }
 
 /** How long the job read of an event waits for Redis to answer again before it fails. */
@@ -101,7 +110,7 @@ const JOB_READ_RETRY_MS = 200;
  * error: an error in its place would lose the event for good, its cursor never reaching the
  * client.
  */
-async function patiently<T>(read: () => Promise<T>): Promise<T> {
+export async function patiently<T>(read: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + JOB_READ_PATIENCE_MS;
   for (;;) {
     try {

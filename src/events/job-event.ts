@@ -1,4 +1,4 @@
-import { JobState, FINAL_STATES, progressOf, type JobView } from '../services/job-view';
+import { JobState, FINAL_STATES, progressOf, startingProgress, type JobView } from '../services/job-view';
 
 /** What happened to a job; SNAPSHOT is the state when a watch starts. */
 export enum JobEventType {
@@ -37,6 +37,8 @@ export const CUSTOM_EVENTS = { LOG: 'jobgate.log' } as const;
  */
 export class JobEvent {
   private jobPromise?: Promise<JobView>;
+  /** The job once `job()` has read it: a watcher that finds it here checks it without waiting a turn. */
+  loadedJob: JobView | undefined;
 
   constructor(
     readonly type: JobEventType,
@@ -55,7 +57,7 @@ export class JobEvent {
 
   /** The job as of this event, read once and shared. */
   job(): Promise<JobView> {
-    this.jobPromise ??= this.readJob();
+    this.jobPromise ??= this.readJob().then((view) => (this.loadedJob = view));
     return this.jobPromise;
   }
 
@@ -96,10 +98,16 @@ export function stateAfter(type: JobEventType): JobState | undefined {
   }
 }
 
-/** The job as of an event: the stored job with the state and progress the event carries. */
+/**
+ * The job as of an event: the stored job with the state and progress the event carries. An
+ * ACTIVE event starts a run (the first, or again after a stall, a hand-back or a retry), which
+ * has reported no progress yet: it carries the progress every run starts from, not the last run's,
+ * so that a progress bar goes back when the new run starts rather than at its first report.
+ */
 export function viewAsOf(view: JobView, type: JobEventType, fields: StreamFields): JobView {
   const state = stateAfter(type);
-  const progress = type === JobEventType.PROGRESS && fields.data !== undefined ? progressOf(safeJson(fields.data)) : view.progress;
+  const progress =
+    type === JobEventType.PROGRESS && fields.data !== undefined ? progressOf(safeJson(fields.data)) : type === JobEventType.ACTIVE ? startingProgress() : view.progress;
   return { ...view, state: state ?? view.state, progress };
 }
 

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { eventStreamKey, type RedisClient } from '../redis/connections';
 import type { JobStore } from '../services/job-store';
-import { toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
+import type { JobView } from '../services/job-view';
+import { patiently, toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
 import type { StreamFields } from './job-event';
 import type { Watcher } from './watcher';
 
@@ -13,6 +14,8 @@ const READ_COUNT = 1000;
 const BLOCK_MS = 5000;
 /** Pause before reading again after a failed read, ms. */
 const RETRY_MS = 500;
+/** Watched jobs read at once when they are checked again after a reconnect. */
+const RECHECK_BATCH = 100;
 
 /** Counters the metrics endpoint exposes. */
 export interface StreamStats {
@@ -30,6 +33,13 @@ export interface StreamStats {
  * start once every `eventReadPauseMs`, so that it costs a fixed number of reads a second, not one
  * per entry; a read that fills a page is followed at once. An idle stream's first entry is read
  * at once.
+ *
+ * Its connection reconnects by itself and sends the pending read again, so the loop does not
+ * see Redis go away. But Redis may come back without the data (restarted empty, or failed over
+ * to a replica that lacked the last writes): a watched job may be gone, its events never to come,
+ * or its id given to the next job enqueued. So after the reader reconnects, a read fails, or an idle
+ * read finds the last entry read gone from the stream, every watched job is read once again and the
+ * watches whose job is gone or replaced end (`recheck`).
  */
 export class QueueStream {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
@@ -38,6 +48,11 @@ export class QueueStream {
   private readonly running: RunningJobViews = new Map();
   private reader: RedisClient | undefined;
   private closing = false;
+  /** Whether a check of the watched jobs is queued (one queued check covers every trigger until it starts). */
+  private recheckQueued = false;
+  private rechecks: Promise<void> = Promise.resolve();
+  /** The last read entry's id once it was found missing from the stream (looked for once, not at every idle read). */
+  private missingPosition: string | undefined;
   /** Id of the last entry handed to watchers; a new watcher gets every event after it live. */
   private position = '0-0';
   readonly ready: Promise<void>;
@@ -102,6 +117,12 @@ export class QueueStream {
     if (this.closing) return;
     const reader = this.openReader();
     reader.on('error', () => undefined);
+    // `ready` after the first means the reader reconnected: Redis restarted, failed over or was out of reach.
+    let connected = false;
+    reader.on('ready', () => {
+      if (connected) this.recheck();
+      connected = true;
+    });
     this.reader = reader;
     void this.read(reader, key);
   }
@@ -110,11 +131,16 @@ export class QueueStream {
     const pause = this.config.eventReadPauseMs;
     /** When the next read of a busy stream is due: reads start on a fixed cadence, one per pause. */
     let due = 0;
+    /** A read failed since the last good one (on a cluster, a failover shows as failed reads, not as a reconnect). */
+    let failed = false;
     while (!this.closing) {
       try {
         const reply = await reader.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', key, this.position);
         if (this.closing) return;
+        if (failed) this.recheck();
+        failed = false;
         const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0 && (await this.lostPosition(reader, key))) this.recheck();
         for (const [id, flat] of entries) this.dispatch(id, streamFields(flat));
         if (entries.length === 0 || entries.length === READ_COUNT || pause === 0) continue;
         // Due times advance by the pause from the previous one, not from now: a timer that fires
@@ -126,9 +152,65 @@ export class QueueStream {
       } catch (error) {
         if (this.closing) return;
         this.logger.warn({ err: error, queue: this.queue }, 'event stream read failed; retrying');
+        failed = true;
         await sleep(RETRY_MS);
       }
     }
+  }
+
+  /**
+   * Whether the last entry read is gone from the stream, asked after a read that found nothing
+   * new: that entry is then the stream's last, which trimming never removes, so the stream was
+   * deleted or replaced without the reader reconnecting (a FLUSHALL, say). One XRANGE per idle
+   * read (one per BLOCK_MS) of a queue with job watches, none while the stream is busy.
+   */
+  private async lostPosition(reader: RedisClient, key: string): Promise<boolean> {
+    if (this.jobWatchers.size === 0 || this.position === '0-0' || this.position === this.missingPosition) return false;
+    if ((await reader.xrange(key, this.position, this.position)).length > 0) return false;
+    this.missingPosition = this.position;
+    return true;
+  }
+
+  /**
+   * Checks, soon, that every watched job is still the one its watches remember (see the class
+   * comment). A check asked for while one is queued is merged into it.
+   */
+  private recheck(): void {
+    if (this.recheckQueued || this.closing) return;
+    this.recheckQueued = true;
+    this.rechecks = this.rechecks
+      .then(() => {
+        this.recheckQueued = false;
+        return this.recheckJobs();
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error, queue: this.queue }, 'watched jobs not checked again after a reconnect'));
+  }
+
+  /**
+   * Reads each watched job once (not once per watcher), in batches, and ends with NOT_FOUND the
+   * watches whose job is absent or another one now (`Watcher.verify`). Waits for Redis like an
+   * event's job read does; a job that cannot be read then is left alone.
+   */
+  private async recheckJobs(): Promise<void> {
+    // Views of running jobs were read before the reconnect: the next event of each reads afresh.
+    this.running.clear();
+    const jobIds = [...this.jobWatchers.keys()];
+    let gone = 0;
+    let unread = 0;
+    const check = async (jobId: string): Promise<void> => {
+      let view: JobView | undefined;
+      try {
+        view = await patiently(() => this.store.load({ queue: this.queue, jobId }));
+      } catch {
+        unread += 1;
+        return;
+      }
+      for (const watcher of [...(this.jobWatchers.get(jobId) ?? [])]) if (!watcher.verify(view)) gone += 1;
+    };
+    for (let start = 0; start < jobIds.length && !this.closing; start += RECHECK_BATCH) {
+      await Promise.all(jobIds.slice(start, start + RECHECK_BATCH).map(check));
+    }
+    this.logger.info({ queue: this.queue, jobs: jobIds.length, endedWatches: gone, unreadJobs: unread }, 'watched jobs checked again after a reconnect');
   }
 
   private dispatch(cursor: string, fields: StreamFields): void {

@@ -1,7 +1,8 @@
-import { unavailable } from '../errors';
-import { JobEvent } from './job-event';
+import { ErrorCode, JobgateError, unavailable } from '../errors';
+import { toGlobalId } from '../services/job-id';
+import { JobEvent, JobEventType } from './job-event';
 import type { JobView } from '../services/job-view';
-import type { PendingEvent } from './event-mapping';
+import { isGoneView, type PendingEvent } from './event-mapping';
 import type { QueueStream } from './queue-stream';
 import { compareStreamIds } from './stream-id';
 
@@ -21,6 +22,14 @@ export class SlowConsumerError extends Error {
     super('The client is reading events too slowly; resubscribe with `since` to resume');
     this.name = 'SlowConsumerError';
   }
+}
+
+/**
+ * The error that ends a watch whose job is gone or was replaced by another job with the same id
+ * (Redis restarted empty or failed over to a replica without it: BullMQ's ids start again at 1).
+ */
+export function jobGone(id: string): JobgateError {
+  return new JobgateError(ErrorCode.NOT_FOUND, `Job "${id}" is gone: its queue's data was lost or replaced (Redis restarted or failed over); enqueue again or stop watching`);
 }
 
 type Entry = { pending: PendingEvent } | { ready: JobEvent };
@@ -61,6 +70,12 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   /** Which events the watch delivers; the others are skipped. */
   private accepts: ((event: JobEvent) => Promise<boolean>) | undefined;
   private ending = false;
+  /**
+   * Who the watched job is (see `remember`): its creation time in ms, NaN until known (and
+   * always for a queue watch), and its owner. Two plain fields, no view kept alive.
+   */
+  private createdAt = Number.NaN;
+  private owner: string | undefined;
   /** Number of PROGRESS events dropped because the client was slow. */
   coalesced = 0;
 
@@ -104,6 +119,27 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
     return this;
   }
 
+  /** Remembers who the watched job is: the job the SNAPSHOT showed, or the one the replay was checked against. */
+  remember(view: JobView): this {
+    this.createdAt = view.createdAt.getTime();
+    this.owner = view.owner;
+    return this;
+  }
+
+  /**
+   * Whether `view` (undefined: the job is absent) is the job this watch remembers, told by its
+   * creation time and owner: after Redis lost its data, job ids start again at 1 and the next
+   * job given this id is someone else's. If not, the watch fails with NOT_FOUND (`jobGone`) and
+   * delivers nothing more. A watch that knows no job yet (being set up, or of a whole queue)
+   * accepts any.
+   */
+  verify(view: JobView | undefined): boolean {
+    if (Number.isNaN(this.createdAt)) return true;
+    if (view && view.createdAt.getTime() === this.createdAt && view.owner === this.owner) return true;
+    this.fail(jobGone(toGlobalId({ queue: this.stream.queue, jobId: this.jobId ?? '' })));
+    return false;
+  }
+
   /** Delivers only the events whose job `canSee` accepts. */
   only(canSee: (view: JobView) => boolean): this {
     this.accepts = async (event) => canSee(await event.job());
@@ -144,6 +180,11 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
       }
       const event = 'ready' in entry ? entry.ready : await this.settle(entry.pending);
       if (!event || (this.accepts && !(await this.accepts(event)))) continue;
+      if (this.checksJobOf(event)) {
+        // A job that cannot be read (Redis away for longer than the read waits) is reported by the payload's own read, as before.
+        const view = event.loadedJob ?? (await event.job().catch(() => undefined));
+        if (view && !this.isWatchedJob(view)) continue;
+      }
       if (this.endsAfter === 'first' || (this.endsAfter === 'final' && event.isFinal)) this.ending = true;
       return { done: false, value: event };
     }
@@ -187,6 +228,26 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
     return pending.event.catch(() => {
       throw unavailable();
     });
+  }
+
+  /** Whether `event` is to be checked against the job this watch remembers: every event but a SNAPSHOT, once the job is known. */
+  private checksJobOf(event: JobEvent): boolean {
+    return !Number.isNaN(this.createdAt) && event.type !== JobEventType.SNAPSHOT;
+  }
+
+  /**
+   * Whether `view`, the job of `event`, is the job this watch remembers; if not, the watch has
+   * failed (`verify`) and the event is not delivered. A job already absent when its event is read
+   * (cancelled, expired or trimmed since) carries no one's data: the event goes out as before.
+   * A watch whose job vanished with no event to follow is ended by the stream's re-check. Checked
+   * on every event, not only after the stream reader saw Redis go away: a reset the reader cannot
+   * see (a FLUSHALL, a failover its connection survived) must not hand over another owner's job
+   * either, and the check costs no Redis read of its own: it uses the event's job, read once per
+   * event for all its watchers, which the payload reads anyway when it selects `job` (PROGRESS and
+   * LOG reuse the view read at ACTIVE).
+   */
+  private isWatchedJob(view: JobView): boolean {
+    return isGoneView(view) || this.verify(view);
   }
 
   /** While held, only events put ahead by `prepend` may go out. */

@@ -13,7 +13,8 @@ const MAX_OPERATION_NAMES = 100;
 const ROUTES = ['/graphql', '/graphiql', '/metrics', '/healthz', '/readyz'];
 const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
 /**
- * `bullmq_job_count` states as BullMQ names them. `paused` is left out: those jobs are already
+ * `bullmq_job_count` states as BullMQ names them, plus Jobgate's `cancelled` (BullMQ counts a job
+ * cancelled while active as failed; here it is not). `paused` is left out: those jobs are already
  * counted as waiting or prioritized (and `jobgate_queue_paused` tells a paused queue).
  */
 const BULLMQ_STATE_NAMES: Record<string, Exclude<keyof QueueOverview['counts'], 'paused'>> = {
@@ -23,6 +24,7 @@ const BULLMQ_STATE_NAMES: Record<string, Exclude<keyof QueueOverview['counts'], 
   prioritized: 'prioritized',
   completed: 'completed',
   failed: 'failed',
+  cancelled: 'cancelled',
   'waiting-children': 'waitingChildren',
 };
 /** Queue gauges are read once per scrape even though several metrics show them. */
@@ -46,6 +48,8 @@ export class GatewayMetrics {
   private readonly operationNames = new Set<string>();
   private openSockets: () => number = () => 0;
   private queueRead: { at: number; result: Promise<QueueOverview[] | undefined> } | undefined;
+  /** Per queue, the failed total last exported and BullMQ's own total it came from (`failedTotal`). */
+  private readonly failedTotals = new Map<string, { bull: number; exported: number }>();
 
   constructor(
     private readonly services: Services,
@@ -170,10 +174,25 @@ export class GatewayMetrics {
     });
     const labelNames = ['queue'] as const;
     const completed: Counter<'queue'> = new Counter({ name: 'bullmq_job_completed_total', help: 'Total number of completed jobs', labelNames, registers, collect: () => perQueue(completed, (queue) => queue.completed.total)() });
-    const failed: Counter<'queue'> = new Counter({ name: 'bullmq_job_failed_total', help: 'Total number of failed jobs', labelNames, registers, collect: () => perQueue(failed, (queue) => queue.failed.total)() });
+    const failed: Counter<'queue'> = new Counter({ name: 'bullmq_job_failed_total', help: 'Total number of failed jobs (cancelled ones not included)', labelNames, registers, collect: () => perQueue(failed, (queue) => this.failedTotal(queue))() });
+    const cancelled: Counter<'queue'> = new Counter({ name: 'bullmq_job_cancelled_total', help: 'Total number of cancelled jobs (Jobgate)', labelNames, registers, collect: () => perQueue(cancelled, (queue) => queue.cancelled.total)() });
     const paused: Gauge<'queue'> = new Gauge({ name: 'jobgate_queue_paused', help: '1 when the queue is paused.', labelNames, registers, collect: () => perQueue(paused, (queue) => Number(queue.paused))() });
     const workers: Gauge<'queue'> = new Gauge({ name: 'jobgate_queue_workers', help: 'Workers connected to the queue.', labelNames, registers, collect: () => perQueue(workers, (queue) => queue.workerCount)() });
     const up: Gauge = new Gauge({ name: 'jobgate_queue_metrics_up', help: '1 when the last read of the queue metrics succeeded.', registers, collect: async () => up.set((await this.readQueues()) ? 1 : 0) });
+  }
+
+  /**
+   * `bullmq_job_failed_total` of `queue`: BullMQ's failed total less the jobs cancelled while
+   * active. Their worker records a cancellation just after BullMQ counted the failure, so a scrape
+   * in between sees one failure too many, which the next would take back; but a counter must not
+   * go down (Prometheus would read a reset). So the total is held at its last value, unless BullMQ's
+   * own total went down too (its metrics were reset or lost): that is a reset, and shown as one.
+   */
+  private failedTotal(queue: QueueOverview): number {
+    const last = this.failedTotals.get(queue.queue);
+    const exported = last && queue.bullFailedTotal >= last.bull ? Math.max(last.exported, queue.failed.total) : queue.failed.total;
+    this.failedTotals.set(queue.queue, { bull: queue.bullFailedTotal, exported });
+    return exported;
   }
 
   /** One read of every queue, shared by the queue metrics of a scrape; undefined when Redis does not answer. */

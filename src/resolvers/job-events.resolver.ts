@@ -1,5 +1,5 @@
 import { Arg, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { canRead, hasRole, Role } from '../auth/caller';
+import { canRead, readsAll } from '../auth/caller';
 import { badInput } from '../errors';
 import type { JobEvent } from '../events/job-event';
 import { parseGlobalId } from '../services/job-id';
@@ -42,8 +42,7 @@ export class JobEventsResolver {
       const { queue, since } = args as QueueEventsArgs;
       const { services, pacing, caller } = context as RequestContext;
       if (!services.store.queues.has(queue)) throw badInput('queue', `Unknown queue "${queue}"`);
-      const seesAll = hasRole(caller, Role.ADMIN) || hasRole(caller, Role.VIEWER);
-      return services.hub.watchQueue(queue, since ?? undefined, seesAll ? undefined : (view) => view.owner === caller.id, pacing);
+      return services.hub.watchQueue(queue, since ?? undefined, readsAll(caller) ? undefined : (view) => view.owner === caller.id, pacing);
     },
   })
   queueEvents(

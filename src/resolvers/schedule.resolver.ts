@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { requireRole, Role } from '../auth/caller';
+import { requireReadAll } from '../auth/caller';
 import type { ScheduleView } from '../services/schedules';
 import { ScheduleInput, ScheduleType } from '../schema/schedule.type';
 import type { RequestContext } from './context';
@@ -8,7 +8,7 @@ import type { RequestContext } from './context';
 export class ScheduleResolver {
   @Query(() => [ScheduleType], { description: 'Every schedule, with its next run time and the last job it started.' })
   schedules(@Ctx() { services, caller }: RequestContext): Promise<ScheduleView[]> {
-    requireRole(caller, Role.VIEWER, 'list schedules');
+    requireReadAll(caller, 'list schedules');
     return services.schedules.list();
   }
 

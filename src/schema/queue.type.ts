@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from './scalars';
 
-@ObjectType('QueueCounts', { description: 'Jobs of a queue by BullMQ state.' })
+@ObjectType('QueueCounts', { description: 'Jobs of a queue by BullMQ state, and those cancelled.' })
 export class QueueCountsType {
   @Field(() => Int)
   waiting!: number;
@@ -18,8 +18,11 @@ export class QueueCountsType {
   @Field(() => Int)
   completed!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Failed jobs kept; cancelled ones are counted in `cancelled`, not here (BullMQ keeps a job cancelled while active among its failed jobs).' })
   failed!: number;
+
+  @Field(() => Int, { description: 'Cancelled jobs kept: cancelled while active (kept as long as failed jobs), or before they started (their tombstones).' })
+  cancelled!: number;
 
   @Field(() => Int, { description: 'Jobs held by a pause: the waiting and prioritized jobs of a paused queue (also counted there); 0 when the queue runs.' })
   paused!: number;
@@ -37,7 +40,7 @@ export class RateLimitType {
   durationMs!: number;
 }
 
-@ObjectType('QueueThroughput', { description: 'Finished jobs, from the per-minute metrics BullMQ workers record.' })
+@ObjectType('QueueThroughput', { description: 'Finished jobs, from the per-minute metrics BullMQ workers record (cancelled jobs: from Jobgate\'s record).' })
 export class QueueThroughputType {
   @Field(() => Int, { description: 'Since the queue\'s metrics began.' })
   total!: number;
@@ -66,8 +69,11 @@ export class QueueType {
   @Field(() => QueueThroughputType)
   completed!: QueueThroughputType;
 
-  @Field(() => QueueThroughputType)
+  @Field(() => QueueThroughputType, { description: 'Failed jobs, cancelled ones not included (BullMQ\'s metrics count a job cancelled while active as failed; Jobgate takes those out).' })
   failed!: QueueThroughputType;
+
+  @Field(() => QueueThroughputType, { description: 'Cancelled jobs, active or not started, as Jobgate records them (BullMQ has no such metric).' })
+  cancelled!: QueueThroughputType;
 }
 
 @ObjectType('QueueWorker', {

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { EventHub } from '../events/event-hub';
 import { createRedis, type RedisClient } from '../redis/connections';
 import { JobRegistry } from '../workers/registry';
+import { CancelledJobs } from './cancelled-jobs';
 import { EnqueueService } from './enqueue.service';
 import { JobControlService } from './job-control.service';
 import { JobListService } from './job-list.service';
@@ -38,11 +39,12 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
   const redis = createRedis(config, 'command', 'jobgate:gateway');
   redis.on('error', () => undefined);
   const queues = new QueueSet(config, redis, registry.queues);
-  const store = new JobStore(config, redis, queues);
+  const cancelled = new CancelledJobs(config, redis, queues);
+  const store = new JobStore(config, redis, queues, cancelled);
   const enqueue = new EnqueueService(config, registry, store, new EnqueueRateLimiter(config, redis));
   const control = new JobControlService(config, redis, store, enqueue);
   const hub = new EventHub(config, redis, () => createRedis(config, 'blocking', 'jobgate:gateway:events'), store, logger);
-  const monitor = new QueueMonitor(queues, redis);
+  const monitor = new QueueMonitor(queues, redis, cancelled);
   const queueStats = new QueueStatsHub(monitor, logger);
   return {
     config,
@@ -50,7 +52,7 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
     redis,
     store,
     enqueue,
-    jobList: new JobListService(store),
+    jobList: new JobListService(config, redis, store),
     queueControl: new QueueControlService(queues),
     schedules: new ScheduleService(config, registry, queues, redis, enqueue),
     control,

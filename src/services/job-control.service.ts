@@ -18,6 +18,20 @@ export interface CancelRequest {
 
 const NOT_STARTED = new Set([JobState.WAITING, JobState.PRIORITIZED, JobState.DELAYED, JobState.WAITING_CHILDREN]);
 
+/** BullMQ's id for the next run of a job scheduler: `repeat:<schedule id>:<millis>`. */
+const SCHEDULED_RUN = /^repeat:(.+):\d+$/;
+
+/**
+ * Refuses to cancel or remove the next run of a schedule before writing anything: BullMQ keeps
+ * it for its scheduler and refuses to remove it, and the schedule would make another anyway.
+ */
+function refuseScheduledRun(address: JobAddress, view: JobView): void {
+  const schedule = SCHEDULED_RUN.exec(address.jobId)?.[1];
+  if (schedule !== undefined && NOT_STARTED.has(view.state)) {
+    throw badInput('id', `This job is the next run of schedule "${schedule}": remove the schedule with removeSchedule(id: "${schedule}")`);
+  }
+}
+
 /** Cancels and retries jobs on behalf of a caller who may control them. */
 export class JobControlService {
   constructor(
@@ -41,16 +55,25 @@ export class JobControlService {
   /**
    * A job that has not started is removed and kept as a CANCELLED tombstone; an active one is
    * aborted on whichever worker holds it (its processor sees the AbortSignal) and fails
-   * without retry as CANCELLED. Watchers get a CANCELLED event either way.
+   * without retry as CANCELLED. Watchers get a CANCELLED event either way. Either way the job
+   * counts as cancelled, not failed (`CancelledJobs`): the tombstone once the job is removed here,
+   * the failed job once its worker has failed it.
    */
   async cancel(address: JobAddress, caller: Caller): Promise<JobView> {
     const view = await this.controllable(address, caller);
     if (FINAL_STATES.has(view.state)) throw badInput('id', `Job is already ${view.state}`);
+    refuseScheduledRun(address, view);
     const reason = `cancelled by ${caller.id}`;
     if (NOT_STARTED.has(view.state)) {
       const tombstone = await this.store.writeTombstone(view, reason);
       const removed = await this.store.queues.get(address.queue).remove(address.jobId);
-      if (removed === 1) return tombstone;
+      if (removed === 1) {
+        await this.store.countTombstone(tombstone);
+        return tombstone;
+      }
+      // It started meanwhile: its worker cancels it, and a tombstone left behind would show it
+      // CANCELLED (and its REMOVED event as CANCELLED) once retention removes it, whatever its end.
+      await this.store.removeTombstone(address);
     }
     const request: CancelRequest = { ...address, reason };
     await this.redis.publish(cancelChannel(this.config), JSON.stringify(request));
@@ -70,6 +93,7 @@ export class JobControlService {
   async remove(address: JobAddress, caller: Caller): Promise<JobView> {
     const view = await this.controllable(address, caller);
     if (view.state === JobState.ACTIVE) throw badInput('id', 'An ACTIVE job cannot be removed; cancel it first');
+    refuseScheduledRun(address, view);
     const removed = await this.store.queues.get(address.queue).remove(address.jobId);
     if (removed !== 1 && view.state !== JobState.CANCELLED) throw badInput('id', 'The job could not be removed (it started meanwhile?)');
     await this.store.removeTombstone(address);
@@ -87,6 +111,8 @@ export class JobControlService {
       return this.enqueue.enqueue({ type: view.type, data: view.data }, { caller, requestId: view.requestId ?? 'retry' });
     }
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    // Out of BullMQ's failed set: should it fail again, it is not a cancelled job any more.
+    if (view.state === JobState.CANCELLED) await this.store.cancelled.forgetFailed(address.queue, address.jobId);
     return (await this.store.load(address)) ?? view;
   }
 }

@@ -1,7 +1,13 @@
 import type { JobType as BullJobState } from 'bullmq';
+import type { Config } from '../config';
 import { badInput } from '../errors';
+import { jobgateKey, jobKey, type RedisClient } from '../redis/connections';
+import { defineScript } from '../redis/scripts';
 import type { JobStore } from './job-store';
 import { JobState, stateOf, viewOf, type JobView } from './job-view';
+
+/** Largest page a list field serves (`jobs`, `Queue.activeJobs`); the cost limit counts a variable `first` as this. */
+export const MAX_PAGE_SIZE = 500;
 
 /** One page of jobs, newest first within each state. */
 export interface JobPage {
@@ -22,6 +28,14 @@ const LISTED: [JobState, BullJobState][] = [
   [JobState.FAILED, 'failed'],
 ];
 
+/** The ids of one state on the page: `base` is where the state starts in the listing, `from` the first id's rank in it. */
+interface Slice {
+  type: BullJobState;
+  base: number;
+  from: number;
+  ids: string[];
+}
+
 /** Opaque page cursors: the offset in the listing, base64url-encoded. */
 export const encodeOffset = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
 
@@ -31,46 +45,256 @@ export function decodeOffset(cursor: string): number {
   return Number(match[1]);
 }
 
+/** Job ids the owner-index script indexes at most per call (a few ms of Redis time). */
+const INDEX_BATCH = 1000;
+
 /**
- * Lists a queue's jobs by state with offset cursors. The page is read with one count call,
- * one range read per state it spans, and one HGETALL per job: three round trips in all.
+ * One owner's page of a queue, in Redis, without reading other owners' jobs.
+ *
+ * Owner indexes: a sorted set per queue per owner (`…:jobgate:owner:<owner>`) of job ids, scored
+ * by creation time. They are not written by enqueues (BullMQ's add is a script of its own, so
+ * an index written beside it could miss a job): they are derived from the jobs themselves. Job
+ * ids are BullMQ's counter, so every job with an id up to `indexed` (KEYS[4]) is in its owner's
+ * index, and this script first indexes the jobs added since (reading each job's `opts` once,
+ * ever). A job removed later stays in its index until a sweep or a listing sees it gone.
+ *
+ * Counts and pages per state, in the listing's order, newest first within a state:
+ * - sorted-set states (prioritized, delayed, waiting-children, completed, failed): the index
+ *   intersected with the state's set (ZINTERSTORE, in Redis; removed jobs are in no state's set);
+ * - active: the active list (as long as the workers' concurrency), each id looked up in the index;
+ * - waiting: the index minus the sorted-set states and the active jobs (ZDIFFSTORE), minus the
+ *   jobs removed since they were indexed, which leave the index on the way.
+ *
+ * KEYS: 1 the owner's index, 2 scratch set (deleted before returning), 3 BullMQ's id counter,
+ *   4 how far ids are indexed, 5 owners with an index, 6 hash owner → rank where its next sweep
+ *   starts, 7 active list, 8 to 12 prioritized, delayed, waiting-children, completed, failed.
+ * ARGV: 1 job key prefix, 2 index key prefix, 3 most ids to index, 4 offset, 5 page size,
+ *   6… BullMQ states to list, in order.
+ * Returns {n} when n more ids must be indexed first (call again), else
+ * {0, total, {{state, base, from, {ids…}}…}}.
+ */
+const OWNER_PAGE_SCRIPT = `
+local rcall = redis.call
+local indexKey, scratch, counterKey, cursorKey, ownersKey, sweepKey, activeKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local sorted = { prioritized = KEYS[8], delayed = KEYS[9], ['waiting-children'] = KEYS[10], completed = KEYS[11], failed = KEYS[12] }
+local jobPrefix, indexPrefix = ARGV[1], ARGV[2]
+local start, first = tonumber(ARGV[4]), tonumber(ARGV[5])
+
+local function exists(id) return rcall('EXISTS', jobPrefix .. id) == 1 end
+
+-- Checks 'steps' entries of an owner's index, round robin, and forgets the jobs removed since they
+-- were indexed (retention deletes them without a word): two per job indexed, so an index holds its
+-- owner's jobs plus about as many removed ones at most, whether or not the owner ever lists.
+local function sweep(owner, steps)
+  local key = indexPrefix .. owner
+  local rank = tonumber(rcall('HGET', sweepKey, owner) or '0') or 0
+  local ids = rcall('ZRANGE', key, rank, rank + steps - 1)
+  for _, id in ipairs(ids) do
+    if exists(id) then rank = rank + 1 else rcall('ZREM', key, id) end
+  end
+  if #ids < steps then rank = 0 end
+  rcall('HSET', sweepKey, owner, rank)
+end
+
+-- 1. Index the jobs added since the last call, at most ARGV[3] ids of them.
+local counter = tonumber(rcall('GET', counterKey) or '0') or 0
+local cursor = tonumber(rcall('GET', cursorKey) or '0') or 0
+if counter < cursor then
+  -- The counter went back (the queue was obliterated): its ids will be used again, start over.
+  for _, owner in ipairs(rcall('SMEMBERS', ownersKey)) do rcall('DEL', indexPrefix .. owner) end
+  rcall('DEL', ownersKey, sweepKey)
+  cursor = 0
+end
+local last = math.min(counter, cursor + tonumber(ARGV[3]))
+if last > cursor then
+  local added = {}
+  for n = cursor + 1, last do
+    local id = string.format('%d', n)
+    local fields = rcall('HMGET', jobPrefix .. id, 'opts', 'timestamp')
+    if fields[1] then
+      local ok, opts = pcall(cjson.decode, fields[1])
+      local meta = ok and type(opts) == 'table' and opts['jobgate']
+      local owner = type(meta) == 'table' and meta['owner']
+      if type(owner) == 'string' then
+        rcall('ZADD', indexPrefix .. owner, tonumber(fields[2]) or 0, id)
+        added[owner] = (added[owner] or 0) + 1
+      end
+    end
+  end
+  for owner, count in pairs(added) do
+    rcall('SADD', ownersKey, owner)
+    sweep(owner, 2 * count)
+  end
+  rcall('SET', cursorKey, string.format('%d', last))
+end
+if last < counter then return { counter - last } end
+
+-- 2. Count the owner's jobs state by state, and take the page's ids.
+local ownActive
+local function activeOfOwner()
+  if not ownActive then
+    ownActive = {}
+    for _, id in ipairs(rcall('LRANGE', activeKey, 0, -1)) do
+      if rcall('ZSCORE', indexKey, id) then ownActive[#ownActive + 1] = id end
+    end
+  end
+  return ownActive
+end
+
+local function waitingOfOwner()
+  local diff = redis.pcall('ZDIFFSTORE', scratch, 6, indexKey, sorted.prioritized, sorted.delayed, sorted['waiting-children'], sorted.completed, sorted.failed)
+  if type(diff) == 'table' and diff.err then
+    -- Redis before 6.2: the same difference, one lookup at a time.
+    rcall('DEL', scratch)
+    local entries = rcall('ZRANGE', indexKey, 0, -1, 'WITHSCORES')
+    for i = 1, #entries, 2 do
+      local id = entries[i]
+      if not (rcall('ZSCORE', sorted.prioritized, id) or rcall('ZSCORE', sorted.delayed, id) or rcall('ZSCORE', sorted['waiting-children'], id)
+          or rcall('ZSCORE', sorted.completed, id) or rcall('ZSCORE', sorted.failed, id)) then
+        rcall('ZADD', scratch, entries[i + 1], id)
+      end
+    end
+  end
+  local active = activeOfOwner()
+  for i = 1, #active, 1000 do rcall('ZREM', scratch, unpack(active, i, math.min(i + 999, #active))) end
+  -- Left: waiting jobs, and jobs removed since they were indexed (not in any state any more).
+  local ids = rcall('ZRANGE', scratch, 0, -1)
+  for i = 1, #ids, 1000 do
+    local j = math.min(i + 999, #ids)
+    local keys = {}
+    for k = i, j do keys[#keys + 1] = jobPrefix .. ids[k] end
+    if rcall('EXISTS', unpack(keys)) < #keys then
+      for k = i, j do
+        if not exists(ids[k]) then
+          rcall('ZREM', scratch, ids[k])
+          rcall('ZREM', indexKey, ids[k])
+        end
+      end
+    end
+  end
+  return rcall('ZCARD', scratch)
+end
+
+local total, base, slices = 0, 0, {}
+for i = 6, #ARGV do
+  local state = ARGV[i]
+  local count
+  if state == 'active' then
+    count = #activeOfOwner()
+  elseif state == 'waiting' then
+    count = waitingOfOwner()
+  else
+    count = rcall('ZINTERSTORE', scratch, 2, sorted[state], indexKey, 'WEIGHTS', 1, 0)
+  end
+  local from = math.max(start - base, 0)
+  local to = math.min(start + first - base, count) - 1
+  if to >= from then
+    local ids
+    if state == 'active' then ids = { unpack(ownActive, from + 1, to + 1) } else ids = rcall('ZREVRANGE', scratch, from, to) end
+    slices[#slices + 1] = { state, base, from, ids }
+  end
+  total = total + count
+  base = base + count
+end
+rcall('DEL', scratch)
+return { 0, total, slices }
+`;
+
+type OwnerPageReply = [number] | [0, number, [BullJobState, number, number, string[]][]];
+
+/**
+ * Lists a queue's jobs by state with offset cursors. For a caller who reads every job, the
+ * page is read with one count call, one range read per state it spans, and one HGETALL per
+ * job: three round trips in all. For an owner (a caller who sees only its own jobs), counts
+ * and ids come from one script over the owner's index, then one HGETALL per job of the page:
+ * other owners' jobs are neither read nor counted.
  */
 export class JobListService {
-  constructor(private readonly store: JobStore) {}
+  private readonly ownerPage: (...args: (string | number)[]) => Promise<OwnerPageReply>;
 
-  async list(queue: string, states: JobState[] | undefined, first: number, after: string | undefined): Promise<JobPage> {
-    if (!Number.isInteger(first) || first < 0 || first > 500) throw badInput('first', 'first must be an integer from 0 to 500');
+  constructor(
+    private readonly config: Config,
+    redis: RedisClient,
+    private readonly store: JobStore,
+  ) {
+    this.ownerPage = defineScript(redis, 'jobgateOwnerPage', 12, OWNER_PAGE_SCRIPT);
+  }
+
+  /** The page of `queue`'s jobs in `states`; with `owner`, of that owner's jobs only (counts included). */
+  async list(queue: string, states: JobState[] | undefined, first: number, after: string | undefined, owner?: string): Promise<JobPage> {
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput('first', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
     const start = after === undefined ? 0 : decodeOffset(after) + 1;
     const wanted = new Set(states && states.length > 0 ? states : Object.values(JobState));
-    const types = LISTED.filter(([state]) => wanted.has(state) || (state === JobState.FAILED && wanted.has(JobState.CANCELLED)));
-    const bullQueue = this.store.queues.get(queue);
-    const counts = await bullQueue.getJobCounts(...types.map(([, type]) => type));
-    const totalCount = types.reduce((sum, [, type]) => sum + (counts[type] ?? 0), 0);
-    const slices: { type: BullJobState; base: number; from: number; to: number }[] = [];
-    let base = 0;
-    for (const [, type] of types) {
-      const count = counts[type] ?? 0;
-      const from = Math.max(start - base, 0);
-      const to = Math.min(start + first - base, count) - 1;
-      if (to >= from) slices.push({ type, base, from, to });
-      base += count;
-    }
-    // Ids first, then each hash once, every read of a step issued together. BullMQ's
-    // `getJobs` would read each hash twice: inside its script, then again by id.
-    const ids = await Promise.all(slices.map(({ type, from, to }) => bullQueue.getRanges([type], from, to, false)));
-    const jobs = await Promise.all(ids.map((slice) => Promise.all(slice.map((jobId) => this.store.fetch({ queue, jobId })))));
+    const types = LISTED.filter(([state]) => wanted.has(state) || (state === JobState.FAILED && wanted.has(JobState.CANCELLED))).map(([, type]) => type);
+    const { totalCount, slices } = owner === undefined ? await this.queueSlices(queue, types, start, first) : await this.ownerSlices(queue, owner, types, start, first);
+    // Each hash once, every read issued together. BullMQ's `getJobs` would read each hash
+    // twice: inside its script, then again by id.
+    const jobs = await Promise.all(slices.map(({ ids }) => Promise.all(ids.map((jobId) => this.store.fetch({ queue, jobId })))));
     const views: JobView[] = [];
     const offsets: number[] = [];
-    slices.forEach(({ type, base: sliceBase, from }, index) => {
+    slices.forEach(({ type, base, from }, index) => {
       jobs[index].forEach((job, rank) => {
         if (!job) return;
         const view = viewOf(job, stateOf(type, job.failedReason));
+        // An owner's index could name a job of another owner only after BullMQ's counter went
+        // back and its ids were used again; such a job is not the owner's to see.
+        if (owner !== undefined && view.owner !== owner) return;
         if (wanted.has(view.state)) {
           views.push(view);
-          offsets.push(sliceBase + from + rank);
+          offsets.push(base + from + rank);
         }
       });
     });
     return { views, offsets, totalCount, hasNextPage: start + first < totalCount };
+  }
+
+  /** Counts from BullMQ, then the ids of each state the page spans. */
+  private async queueSlices(queue: string, types: BullJobState[], start: number, first: number): Promise<{ totalCount: number; slices: Slice[] }> {
+    const bullQueue = this.store.queues.get(queue);
+    const counts = await bullQueue.getJobCounts(...types);
+    const totalCount = types.reduce((sum, type) => sum + (counts[type] ?? 0), 0);
+    const ranges: { type: BullJobState; base: number; from: number; to: number }[] = [];
+    let base = 0;
+    for (const type of types) {
+      const count = counts[type] ?? 0;
+      const from = Math.max(start - base, 0);
+      const to = Math.min(start + first - base, count) - 1;
+      if (to >= from) ranges.push({ type, base, from, to });
+      base += count;
+    }
+    const ids = await Promise.all(ranges.map(({ type, from, to }) => bullQueue.getRanges([type], from, to, false)));
+    return { totalCount, slices: ranges.map(({ type, base: rangeBase, from }, index) => ({ type, base: rangeBase, from, ids: ids[index] })) };
+  }
+
+  /** Counts and ids of `owner`'s jobs, from its index (indexing the jobs added since the last call first). */
+  private async ownerSlices(queue: string, owner: string, types: BullJobState[], start: number, first: number): Promise<{ totalCount: number; slices: Slice[] }> {
+    const { keys } = this.store.queues.get(queue);
+    const key = (...parts: string[]): string => jobgateKey(this.config, queue, ...parts);
+    for (;;) {
+      const reply = await this.ownerPage(
+        key('owner', owner),
+        key('owner-scratch'),
+        keys.id,
+        key('owner-indexed'),
+        key('owners'),
+        key('owner-sweep'),
+        keys.active,
+        keys.prioritized,
+        keys.delayed,
+        keys['waiting-children'],
+        keys.completed,
+        keys.failed,
+        jobKey(this.config, queue, ''),
+        key('owner', ''),
+        INDEX_BATCH,
+        start,
+        first,
+        ...types,
+      );
+      // Jobs added since the last listing are indexed first, INDEX_BATCH ids per call.
+      if (reply.length === 1) continue;
+      const [, totalCount, slices] = reply;
+      return { totalCount, slices: slices.map(([type, base, from, ids]) => ({ type, base, from, ids })) };
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../config';
 import { badInput } from '../errors';
@@ -39,8 +40,25 @@ export function checkOptions(options: JobOptionsRequest | null | undefined, fiel
 }
 
 /**
- * The BullMQ options of a job: the type's defaults, the caller's overrides, the retention
- * policy, and Jobgate's own record (owner, request id) in `opts.jobgate`.
+ * How long a queue keeps completed jobs: `KEEP_COMPLETED_SECONDS`, or longer when one of its
+ * job types asks for more. BullMQ trims a queue's whole completed set by the age the
+ * completing job carries, so every job of a queue must carry the same age: one job's option
+ * would otherwise remove the finished jobs of every owner.
+ */
+export function queueRetentionSeconds(defaults: readonly JobDefaults[], config: Config): number {
+  return Math.max(config.keepCompletedSeconds, ...defaults.map((type) => type.keepCompletedSeconds ?? 0));
+}
+
+/** The dedup id of `key`: one per owner and job type, and no owner, type or key can spell another's. */
+export function dedupId(owner: string, type: string, key: string): string {
+  return createHash('sha256').update(JSON.stringify([owner, type, key])).digest('base64url');
+}
+
+/**
+ * The BullMQ options of a job: the type's defaults, the caller's overrides, the queue's
+ * retention (`keepCompletedSeconds`, the same for every job of the queue), and Jobgate's own
+ * record in `opts.jobgate`: owner, request id, and the expiry the caller asked for when it is
+ * sooner than the queue's retention (the workers remove such jobs themselves: JobExpiry).
  */
 export function toBullOptions(
   type: string,
@@ -48,19 +66,20 @@ export function toBullOptions(
   options: JobOptionsRequest | null | undefined,
   meta: JobgateMeta,
   config: Config,
+  keepCompletedSeconds: number,
 ): JobsOptions & { jobgate: JobgateMeta } {
   const backoff = options?.backoff
     ? { type: options.backoff.type === 'FIXED' ? 'fixed' : 'exponential', delay: options.backoff.delayMs }
     : defaults.backoff && { type: defaults.backoff.type, delay: defaults.backoff.delayMs };
-  const keepCompleted = options?.removeOnCompleteAfterSeconds ?? defaults.keepCompletedSeconds ?? config.keepCompletedSeconds;
+  const expireAfterSeconds = options?.removeOnCompleteAfterSeconds ?? undefined;
   return {
     attempts: options?.attempts ?? defaults.attempts ?? 1,
     ...(backoff && { backoff }),
     ...(options?.delayMs ? { delay: options.delayMs } : {}),
     ...((options?.priority ?? defaults.priority) ? { priority: options?.priority ?? defaults.priority } : {}),
-    ...(options?.dedupKey ? { deduplication: { id: `${meta.owner}:${type}:${options.dedupKey}` } } : {}),
-    removeOnComplete: { age: keepCompleted, count: config.keepJobsCount },
+    ...(options?.dedupKey ? { deduplication: { id: dedupId(meta.owner, type, options.dedupKey) } } : {}),
+    removeOnComplete: { age: keepCompletedSeconds, count: config.keepJobsCount },
     removeOnFail: { age: config.keepFailedSeconds, count: config.keepJobsCount },
-    jobgate: meta,
+    jobgate: expireAfterSeconds !== undefined && expireAfterSeconds < keepCompletedSeconds ? { ...meta, expireAfterSeconds } : meta,
   };
 }

@@ -1,6 +1,7 @@
 import { Job } from 'bullmq';
 import type { Config } from '../config';
 import { jobgateKey, type RedisClient } from '../redis/connections';
+import type { CancelledJobs } from './cancelled-jobs';
 import type { JobAddress } from './job-id';
 import { JobState, stateOf, viewOf, type JobView } from './job-view';
 import type { QueueSet } from './queue-set';
@@ -15,6 +16,8 @@ export class JobStore {
     private readonly config: Config,
     private readonly redis: RedisClient,
     readonly queues: QueueSet,
+    /** The count of cancelled jobs per queue, tombstones included. */
+    readonly cancelled: CancelledJobs,
   ) {}
 
   /** The BullMQ job, or undefined when absent. One HGETALL. */
@@ -42,6 +45,8 @@ export class JobStore {
     const stored = JSON.parse(raw) as JobView;
     return {
       ...stored,
+      // Tombstones written before `attempt` existed: a finished job's attempt is its last.
+      attempt: (stored as Partial<JobView>).attempt ?? stored.attemptsMade,
       createdAt: new Date(stored.createdAt),
       startedAt: stored.startedAt ? new Date(stored.startedAt) : null,
       finishedAt: stored.finishedAt ? new Date(stored.finishedAt) : null,
@@ -50,13 +55,19 @@ export class JobStore {
 
   /** Records that `view` was cancelled before it ran, for as long as failed jobs are kept. */
   async writeTombstone(view: JobView, reason: string): Promise<JobView> {
-    const cancelled: JobView = { ...view, state: JobState.CANCELLED, failedReason: reason, finishedAt: new Date() };
-    await this.redis.set(this.tombstoneKey(view), JSON.stringify(cancelled), 'EX', Math.max(60, this.config.keepFailedSeconds));
+    const cancelled: JobView = { ...view, state: JobState.CANCELLED, failedReason: reason, attempt: view.attemptsMade, finishedAt: new Date() };
+    await this.redis.set(this.tombstoneKey(view), JSON.stringify(cancelled), 'EX', this.tombstoneSeconds);
     return cancelled;
   }
 
+  /** Counts `tombstone` among its queue's cancelled jobs, once its BullMQ job is removed. */
+  async countTombstone(tombstone: JobView): Promise<void> {
+    const at = tombstone.finishedAt?.getTime() ?? Date.now();
+    await this.cancelled.recordRemoved(tombstone.queue, tombstone.jobId, at, at + this.tombstoneSeconds * 1000);
+  }
+
   async removeTombstone(address: JobAddress): Promise<void> {
-    await this.redis.del(this.tombstoneKey(address));
+    await Promise.all([this.redis.del(this.tombstoneKey(address)), this.cancelled.forgetTombstone(address.queue, address.jobId)]);
   }
 
   /**
@@ -66,6 +77,10 @@ export class JobStore {
   async logs({ queue, jobId }: JobAddress, count: number): Promise<string[]> {
     if (!this.queues.has(queue) || count <= 0) return [];
     return this.redis.lrange(this.queues.get(queue).toKey(`${jobId}:logs`), -count, -1);
+  }
+
+  private get tombstoneSeconds(): number {
+    return Math.max(60, this.config.keepFailedSeconds);
   }
 
   private tombstoneKey({ queue, jobId }: JobAddress): string {

@@ -30,6 +30,8 @@ export interface JobProgressView {
 export interface JobgateMeta {
   owner: string;
   requestId?: string;
+  /** Removed this many seconds after completing, sooner than its queue keeps completed jobs. */
+  expireAfterSeconds?: number;
 }
 
 /** A job as clients see it, whatever produced it. */
@@ -42,8 +44,12 @@ export interface JobView {
   data: unknown;
   progress: JobProgressView | null;
   result: unknown;
+  /** Null once COMPLETED: BullMQ keeps the reason of an earlier failed attempt on a job that then completed. */
   failedReason: string | null;
+  /** Attempts that ended, failed or completed (BullMQ's `attemptsMade`): for an ACTIVE job, those before the one running. */
   attemptsMade: number;
+  /** The attempt the job is on, from 1 (see `attemptOf`); 0 for a finished job that never ran. */
+  attempt: number;
   maxAttempts: number;
   createdAt: Date;
   startedAt: Date | null;
@@ -98,11 +104,29 @@ export function progressOf(raw: unknown): JobProgressView | null {
   };
 }
 
+/** The progress of a run that has reported none: what BullMQ gives a new job (0), and what every run starts from. */
+export const startingProgress = (): JobProgressView | null => progressOf(0);
+
+/**
+ * The attempt a job is on, counted like `attemptsMade` (a stall or a hand-back on shutdown is
+ * not an attempt; BullMQ's `attemptsStarted` counts those too): the one running (ACTIVE), the next
+ * to run (waiting, delayed, or retrying), or the last that ran (finished; 0 if none did).
+ * An ACTIVE job's hash may be read after its run ended (an event's job is read when the event is
+ * handled, not when it happened): the run had then already added to `attemptsMade`, but not to
+ * `attemptsStarted`, which bounds the attempt running.
+ */
+export function attemptOf(job: Job, state: JobState): number {
+  if (FINAL_STATES.has(state) || state === JobState.UNKNOWN) return job.attemptsMade;
+  const next = job.attemptsMade + 1;
+  return state === JobState.ACTIVE && job.attemptsStarted > 0 ? Math.min(next, job.attemptsStarted) : next;
+}
+
 const dateOrNull = (ms: number | undefined): Date | null => (ms ? new Date(ms) : null);
 
 /** Builds the client view of a BullMQ job in `state`. */
 export function viewOf(job: Job, state: JobState): JobView {
   const meta = (job.opts as { jobgate?: JobgateMeta }).jobgate;
+  const attempt = attemptOf(job, state);
   return {
     id: toGlobalId({ queue: job.queueName, jobId: job.id ?? '' }),
     queue: job.queueName,
@@ -112,8 +136,9 @@ export function viewOf(job: Job, state: JobState): JobView {
     data: job.data,
     progress: progressOf(job.progress),
     result: job.returnvalue ?? null,
-    failedReason: job.failedReason || null,
-    attemptsMade: job.attemptsMade,
+    failedReason: state === JobState.COMPLETED ? null : job.failedReason || null,
+    attemptsMade: state === JobState.ACTIVE ? attempt - 1 : job.attemptsMade,
+    attempt,
     maxAttempts: job.opts.attempts ?? 1,
     createdAt: new Date(job.timestamp),
     startedAt: dateOrNull(job.processedOn),

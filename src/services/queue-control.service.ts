@@ -1,6 +1,7 @@
+import type { Job } from 'bullmq';
 import { requireRole, Role, type Caller } from '../auth/caller';
 import { badInput } from '../errors';
-import { JobState } from './job-view';
+import { CANCELLED_REASON_PREFIX, JobState } from './job-view';
 import type { QueueSet } from './queue-set';
 
 /** States `cleanQueue` may clean, as BullMQ names them. */
@@ -11,6 +12,9 @@ const CLEANABLE: Partial<Record<JobState, 'completed' | 'failed' | 'wait' | 'del
   [JobState.DELAYED]: 'delayed',
   [JobState.PRIORITIZED]: 'prioritized',
 };
+
+/** Failed jobs read at a time by `retryFailed`. */
+const RETRY_PAGE = 1000;
 
 /** Queue-wide actions: admin only, like Flower's. */
 export class QueueControlService {
@@ -50,8 +54,14 @@ export class QueueControlService {
   async retryFailed(name: string, limit: number, caller: Caller): Promise<number> {
     const queue = this.queue(name, caller, 'retry failed jobs');
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badInput('limit', 'limit must be an integer from 1 to 10000');
-    const jobs = await queue.getJobs(['failed'], 0, limit - 1, false);
-    await Promise.all(jobs.map((job) => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })));
-    return jobs.length;
+    // Jobs their owners cancelled while they ran are in the failed set too: they stay cancelled.
+    const retried: Job[] = [];
+    for (let start = 0; retried.length < limit; start += RETRY_PAGE) {
+      const page = await queue.getJobs(['failed'], start, start + RETRY_PAGE - 1, false);
+      retried.push(...page.filter((job) => !job.failedReason?.startsWith(CANCELLED_REASON_PREFIX)).slice(0, limit - retried.length));
+      if (page.length < RETRY_PAGE) break;
+    }
+    await Promise.all(retried.map((job) => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })));
+    return retried.length;
   }
 }

@@ -1,20 +1,24 @@
 import type { JobType as BullJobState } from 'bullmq';
 import { Cluster } from 'ioredis';
-import { requireRole, Role, type Caller } from '../auth/caller';
+import { requireReadAll, type Caller } from '../auth/caller';
 import { badInput } from '../errors';
 import type { RedisClient } from '../redis/connections';
+import type { CancelledCounts, CancelledJobs } from './cancelled-jobs';
 import type { QueueSet } from './queue-set';
 import { throughputOf, type ThroughputView } from './throughput';
 import { parseClientList, workersOf, type WorkerView } from './worker-clients';
 
-/** Jobs of a queue by BullMQ state. */
+/** Jobs of a queue by BullMQ state, and those cancelled. */
 export interface QueueCounts {
   waiting: number;
   active: number;
   delayed: number;
   prioritized: number;
   completed: number;
+  /** BullMQ's failed jobs less those cancelled while active, which BullMQ keeps among them. */
   failed: number;
+  /** Cancelled jobs kept: failed on their worker as cancelled, or tombstones of jobs cancelled before they started. */
+  cancelled: number;
   /**
    * Jobs held by a pause: the waiting and prioritized jobs of a paused queue, also counted
    * there (BullMQ 5+ keeps a paused queue's jobs in place and only flags the queue); 0 otherwise.
@@ -42,7 +46,12 @@ export interface QueueOverview extends QueueCountsView {
   rateLimit: RateLimitView | null;
   workerCount: number;
   completed: ThroughputView;
+  /** BullMQ's failed metrics less the jobs cancelled while active, which they count as failed. */
   failed: ThroughputView;
+  /** Jobs cancelled, active or not started, from Jobgate's own record (BullMQ has none). */
+  cancelled: ThroughputView;
+  /** BullMQ's own failed total, cancelled jobs included: tells a reset of BullMQ's metrics from a late cancellation record. */
+  bullFailedTotal: number;
 }
 
 const COUNTED: BullJobState[] = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children'];
@@ -58,6 +67,7 @@ export class QueueMonitor {
   constructor(
     private readonly queues: QueueSet,
     private readonly redis: RedisClient,
+    private readonly cancelled: CancelledJobs,
   ) {}
 
   get names(): readonly string[] {
@@ -66,7 +76,7 @@ export class QueueMonitor {
 
   /** Refuses callers that may not see every queue (monitoring shows everyone's jobs in aggregate). */
   authorize(caller: Caller): void {
-    if (!caller.roles.includes(Role.ADMIN)) requireRole(caller, Role.VIEWER, 'see queues and workers');
+    requireReadAll(caller, 'see queues and workers');
   }
 
   /** BAD_USER_INPUT on `field` unless `name` is a registered queue. */
@@ -74,13 +84,13 @@ export class QueueMonitor {
     if (!this.queues.has(name)) throw badInput(field, `Unknown queue "${name.slice(0, 100)}"; known queues: ${this.names.join(', ')}`);
   }
 
-  /** Counts and paused flag of each queue: one counting script and one flag read per queue. */
+  /** Counts and paused flag of each queue: one counting script, one flag read and two cancelled counts per queue. */
   counts(names: readonly string[]): Promise<QueueCountsView[]> {
     return Promise.all(
       names.map(async (name) => {
         const queue = this.queues.get(name);
-        const [raw, paused] = await Promise.all([queue.getJobCounts(...COUNTED), queue.isPaused()]);
-        return { queue: name, counts: countsOf(raw, paused), paused };
+        const [raw, paused, cancelled] = await Promise.all([queue.getJobCounts(...COUNTED), queue.isPaused(), this.cancelled.counts(name)]);
+        return { queue: name, counts: countsOf(raw, paused, cancelled), paused };
       }),
     );
   }
@@ -88,32 +98,37 @@ export class QueueMonitor {
   /** Counts, paused, rate limit, workers and the last `minutes` of throughput of each queue. */
   async overview(names: readonly string[], minutes: number): Promise<QueueOverview[]> {
     const end = Math.max(minutes, 1) - 1;
+    // One `now` for BullMQ's metrics and Jobgate's cancellations, so that their minutes line up.
+    const now = Date.now();
     const [clients, ...reads] = await Promise.all([
       this.clientLists(),
       ...names.map(async (name) => {
         const queue = this.queues.get(name);
-        const [raw, meta, completed, failed] = await Promise.all([
+        const [raw, meta, completed, failed, cancelledCounts, cancelled] = await Promise.all([
           queue.getJobCounts(...COUNTED),
           queue.getMeta(),
           queue.getMetrics('completed', 0, end),
           queue.getMetrics('failed', 0, end),
+          this.cancelled.counts(name),
+          this.cancelled.throughput(name, now, minutes),
         ]);
-        return { name, raw, meta, completed, failed };
+        return { name, raw, meta, completed, failed, cancelledCounts, cancelled };
       }),
     ]);
-    const now = Date.now();
-    return reads.map(({ name, raw, meta, completed, failed }) => {
+    return reads.map(({ name, raw, meta, completed, failed, cancelledCounts, cancelled }) => {
       // Workers write the limit in force into the queue's meta before they start (workers/queue-limits).
       const rateLimit = meta.max && meta.duration ? { max: meta.max, durationMs: meta.duration } : null;
       const paused = meta.paused === true;
       return {
         queue: name,
-        counts: countsOf(raw, paused),
+        counts: countsOf(raw, paused, cancelledCounts),
         paused,
         rateLimit,
         workerCount: this.workersIn(clients, name).length,
         completed: throughputOf(completed, now, minutes),
-        failed: throughputOf(failed, now, minutes),
+        failed: withoutCancelled(throughputOf(failed, now, minutes), cancelled.failed),
+        cancelled: cancelled.all,
+        bullFailedTotal: failed.meta.count,
       };
     });
   }
@@ -145,14 +160,28 @@ export class QueueMonitor {
   }
 }
 
-function countsOf(raw: Record<string, number>, paused: boolean): QueueCounts {
+/**
+ * BullMQ's failed jobs per minute less those cancelled while active. Both count a job under the
+ * minute of its `finishedOn`, so they subtract minute by minute; never below 0 (a cancellation
+ * is recorded a moment after BullMQ counts the failure, never before).
+ */
+function withoutCancelled(failed: ThroughputView, cancelled: ThroughputView): ThroughputView {
+  return {
+    total: Math.max(0, failed.total - cancelled.total),
+    perMinute: failed.perMinute.map((count, index) => Math.max(0, count - (cancelled.perMinute[index] ?? 0))),
+  };
+}
+
+function countsOf(raw: Record<string, number>, paused: boolean, cancelled: CancelledCounts): QueueCounts {
   return {
     waiting: raw.waiting ?? 0,
     active: raw.active ?? 0,
     delayed: raw.delayed ?? 0,
     prioritized: raw.prioritized ?? 0,
     completed: raw.completed ?? 0,
-    failed: raw.failed ?? 0,
+    // Not read together with BullMQ's count: never below 0 if a cancelled job is counted here first.
+    failed: Math.max(0, (raw.failed ?? 0) - cancelled.inFailed),
+    cancelled: cancelled.inFailed + cancelled.tombstones,
     paused: paused ? (raw.waiting ?? 0) + (raw.prioritized ?? 0) : 0,
     waitingChildren: raw['waiting-children'] ?? 0,
   };

@@ -1,17 +1,17 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from 'pino';
-import { requireRole, Role, type Caller } from '../auth/caller';
+import { OwnerId, requireRole, Role, type Caller } from '../auth/caller';
 import type { Config } from '../config';
 import { badInput, notFound, unknownJobType } from '../errors';
 import { jobgateKey, type RedisClient } from '../redis/connections';
 import type { JobRegistry } from '../workers/registry';
 import type { ScheduleDefinition } from '../workers/job-definition';
 import type { EnqueueService } from './enqueue.service';
-import { toBullOptions } from './job-options';
+import { queueRetentionSeconds, toBullOptions } from './job-options';
 import type { QueueSet } from './queue-set';
 
 /** Owner recorded on jobs that schedules produce. */
-export const SCHEDULER_OWNER = 'scheduler';
+export const SCHEDULER_OWNER = OwnerId.system('scheduler');
 
 /** A schedule as clients see it. */
 export interface ScheduleView {
@@ -118,7 +118,8 @@ async function writeSchedule(config: Config, registry: JobRegistry, queues: Queu
   const definition = registry.get(type);
   if (!definition) throw unknownJobType(type, registry.names);
   const repeat = schedule.cron ? { pattern: schedule.cron, tz: schedule.timeZone ?? config.scheduleTimeZone } : { every: schedule.everyMs };
-  const { jobgate, ...opts } = toBullOptions(type, definition.defaults, null, { owner: SCHEDULER_OWNER, requestId: `schedule:${schedule.id}` }, config);
+  const keep = queueRetentionSeconds(registry.inQueue(definition.queue).map((other) => other.defaults), config);
+  const { jobgate, ...opts } = toBullOptions(type, definition.defaults, null, { owner: SCHEDULER_OWNER, requestId: `schedule:${schedule.id}` }, config, keep);
   await queues.get(definition.queue).upsertJobScheduler(schedule.id, repeat, {
     name: type,
     data: schedule.data ?? {},

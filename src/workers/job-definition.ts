@@ -16,7 +16,10 @@ export interface ProgressUpdate {
 export interface JobContext {
   /** The BullMQ job (id, attemptsMade, opts…). */
   job: Job;
-  /** Aborted when the job is cancelled; built-in processors check it between items of work. */
+  /**
+   * Aborted when the job is cancelled or reaches a time limit (the reason says which); built-in
+   * processors check it between items of work.
+   */
   signal: AbortSignal;
   /** Logger bound to the job id and the request id that enqueued it. */
   logger: Logger;
@@ -70,6 +73,20 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
   roles?: readonly Role[];
   /** At most `max` jobs of this queue start per `durationMs`, across every worker (`QUEUE_RATE_LIMITS` overrides it). */
   rateLimit?: { max: number; durationMs: number };
+  /**
+   * Hard time limit of one attempt, ms (`JOB_TIME_LIMIT_MS` when absent). When it is reached the
+   * signal is aborted, the job fails with a reason starting `time limit`, is not retried, and its
+   * worker slot is freed at once: a processor that ignores its signal is no longer awaited, but
+   * keeps running (and using CPU) in the background until it returns; its result is ignored and
+   * its progress and logs are refused. Not in `defaults`: a caller must not be able to raise it.
+   */
+  timeLimitMs?: number;
+  /**
+   * Soft time limit of one attempt, ms, below the hard one: the signal is aborted with a reason
+   * starting `time limit: soft`, so the processor can stop cleanly. If it then throws, the job
+   * fails with that reason and is not retried; if it returns, the job completes with what it returned.
+   */
+  softTimeLimitMs?: number;
   schedules?: (config: Config) => ScheduleDefinition[];
   /** Extra checks that need configuration; throw a `badInput` error to refuse. */
   check?(input: Input, config: Config): void;

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../services/job-view';
-import type { JobContext, ProgressUpdate } from './job-definition';
+import type { JobContext, JobDefinition, ProgressUpdate } from './job-definition';
 import type { JobLogWriter } from './job-log';
 import type { JobRegistry } from './registry';
 
@@ -12,10 +12,48 @@ function withPercent(update: ProgressUpdate): ProgressUpdate {
   return { ...update, percent: Math.round((update.current / update.total) * 10000) / 100 };
 }
 
+/** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
+export const MAX_TIME_LIMIT_MS = 2_147_483_647;
+
+/** How the failure reason of a job stopped by a time limit starts, and the reason its signal is aborted with. */
+export const TIME_LIMIT_REASON_PREFIX = 'time limit';
+
+/** The time limits of one attempt of a job type, ms. */
+export interface TimeLimits {
+  hardMs: number;
+  /** Absent when the type declares none, or one at or past the hard limit in force. */
+  softMs?: number;
+}
+
+/** `definition`'s time limits: its own, else JOB_TIME_LIMIT_MS; throws on a declaration no timer can honour. */
+export function timeLimitsOf(definition: JobDefinition, config: Config): TimeLimits {
+  const { timeLimitMs, softTimeLimitMs } = definition;
+  for (const [field, value] of [['timeLimitMs', timeLimitMs], ['softTimeLimitMs', softTimeLimitMs]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_TIME_LIMIT_MS)) {
+      throw new TypeError(`Job type "${definition.name}": ${field} must be an integer from 1 to ${MAX_TIME_LIMIT_MS} (ms), got ${value}`);
+    }
+  }
+  if (timeLimitMs !== undefined && softTimeLimitMs !== undefined && softTimeLimitMs >= timeLimitMs) {
+    throw new TypeError(`Job type "${definition.name}": softTimeLimitMs (${softTimeLimitMs}) must be below timeLimitMs (${timeLimitMs})`);
+  }
+  const hardMs = timeLimitMs ?? config.jobTimeLimitMs;
+  return softTimeLimitMs !== undefined && softTimeLimitMs < hardMs ? { hardMs, softMs: softTimeLimitMs } : { hardMs };
+}
+
+/** The deadline of an attempt passed: the processor is no longer awaited. */
+class HardTimeLimitReached extends Error {}
+
 /**
  * The BullMQ processor of one queue: dispatches by job name to the registered type, gives it
- * a context (progress, logs that reach watchers, the cancellation signal, a logger bound to
- * the request id), and turns a cancellation into a failure that is not retried.
+ * a context (progress, logs that reach watchers, the signal, a logger bound to the request id),
+ * turns a cancellation into a failure that is not retried, and enforces the type's time limits.
+ *
+ * Time limits: at the soft one the signal is aborted with a `time limit: soft …` reason; at the
+ * hard one it is aborted too, and the processor is no longer awaited: the attempt fails at once
+ * with an `UnrecoverableError` (no retry), so BullMQ removes the job's lock and frees the worker
+ * slot even when the processor ignores its signal. Such a processor keeps running in the
+ * background until it returns (JavaScript cannot stop it): it still uses CPU and memory, its
+ * result is ignored, and its context's `progress` and `log` reject from then on.
  */
 export function createProcessor(
   queue: string,
@@ -26,34 +64,93 @@ export function createProcessor(
   /** Called when a job produced by a schedule starts. */
   onScheduledJob: (job: Job) => Promise<void>,
 ): Processor {
+  const limits = new Map<string, TimeLimits>();
+  for (const definition of registry.inQueue(queue)) {
+    const typeLimits = timeLimitsOf(definition, config);
+    if (definition.softTimeLimitMs !== undefined && typeLimits.softMs === undefined) {
+      logger.warn({ type: definition.name, softTimeLimitMs: definition.softTimeLimitMs, timeLimitMs: typeLimits.hardMs }, 'soft time limit not below the hard one (JOB_TIME_LIMIT_MS): ignored');
+    }
+    limits.set(definition.name, typeLimits);
+  }
   return async (job: Job, _token?: string, signal?: AbortSignal) => {
     const definition = registry.get(job.name);
-    if (!definition || definition.queue !== queue) throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
+    const limit = limits.get(job.name);
+    if (!definition || definition.queue !== queue || !limit) throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
     const meta = (job.opts as { jobgate?: JobgateMeta }).jobgate;
     const jobLogger = logger.child({ jobId: `${queue}:${job.id}`, type: job.name, requestId: meta?.requestId, attempt: job.attemptsMade + 1 });
-    const abort = signal ?? new AbortController().signal;
+    // Aborted by BullMQ's signal (cancellation, hand-back) or at a time limit, with the reason of the first.
+    const timer = new AbortController();
+    const abort = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+    /** Set when the attempt is over: a processor still running past its hard limit records nothing more. */
+    let over: string | undefined;
     const context: JobContext = {
       job,
       signal: abort,
       logger: jobLogger,
       config,
-      progress: (update) => job.updateProgress(withPercent(update) as object),
-      log: (line) => logs.append(job, line),
+      progress: async (update) => {
+        if (over !== undefined) throw new Error(over);
+        await job.updateProgress(withPercent(update) as object);
+      },
+      log: async (line) => {
+        if (over !== undefined) throw new Error(over);
+        await logs.append(job, line);
+      },
     };
     jobLogger.info('job started');
+    // A run starts from no progress; after a stall, a hand-back or a retry the job still holds its last
+    // run's, which `job(id)` would show until this run reports (watchers' ACTIVE event says 0 already).
+    if (job.progress !== 0) {
+      await job.updateProgress(0).catch((error: unknown) => jobLogger.warn({ err: error }, 'progress of the last run not reset'));
+    }
     if (job.repeatJobKey) await onScheduledJob(job);
+    const startedAt = Date.now();
+    const hardReason = `${TIME_LIMIT_REASON_PREFIX}: hard limit of ${limit.hardMs} ms reached`;
+    let hardTimer: NodeJS.Timeout | undefined;
+    let softTimer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      hardTimer = setTimeout(() => {
+        // Rejected before the signal aborts, so the race below ends on the deadline whatever the processor does.
+        reject(new HardTimeLimitReached(hardReason));
+        timer.abort(hardReason);
+      }, limit.hardMs);
+    });
+    if (limit.softMs !== undefined) {
+      const softReason = `${TIME_LIMIT_REASON_PREFIX}: soft limit of ${limit.softMs} ms reached; stop before the hard limit of ${limit.hardMs} ms`;
+      softTimer = setTimeout(() => {
+        jobLogger.info({ softTimeLimitMs: limit.softMs }, 'soft time limit reached: signal aborted');
+        timer.abort(softReason);
+      }, limit.softMs);
+    }
+    const running = (async () => definition.process(job.data as object, context))();
     try {
-      const result = await definition.process(job.data as object, context);
+      const result = await Promise.race([running, deadline]);
       jobLogger.info('job completed');
       return result;
     } catch (error) {
+      if (error instanceof HardTimeLimitReached) {
+        jobLogger.warn({ timeLimitMs: limit.hardMs }, 'hard time limit reached: job failed and its slot freed; the processor is no longer awaited');
+        void running.then(
+          () => jobLogger.warn({ afterMs: Date.now() - startedAt }, 'processor returned after its hard time limit: result ignored'),
+          () => jobLogger.info({ afterMs: Date.now() - startedAt }, 'processor stopped after its hard time limit'),
+        );
+        throw new UnrecoverableError(hardReason);
+      }
       if (abort.aborted) {
         const reason = typeof abort.reason === 'string' ? abort.reason : 'cancelled';
+        if (timer.signal.aborted && abort.reason === timer.signal.reason) {
+          jobLogger.info({ reason }, 'job stopped at its time limit');
+          throw new UnrecoverableError(reason);
+        }
         jobLogger.info({ reason }, 'job cancelled');
         throw new UnrecoverableError(`${CANCELLED_REASON_PREFIX}${reason}`);
       }
       jobLogger.warn({ err: error }, 'job attempt failed');
       throw error;
+    } finally {
+      clearTimeout(hardTimer);
+      clearTimeout(softTimer);
+      over = `job ${queue}:${job.id}: this attempt is over; progress and logs are no longer recorded`;
     }
   };
 }

@@ -1,13 +1,17 @@
-import { MetricsTime, Worker, type Job } from 'bullmq';
+import { MetricsTime, WaitingError, Worker, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { cancelChannel, createRedis, queuePrefix, type RedisClient } from '../redis/connections';
+import { CancelledJobs } from '../services/cancelled-jobs';
 import type { CancelRequest } from '../services/job-control.service';
+import { CANCELLED_REASON_PREFIX } from '../services/job-view';
 import { QueueSet } from '../services/queue-set';
 import { toGlobalId } from '../services/job-id';
 import { lastScheduledJobKey, upsertDeclaredSchedules } from '../services/schedules';
 import { JobLogWriter } from './job-log';
 import { applyQueueLimits } from './queue-limits';
+import { JobExpiry } from './job-expiry';
+import { OwnerActiveLimit } from './owner-limit';
 import { createProcessor } from './processor';
 import type { JobRegistry } from './registry';
 
@@ -16,6 +20,9 @@ import type { JobRegistry } from './registry';
  * before it tries again. BullMQ's default, 15 s, left jobs idle that long after Redis came back.
  */
 const RETRY_AFTER_CONNECTION_ERROR_MS = 1000;
+
+/** The reason a job's signal is aborted with when its worker's grace is over: hand it back, not cancel it. */
+const HANDED_BACK = 'worker shutting down: job handed back to its queue';
 
 /** The BullMQ workers of one worker process, one per queue it serves. */
 export interface WorkerPool {
@@ -40,22 +47,36 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   await applyQueueLimits(config, registry, scheduleQueues, queues, logger);
   const workers = new Map<string, Worker>();
   const logs = new JobLogWriter(config, connection);
+  const expiry = new JobExpiry(config, connection, scheduleQueues, queues, logger);
+  const cancelled = new CancelledJobs(config, connection, scheduleQueues);
   for (const queue of queues) {
     const onScheduledJob = async (job: Job): Promise<void> => {
       await connection.hset(lastScheduledJobKey(config, queue), job.repeatJobKey ?? '', toGlobalId({ queue, jobId: job.id ?? '' }));
     };
-    const worker = new Worker(queue, createProcessor(queue, registry, logs, config, logger, onScheduledJob), {
+    // OWNER_ACTIVE_LIMIT: a job whose owner is at the cap goes back to the queue before it starts.
+    const owners = new OwnerActiveLimit(config, connection, queue, registry, logger);
+    const worker = new Worker(queue, handingBack(owners.wrap(createProcessor(queue, registry, logs, config, logger, onScheduledJob)), queue, logger), {
       connection,
       prefix: queuePrefix(config, queue),
       concurrency: config.workerConcurrency,
       name: `jobgate-${process.pid}`,
       lockDuration: config.workerLockDurationMs,
       stalledInterval: config.workerStalledIntervalMs,
+      maxStalledCount: config.workerMaxStalledCount,
       runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
       // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
+    owners.watch(worker);
+    worker.on('completed', (job) => {
+      expiry.completed(job).catch((error: unknown) => logger.warn({ err: error, jobId: job.id, queue }, 'expiry of a completed job not recorded; the queue retention removes it'));
+    });
+    // BullMQ has just failed (and counted as failed) a job cancelled while it ran: count it as cancelled instead.
+    worker.on('failed', (job) => {
+      if (job?.id === undefined || !job.finishedOn || !job.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return;
+      cancelled.recordFailed(queue, job.id, job.finishedOn).catch((error: unknown) => logger.warn({ err: error, jobId: `${queue}:${job.id}` }, 'cancellation not recorded: the job counts as failed'));
+    });
     workers.set(queue, worker);
   }
 
@@ -70,12 +91,45 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
       const closed = Promise.all([...workers.values()].map((worker) => worker.close()));
       if ((await Promise.race([closed, grace])) === 'timeout') {
         logger.warn({ graceMs: config.workerGraceMs }, 'active jobs did not finish in time; handing them back to the queue');
-        await Promise.all([...workers.values()].map((worker) => worker.close(true)));
+        // Not `close(true)`: a second `close` only returns the first one's promise, and a forced close
+        // drops the jobs' locks without moving them, which leaves them to stall detection (a stall
+        // each, and a wait of up to WORKER_LOCK_DURATION_MS + 2 × WORKER_STALLED_INTERVAL_MS). Each
+        // processor stops at its signal and `handingBack` moves its job back to waiting; one that
+        // ignores the signal is cut short by `onShutdown`, and stall detection returns its job.
+        for (const worker of workers.values()) worker.cancelAllJobs(HANDED_BACK);
+        await closed;
       }
+      await expiry.close();
       await scheduleQueues.close();
       subscriber.disconnect();
       connection.disconnect();
     },
+  };
+}
+
+/**
+ * `processor`, plus the hand-back on shutdown: a job whose signal was aborted with HANDED_BACK
+ * goes from active back to the head of waiting under its lock token (BullMQ `Job.moveToWait`:
+ * neither an attempt nor a stall is counted), and BullMQ is told so with a `WaitingError`, which it
+ * neither retries nor fails. Whatever the processor threw then (a cancellation) is not the job's end.
+ */
+function handingBack(processor: Processor, queue: string, logger: Logger): Processor {
+  return async (job: Job, token: string | undefined, signal: AbortSignal | undefined) => {
+    try {
+      return await processor(job, token, signal);
+    } catch (error) {
+      if (signal?.reason !== HANDED_BACK) throw error;
+      const jobId = `${queue}:${job.id}`;
+      try {
+        if (token === undefined) throw new Error('no lock token');
+        await job.moveToWait(token);
+        logger.info({ jobId }, 'job handed back to its queue');
+      } catch (moveError) {
+        // Its lock lost, or Redis away: the job stays active, and stall detection returns it.
+        logger.warn({ err: moveError, jobId }, 'job not handed back; stall detection will return it');
+      }
+      throw new WaitingError();
+    }
   };
 }
 

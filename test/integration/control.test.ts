@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eventually, gql, gqlOk } from '../support/graphql';
 import { Stack } from '../support/stack';
-import { ENQUEUE, HELD, JOB, PROMOTE, type EnqueuedJob } from './operations';
+import { ENQUEUE, HELD, IMPORT_PARTS, JOB, PROMOTE, type EnqueuedJob } from './operations';
 
 const stateOf = async (stack: Stack, id: string): Promise<string | undefined> => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state;
 const hello = async (stack: Stack, options: Record<string, unknown> = {}): Promise<EnqueuedJob> =>
@@ -56,6 +56,16 @@ describe('job and queue control', () => {
     const refused = await gql(stack.url, `mutation { cleanQueue(queue: "integrations", state: ACTIVE, olderThanSeconds: 0) }`);
     assert.equal(refused.errors?.[0].extensions?.field, 'state');
   });
+
+  it('leaves jobs cancelled while running out of retryFailed', async () => {
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { project: 'c', phase: 'p', stage: 's', items: 1000, msPerItem: 20 } });
+    await eventually(async () => (await stateOf(stack, job.id)) === 'ACTIVE', 10_000, 'the job running');
+    await gqlOk(stack.url, `mutation ($id: ID!) { cancelJob(id: $id) { id } }`, { id: job.id });
+    await eventually(async () => (await stateOf(stack, job.id)) === 'CANCELLED', 10_000, 'the cancellation');
+    const { retryFailed } = await gqlOk<{ retryFailed: number }>(stack.url, `mutation { retryFailed(queue: "imports", limit: 10) }`);
+    assert.equal(retryFailed, 0);
+    assert.equal(await stateOf(stack, job.id), 'CANCELLED');
+  });
 });
 
 describe('schedules', () => {
@@ -95,6 +105,24 @@ describe('schedules', () => {
     assert.equal(removeSchedule, true);
     const { schedules } = await gqlOk<{ schedules: Schedule[] }>(stack.url, SCHEDULES);
     assert.ok(!schedules.some((schedule) => schedule.id === 'hello-every-second'));
+  });
+
+  it("refuses to cancel or remove a schedule's next run, naming removeSchedule, and writes nothing", async () => {
+    await gqlOk(stack.url, `mutation ($schedule: ScheduleInput!) { upsertSchedule(schedule: $schedule) { id } }`, { schedule: { id: 'new-year', type: 'helloWorld', cron: '0 0 1 1 *', data: {} } });
+    try {
+      const next = await eventually(async () => {
+        const { jobs } = await gqlOk<{ jobs: { edges: { node: { id: string } }[] } }>(stack.url, `{ jobs(queue: "default", states: [DELAYED], first: 50) { edges { node { id } } } }`);
+        return jobs.edges.map((edge) => edge.node.id).find((id) => id.startsWith('default:repeat:new-year:'));
+      }, 10_000, "the schedule's next run");
+      for (const mutation of ['cancelJob', 'removeJob']) {
+        const response = await gql(stack.url, `mutation ($id: ID!) { ${mutation}(id: $id) { id } }`, { id: next });
+        assert.equal(response.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${mutation}: ${JSON.stringify(response)}`);
+        assert.match(response.errors?.[0]?.message ?? '', /removeSchedule\(id: "new-year"\)/);
+        assert.equal(await stateOf(stack, next), 'DELAYED', `${mutation} wrote nothing`);
+      }
+    } finally {
+      await gqlOk(stack.url, `mutation { removeSchedule(id: "new-year") }`);
+    }
   });
 
   for (const [what, schedule, field] of [

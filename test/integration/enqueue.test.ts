@@ -75,6 +75,25 @@ describe('enqueueing', () => {
     ['a syntax error', '{ job(id: ', {}, 'GRAPHQL_PARSE_FAILED'],
     ['an unknown field in the query', '{ jobz { id } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
   ];
+  it('reports every invalid field of the generic enqueue, each with the constraint that failed', async () => {
+    const response = await gql(stack.url, ENQUEUE, { type: 'importParts', data: { project: ['x'], phase: 'A', items: 0 } });
+    const error = response.errors?.[0];
+    assert.equal(error?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(error?.extensions?.field, 'data.project');
+    assert.deepEqual((error?.extensions as { violations?: unknown } | undefined)?.violations, [
+      { field: 'data.project', message: 'data.project: project must be a string' },
+      { field: 'data.stage', message: 'data.stage is required' },
+      { field: 'data.items', message: 'data.items: items must not be less than 1' },
+    ]);
+  });
+
+  it('refuses a __proto__ key in data by its name', async () => {
+    const body = `{"query":${JSON.stringify(ENQUEUE)},"variables":{"type":"importParts","data":{"project":"P","phase":"A","stage":"1","__proto__":{"items":5}}}}`;
+    const response = (await (await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { errors?: { extensions?: { code?: string; field?: string } }[] };
+    assert.equal(response.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(response.errors?.[0]?.extensions?.field, 'data.__proto__');
+  });
+
   for (const [what, query, variables, code, field] of refused) {
     it(`refuses ${what} with ${code}${field ? ` on ${field}` : ''}`, async () => {
       const response = await gql(stack.url, query, variables);

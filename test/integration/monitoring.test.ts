@@ -8,7 +8,7 @@ import { countCommands, totalCommands } from '../support/redis-stats';
 import { PrivateRedis } from '../support/redis-server';
 import { Stack } from '../support/stack';
 import { bearer, TEST_JWT_SECRET, token } from '../support/tokens';
-import { ENQUEUE, HELD, PROMOTE, type EnqueuedJob } from './operations';
+import { ENQUEUE, HELD, IMPORT_PARTS, JOB, PROMOTE, type EnqueuedJob } from './operations';
 
 const COUNTS = 'waiting active delayed prioritized completed failed paused waitingChildren';
 const QUEUES = `{ queues { name paused workerCount rateLimit { max durationMs } counts { ${COUNTS} } completed { total perMinute } failed { total perMinute } } }`;
@@ -41,6 +41,25 @@ const readyWorkers = async (stack: Stack): Promise<number> => ((await (await fet
 const METRICS_TOKEN = 'prometheus-scrape-token-0123';
 const scrape = async (stack: Stack) => parsePrometheus(await (await fetch(`${stack.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).samples;
 const lastStats = (recording: Recording<QueueStatsPayload>) => recording.results[recording.results.length - 1]?.data?.queueStats;
+
+const CANCEL = `mutation ($id: ID!) { cancelJob(id: $id) { id state } }`;
+const CANCELLED_QUEUE = `query ($name: String!) { queue(name: $name) { counts { failed cancelled } failed { total perMinute } cancelled { total perMinute } } }`;
+interface CancelledQueueInfo {
+  counts: { failed: number; cancelled: number };
+  failed: { total: number; perMinute: number[] };
+  cancelled: { total: number; perMinute: number[] };
+}
+const cancelledInfo = async (stack: Stack, name: string): Promise<CancelledQueueInfo> => (await gqlOk<{ queue: CancelledQueueInfo }>(stack.url, CANCELLED_QUEUE, { name })).queue;
+const jobState = async (stack: Stack, id: string): Promise<string | undefined> => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state;
+/** Cancels a long importParts job once it runs: its worker fails it as cancelled, and BullMQ keeps it as a failed job. */
+async function cancelWhileActive(stack: Stack): Promise<string> {
+  const input = { project: 'P', phase: 'C', stage: '1', items: 400, msPerItem: 50 };
+  const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
+  await eventually(async () => (await jobState(stack, job.id)) === 'ACTIVE', 10_000, `${job.id} to run`);
+  await gqlOk(stack.url, CANCEL, { id: job.id });
+  await eventually(async () => (await jobState(stack, job.id)) === 'CANCELLED', 10_000, `${job.id} to be cancelled`);
+  return job.id;
+}
 
 describe('queue monitoring', () => {
   let stack: Stack;
@@ -140,6 +159,30 @@ describe('queue monitoring', () => {
     await eventually(async () => valueOf(await scrape(stack), 'jobgate_subscriptions_active') === 0, 5000, 'the subscription to end');
   });
 
+  it('counts cancelled jobs as cancelled, not failed: queue counts, throughput and /metrics', async () => {
+    await cancelWhileActive(stack);
+    const { importParts: held } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { project: 'P', phase: 'C', stage: '2' }, options: HELD });
+    assert.equal((await gqlOk<{ cancelJob: { state: string } }>(stack.url, CANCEL, { id: held.id })).cancelJob.state, 'CANCELLED');
+    // The worker records its cancellation a moment after BullMQ has failed the job.
+    const imports = await eventually(async () => {
+      const queue = await cancelledInfo(stack, 'imports');
+      return queue.counts.cancelled === 2 && queue;
+    }, 10_000, 'two cancelled jobs counted');
+    assert.deepEqual(imports.counts, { failed: 0, cancelled: 2 }, 'one cancelled while active (a failed job to BullMQ), one before it started');
+    assert.equal(imports.failed.total, 0);
+    assert.ok(imports.failed.perMinute.every((count) => count === 0), `failed per minute: ${imports.failed.perMinute.join(',')}`);
+    assert.equal(imports.cancelled.total, 2);
+    assert.equal(imports.cancelled.perMinute[0] + imports.cancelled.perMinute[1], 2, 'both in the last two minutes');
+    // A scrape reuses the queue read of a scrape less than a second before.
+    const samples = await eventually(async () => {
+      const scraped = await scrape(stack);
+      return valueOf(scraped, 'bullmq_job_cancelled_total', { queue: 'imports' }) === 2 && scraped;
+    }, 5000, 'a scrape counting two cancelled jobs');
+    assert.equal(valueOf(samples, 'bullmq_job_failed_total', { queue: 'imports' }), 0);
+    assert.equal(valueOf(samples, 'bullmq_job_count', { queue: 'imports', state: 'failed' }), 0);
+    assert.equal(valueOf(samples, 'bullmq_job_count', { queue: 'imports', state: 'cancelled' }), 2);
+  });
+
   it('workers(queue) lists worker connections; /readyz counts worker processes', async () => {
     const { workers } = await gqlOk<{ workers: { name: string | null; address: string; ageSeconds: number; idleSeconds: number }[] }>(stack.url, '{ workers(queue: "default") { name address ageSeconds idleSeconds } }');
     assert.equal(workers.length, 1);
@@ -162,6 +205,28 @@ describe('queue monitoring', () => {
       assert.doesNotMatch(await response.text(), /jobgate_/);
     }
     assert.equal((await fetch(`${stack.url}/metrics`, { headers: { authorization: `bearer ${METRICS_TOKEN}` } })).status, 200);
+  });
+});
+
+describe('cancelled jobs under retention (KEEP_JOBS_COUNT=1)', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await Stack.start({ workers: 1, env: { KEEP_JOBS_COUNT: '1' } });
+  });
+  after(() => stack.close());
+
+  it('counts only the cancelled jobs BullMQ still keeps; throughput keeps counting every cancellation', async () => {
+    const first = await cancelWhileActive(stack);
+    await eventually(async () => (await cancelledInfo(stack, 'imports')).counts.cancelled === 1, 10_000, 'the first cancellation counted');
+    await cancelWhileActive(stack);
+    // BullMQ keeps one failed job: the second cancelled job's failure trimmed the first away.
+    await eventually(async () => (await jobState(stack, first)) === undefined, 10_000, `${first} trimmed by retention`);
+    const imports = await eventually(async () => {
+      const queue = await cancelledInfo(stack, 'imports');
+      return queue.cancelled.total === 2 && queue;
+    }, 10_000, 'the second cancellation counted');
+    assert.deepEqual(imports.counts, { failed: 0, cancelled: 1 }, 'the trimmed job counts no more');
+    assert.equal(imports.failed.total, 0);
   });
 });
 
