@@ -55,6 +55,7 @@ const CASES: Case[] = [
   { name: 'a syntax error', operation: { query: '{' }, transports: EVERY, status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'a lexical error', operation: { query: '{ 8f31403dfe404bccbb0e835f2629c6a7 }' }, transports: EVERY, status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'too many tokens', operation: { query: `{ ${'__typename '.repeat(MAX_QUERY_TOKENS)}}` }, transports: NOT_GET, status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+  { name: 'a 1 MB document of tokens', operation: { query: `{ ${'a '.repeat(500_000)}}` }, transports: NOT_GET, status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'nested 20,000 deep', operation: { query: `{${'a{'.repeat(20_000)}b${'}'.repeat(20_000)}}` }, transports: NOT_GET, status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'a list nested 1,000 deep', operation: { query: `{ job(id: ${'['.repeat(1_000)}"x"${']'.repeat(1_000)}) { id } }` }, transports: EVERY, status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'an unknown field', operation: { query: '{ nope }' }, transports: EVERY, status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
