@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, redisTarget } from '../../src/config';
+import { variables } from '../../src/config/schema';
 
 describe('configuration', () => {
   it('has defaults that work on a laptop', () => {
@@ -26,6 +29,18 @@ describe('configuration', () => {
     ['QUEUE_RATE_LIMITS', 'integrations:0/1000'],
     ['QUEUE_RATE_LIMITS', 'integrations:10/0'],
     ['REDIS_SENTINELS', 'sentinel-without-port'],
+    ['WORKER_MAX_STALLED_COUNT', '-1'],
+    ['WORKER_MAX_STALLED_COUNT', '1001'],
+    ['JOB_TIME_LIMIT_MS', '99'],
+    ['JOB_TIME_LIMIT_MS', '2147483648'],
+    ['OWNER_ACTIVE_LIMIT', '-1'],
+    ['OWNER_ACTIVE_LIMIT', '100001'],
+    ['MAX_QUERY_TOKENS', '99'],
+    ['MAX_QUERY_TOKENS', '1000001'],
+    ['ALLOWED_ORIGINS', 'https://app.example.com/path'],
+    ['ALLOWED_ORIGINS', 'ftp://app.example.com'],
+    ['ALLOWED_ORIGINS', 'app.example.com'],
+    ['JWT_REQUIRE_EXP', 'maybe'],
   ];
   for (const [name, value] of bad) {
     it(`refuses ${name}=${value} with a message naming ${name}`, () => {
@@ -67,5 +82,66 @@ describe('configuration', () => {
     assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: 'imports:2, reports:1' }).queueGlobalConcurrency, { imports: 2, reports: 1 });
     assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: '' }).queueGlobalConcurrency, {});
     assert.deepEqual(loadConfig({ QUEUE_RATE_LIMITS: 'integrations:10/1000, maintenance:1/60000' }).queueRateLimits, { integrations: { max: 10, durationMs: 1000 }, maintenance: { max: 1, durationMs: 60000 } });
+  });
+
+  it('reads the worker, time and owner limits, with their defaults and bounds', () => {
+    const defaults = loadConfig({ WORKER_MAX_STALLED_COUNT: '', JOB_TIME_LIMIT_MS: '', OWNER_ACTIVE_LIMIT: '', MAX_QUERY_TOKENS: '' });
+    assert.equal(defaults.workerMaxStalledCount, 10);
+    assert.equal(defaults.jobTimeLimitMs, 3_600_000);
+    assert.equal(defaults.ownerActiveLimit, 0);
+    assert.equal(defaults.maxQueryTokens, 5000);
+    const edges = loadConfig({ WORKER_MAX_STALLED_COUNT: '0', JOB_TIME_LIMIT_MS: '2147483647', OWNER_ACTIVE_LIMIT: '100000', MAX_QUERY_TOKENS: '1000000' });
+    assert.equal(edges.workerMaxStalledCount, 0);
+    assert.equal(edges.jobTimeLimitMs, 2_147_483_647);
+    assert.equal(edges.ownerActiveLimit, 100_000);
+    assert.equal(edges.maxQueryTokens, 1_000_000);
+    assert.equal(loadConfig({ JOB_TIME_LIMIT_MS: '100', MAX_QUERY_TOKENS: '100' }).jobTimeLimitMs, 100);
+    assert.throws(() => loadConfig({ JOB_TIME_LIMIT_MS: '1.5' }), { message: 'Invalid JOB_TIME_LIMIT_MS: expected an integer from 100 to 2147483647, got "1.5"' });
+  });
+
+  it('reads ALLOWED_ORIGINS as origins, and JWT_REQUIRE_EXP as a boolean that defaults to on', () => {
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173/,,' }).allowedOrigins, ['https://app.example.com', 'http://localhost:5173']);
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: '' }).allowedOrigins, []);
+    assert.throws(() => loadConfig({ ALLOWED_ORIGINS: 'https://ok.example, https://app.example.com/x' }), {
+      message: 'Invalid ALLOWED_ORIGINS: expected a comma-separated list of origins like https://app.example.com (no path), got "https://app.example.com/x"',
+    });
+    assert.equal(loadConfig({ JWT_REQUIRE_EXP: '' }).jwtRequireExp, true);
+    assert.equal(loadConfig({ JWT_REQUIRE_EXP: 'off' }).jwtRequireExp, false);
+    assert.equal(loadConfig({ JWT_REQUIRE_EXP: 'TRUE' }).jwtRequireExp, true);
+  });
+
+  it('never prints a secret in its messages', () => {
+    const secrets: [string, string][] = [
+      ['JWT_SECRET', 'too-short-secret'],
+      ['METRICS_TOKEN', 'tok with spaces in it'],
+      ['API_KEYS', 'abcdefghijklmnopq:bob:root'],
+      ['REDIS_URL', 'redis+cluster://jobs:s3cret@host-without-port'],
+    ];
+    for (const [name, value] of secrets) {
+      assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '', [name]: value }), (error: unknown) => {
+        const secret = name === 'REDIS_URL' ? 's3cret' : name === 'API_KEYS' ? 'abcdefghijklmnopq' : value;
+        return error instanceof ConfigError && error.message.startsWith(`Invalid ${name}: expected `) && !error.message.includes(secret);
+      });
+    }
+  });
+
+  it('derives production defaults, dev mode and the syncExternal origins', () => {
+    const production = loadConfig({ NODE_ENV: 'production', GRAPHIQL: '', INTROSPECTION: '' });
+    assert.equal(production.graphiql, false);
+    assert.equal(production.introspection, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', GRAPHIQL: '1' }).graphiql, true);
+    assert.equal(loadConfig({ NODE_ENV: '', GRAPHIQL: '', INTROSPECTION: '' }).introspection, true);
+    assert.equal(loadConfig({ JWT_SECRET: '', JWKS_URL: '', API_KEYS: 'abcdefghijklmnop:bob:admin' }).devMode, false);
+    const sync = loadConfig({ SYNC_BASE_URL: 'https://erp.example/api/', SYNC_ALLOWED_ORIGINS: 'https://other.example' });
+    assert.deepEqual(sync.syncAllowedOrigins, ['https://erp.example', 'https://other.example']);
+  });
+
+  it('feeds every Config field from the schema, and documents every variable in docs/configuration.md', () => {
+    const fed = new Set<string>(Object.values(variables).flatMap((variable) => ('field' in variable ? [variable.field, ...variable.feeds] : variable.feeds)));
+    assert.deepEqual(Object.keys(loadConfig()).filter((field) => !fed.has(field)), []);
+    const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
+    const documented = new Set([...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1]));
+    assert.deepEqual(Object.keys(variables).filter((name) => !documented.has(name)), []);
+    assert.deepEqual([...documented].filter((name) => !(name in variables)), []);
   });
 });
