@@ -41,6 +41,14 @@ export const unknownJobType = (type: string, known: readonly string[]): JobgateE
     field: 'type',
   });
 
+/**
+ * `queue` names no registered queue. The one wording for every place that refuses one (GraphQL
+ * arguments and services alike); `field` names the argument (`queue`, or `name` for `queue(name:)`).
+ * The name is cut to 100 characters: it comes from the client and is echoed back.
+ */
+export const unknownQueue = (queue: string, known: readonly string[], field = 'queue'): JobgateError =>
+  badInput(field, `Unknown queue "${queue.slice(0, 100)}"; known queues: ${known.join(', ')}`);
+
 export const unavailable = (): JobgateError =>
   new JobgateError(ErrorCode.UNAVAILABLE, 'The job store is unreachable; try again shortly');
 

@@ -1,9 +1,9 @@
 import { Arg, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { canRead, readsAll } from '../auth/caller';
-import { badInput } from '../errors';
+import { unknownQueue } from '../errors';
 import type { JobEvent } from '../events/job-event';
-import { parseGlobalId } from '../services/job-id';
-import type { JobView } from '../services/job-view';
+import { parseGlobalId } from '../jobs/job-id';
+import type { JobView } from '../jobs/job-view';
 import { JobEventObject } from '../schema/job-event.type';
 import { JobType } from '../schema/job.type';
 import type { RequestContext } from './context';
@@ -41,7 +41,7 @@ export class JobEventsResolver {
     subscribe: ({ args, context }) => {
       const { queue, since } = args as QueueEventsArgs;
       const { services, pacing, caller } = context as RequestContext;
-      if (!services.store.queues.has(queue)) throw badInput('queue', `Unknown queue "${queue}"`);
+      if (!services.store.queues.has(queue)) throw unknownQueue(queue, services.store.queues.names);
       return services.hub.watchQueue(queue, since ?? undefined, readsAll(caller) ? undefined : (view) => view.owner === caller.id, pacing);
     },
   })

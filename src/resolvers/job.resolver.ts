@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { canRead, readsAll } from '../auth/caller';
-import { badInput } from '../errors';
-import { parseGlobalId } from '../services/job-id';
+import { canControl, canRead, readsAll } from '../auth/caller';
+import { badInput, unknownQueue } from '../errors';
+import { parseGlobalId } from '../jobs/job-id';
 import { encodeOffset } from '../services/job-list.service';
-import { MAX_LOG_LINES, type JobView } from '../services/job-view';
+import { MAX_LOG_LINES, type JobView } from '../jobs/job-view';
+import { CallerDependent } from '../schema/caller-dependent';
 import { JobState } from '../schema/enums';
 import { JobConnection } from '../schema/job-connection.type';
 import { JobType } from '../schema/job.type';
@@ -25,7 +26,7 @@ export class JobResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() { services, loaders, caller }: RequestContext,
   ): Promise<JobConnection> {
-    if (!services.store.queues.has(queue)) throw badInput('queue', `Unknown queue "${queue}"; known queues: ${services.registry.queues.join(', ')}`);
+    if (!services.store.queues.has(queue)) throw unknownQueue(queue, services.store.queues.names);
     // A caller who sees only its own jobs gets them counted and paged on their own: counts of
     // the whole queue would tell it how many jobs other owners have.
     const page = await services.jobList.list(queue, states ?? undefined, first, after ?? undefined, readsAll(caller) ? undefined : caller.id);
@@ -47,5 +48,11 @@ export class JobResolver {
     if (!Number.isInteger(last) || last < 0 || last > MAX_LOG_LINES) throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
     if (job.logs) return last === 0 ? [] : job.logs.slice(-last);
     return loaders.logs.load({ address: job, last });
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether you may cancel, retry or remove the job: you own it, or you are an admin.' })
+  @CallerDependent()
+  canControl(@Root() job: JobView, @Ctx() { caller }: RequestContext): boolean {
+    return canControl(caller, job.owner);
   }
 }

@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { canRead } from '../auth/caller';
-import type { JobView } from '../services/job-view';
+import type { JobView } from '../jobs/job-view';
 import type { QueueOverview } from '../services/queue-monitor.service';
 import type { QueueStatsView } from '../services/queue-stats-hub';
 import type { WorkerView } from '../services/worker-clients';
+import { CallerDependent } from '../schema/caller-dependent';
 import { JobState } from '../schema/enums';
 import { JobType } from '../schema/job.type';
 import { QueueStatsType, QueueType, QueueWorkerType } from '../schema/queue.type';
@@ -40,6 +41,7 @@ export class QueueMonitoringResolver {
   @FieldResolver(() => [JobType], {
     description: 'What the queue\'s workers run now, newest first (BullMQ does not record which worker holds which job).',
   })
+  @CallerDependent() // only the jobs the caller may read
   async activeJobs(
     @Root() queue: QueueType,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,

@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import type { Authenticator } from '../auth/authenticator';
 import { canRead } from '../auth/caller';
 import type { Services } from '../services';
-import { parseGlobalId } from '../services/job-id';
-import { JobState } from '../services/job-view';
+import { parseGlobalId } from '../jobs/job-id';
+import { JobState } from '../jobs/job-view';
 
 /**
  * `GET /downloads/:id`: the file a completed job wrote (e.g. an exportReport), for whoever may

@@ -1,6 +1,22 @@
-import { createSourceEventStream, execute, getOperationAST, Kind, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import {
+  BREAK,
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  isAbstractType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import type { WebSocket } from 'ws';
 import type { WorkWaiter } from '../events/watcher';
+import { isCallerDependent } from '../schema/caller-dependent';
 import type { TurnWrites } from './turn-writes';
 
 /** Bytes buffered for a socket above which a subscription waits for the socket to drain before its next event. */
@@ -51,35 +67,60 @@ function isIdleAware(source: object): source is IdleAwareSource {
 export type FormatResult = (result: ExecutionResult) => FormattedExecutionResult;
 
 /**
+ * The contexts of an event's execution, made from the subscription's own context: fresh per
+ * event, so per-request caches never go stale.
+ */
+export interface RenderContexts {
+  /** For a render shared by every caller: it has no caller (reading it throws). */
+  shared(subscriptionContext: unknown): unknown;
+  /** For a render of one caller's selection that reaches a caller-dependent field: the subscriber's caller. */
+  own(subscriptionContext: unknown): unknown;
+  /** All a field can tell of the subscription's caller (owner id and roles): callers with the same key get the same answers. */
+  callerKey(subscriptionContext: unknown): string;
+}
+
+/** What the renderer knows of one document: its number, the variables below its root fields, whether it reaches a caller-dependent field. */
+interface Selection {
+  id: number;
+  variables: readonly string[];
+  perCaller: boolean;
+}
+
+/**
  * Executes and serializes each event once per distinct selection, for every subscription
  * that receives it. Events are the objects the subscription sources yield (one JobEvent is
  * handed to every watcher of its job), so the cache is keyed by the event object itself and
- * goes away with it. Payloads of the same event for the same selection are the same bytes
- * for every caller: no field of an event may depend on who asks (visibility is decided
- * before an event reaches a subscription).
+ * goes away with it.
+ *
+ * Sharing a payload between callers must not show one caller another's view, so it does not
+ * rest on a convention. A selection that reaches a field marked `@CallerDependent()` is keyed
+ * and rendered per caller (with that caller's context); every other selection is rendered in a
+ * context without a caller, so an unmarked field that reads the caller fails (an internal
+ * error, logged) instead of answering with the first subscriber's view.
  */
 export class SharedRenderer {
   /** Per event and selection key: the payload while it renders, then the payload itself (a waiter less per later subscriber). */
   private readonly rendered = new WeakMap<object, Map<string, Buffer | Promise<Buffer>>>();
-  private readonly selections = new WeakMap<DocumentNode, { id: number; variables: readonly string[] }>();
+  private readonly selections = new WeakMap<DocumentNode, Selection>();
   private documents = 0;
 
   constructor(
     private readonly format: FormatResult,
-    /** The context one event's execution gets: fresh per event, so per-request caches never go stale. */
-    private readonly contextFor: (subscriptionContext: unknown) => unknown,
+    private readonly contexts: RenderContexts,
   ) {}
 
   /**
    * What decides an event's payload for this subscription: the document, the operation and
    * the variables used below the root field (the root field's own arguments, such as a job
-   * id or a resume cursor, only choose which events arrive).
+   * id or a resume cursor, only choose which events arrive); and the caller, when the
+   * selection reaches a caller-dependent field.
    */
   selectionKey(args: ExecutionArgs): string {
-    const selection = this.selection(args.document, args.operationName ?? undefined);
+    const selection = this.selection(args);
     const values = args.variableValues ?? {};
     const used = selection.variables.map((name) => values[name]);
-    return `${selection.id}|${args.operationName ?? ''}|${used.length > 0 ? JSON.stringify(used) : ''}`;
+    const key = `${selection.id}|${args.operationName ?? ''}|${used.length > 0 ? JSON.stringify(used) : ''}`;
+    return selection.perCaller ? `${key}|${this.contexts.callerKey(args.contextValue)}` : key;
   }
 
   /**
@@ -100,18 +141,44 @@ export class SharedRenderer {
   }
 
   private async render(event: unknown, args: ExecutionArgs): Promise<Buffer> {
-    const result = await execute({ ...args, rootValue: event, contextValue: this.contextFor(args.contextValue) });
+    const contextValue = this.selection(args).perCaller ? this.contexts.own(args.contextValue) : this.contexts.shared(args.contextValue);
+    const result = await execute({ ...args, rootValue: event, contextValue });
     return Buffer.from(JSON.stringify(this.format(result)));
   }
 
-  private selection(document: DocumentNode, operationName: string | undefined): { id: number; variables: readonly string[] } {
+  private selection({ document, operationName, schema }: ExecutionArgs): Selection {
     let selection = this.selections.get(document);
     if (!selection) {
-      selection = { id: ++this.documents, variables: variablesBelowRoot(document, operationName) };
+      selection = { id: ++this.documents, variables: variablesBelowRoot(document, operationName ?? undefined), perCaller: reachesCallerDependent(schema, document) };
       this.selections.set(document, selection);
     }
     return selection;
   }
+}
+
+/**
+ * Whether any field the document selects (in any operation or fragment) is marked caller-
+ * dependent; for a field of an interface or union, whether it is on any possible type.
+ */
+function reachesCallerDependent(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let reaches = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: (node) => {
+        const field = typeInfo.getFieldDef();
+        const parent = typeInfo.getParentType();
+        const possible = parent && isAbstractType(parent) ? schema.getPossibleTypes(parent).map((type) => type.getFields()[node.name.value]) : [];
+        if ((field && isCallerDependent(field)) || possible.some((candidate) => candidate && isCallerDependent(candidate))) {
+          reaches = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return reaches;
 }
 
 /** Variables the operation uses anywhere but in its root fields' arguments. */

@@ -1,4 +1,4 @@
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, CloseReason } from './close-codes';
 import type { WebSocket } from 'ws';
 
 /** What the keeper knows of one socket. */
@@ -16,7 +16,7 @@ interface Kept {
 export interface SocketKeeperOptions {
   /** A socket is pinged this often; one that has not answered the previous ping by then is dropped. */
   keepAliveMs: number;
-  /** Time a socket has to send an accepted `connection_init` (then 4408). */
+  /** Time a socket has to send an accepted `connection_init` (then `CloseCode.ConnectionInitialisationTimeout`). */
   initTimeoutMs: number;
   /** How often deadlines are checked. */
   tickMs: number;
@@ -24,8 +24,9 @@ export interface SocketKeeperOptions {
 
 /**
  * The timers of every open socket in one: keep-alive pings, the `connection_init` deadline
- * (4408) and credential expiry (4401). One interval for all sockets instead of two or three
- * timers and their closures per socket: an idle subscription costs a small record here.
+ * (`CloseCode.ConnectionInitialisationTimeout`) and credential expiry (`CloseCode.Unauthorized`).
+ * One interval for all sockets instead of two or three timers and their closures per socket:
+ * an idle subscription costs a small record here.
  * Deadlines are kept to within `tickMs`.
  */
 export class SocketKeeper {
@@ -75,10 +76,10 @@ export class SocketKeeper {
     for (const [socket, kept] of this.sockets) {
       if (kept.initDeadline !== undefined && now >= kept.initDeadline) {
         kept.initDeadline = undefined;
-        socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+        socket.close(CloseCode.ConnectionInitialisationTimeout, CloseReason.ConnectionInitialisationTimeout);
       } else if (kept.expiresAt !== undefined && now >= kept.expiresAt) {
         kept.expiresAt = undefined;
-        socket.close(CloseCode.Unauthorized, 'Token expired');
+        socket.close(CloseCode.Unauthorized, CloseReason.TokenExpired);
       } else if (now - kept.pingedAt >= this.options.keepAliveMs) {
         if (!kept.answered) {
           socket.terminate();

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { requireRole, Role, type Caller } from '../auth/caller';
-import { badInput } from '../errors';
-import { CANCELLED_REASON_PREFIX, JobState } from './job-view';
+import { badInput, unknownQueue } from '../errors';
+import { CANCELLED_REASON_PREFIX, JobState } from '../jobs/job-view';
 import type { QueueSet } from './queue-set';
 
 /** States `cleanQueue` may clean, as BullMQ names them. */
@@ -22,7 +22,7 @@ export class QueueControlService {
 
   private queue(name: string, caller: Caller, action: string) {
     requireRole(caller, Role.ADMIN, action);
-    if (!this.queues.has(name)) throw badInput('queue', `Unknown queue "${name}"; known queues: ${this.queues.names.join(', ')}`);
+    if (!this.queues.has(name)) throw unknownQueue(name, this.queues.names);
     return this.queues.get(name);
   }
 

@@ -1,7 +1,7 @@
 import type { JobType as BullJobState } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { requireReadAll, type Caller } from '../auth/caller';
-import { badInput } from '../errors';
+import { unknownQueue } from '../errors';
 import type { RedisClient } from '../redis/connections';
 import type { CancelledCounts, CancelledJobs } from './cancelled-jobs';
 import type { QueueSet } from './queue-set';
@@ -81,7 +81,7 @@ export class QueueMonitor {
 
   /** BAD_USER_INPUT on `field` unless `name` is a registered queue. */
   check(name: string, field = 'queue'): void {
-    if (!this.queues.has(name)) throw badInput(field, `Unknown queue "${name.slice(0, 100)}"; known queues: ${this.names.join(', ')}`);
+    if (!this.queues.has(name)) throw unknownQueue(name, this.names, field);
   }
 
   /** Counts and paused flag of each queue: one counting script, one flag read and two cancelled counts per queue. */

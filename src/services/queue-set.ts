@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Config } from '../config';
+import { unknownQueue } from '../errors';
 import { queuePrefix, type RedisClient } from '../redis/connections';
 
 /**
@@ -27,7 +28,7 @@ export class QueueSet {
   get(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      if (!this.has(name)) throw new TypeError(`Unknown queue "${name}"`);
+      if (!this.has(name)) throw unknownQueue(name, this.known);
       queue = new Queue(name, {
         connection: this.connection,
         prefix: queuePrefix(this.config, name),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import WebSocket from 'ws';
+import { CloseCode } from '../../src/server/close-codes';
 import { gql, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { bearer } from '../support/tokens';
@@ -69,7 +70,7 @@ describe('tokens from a JWKS, and per-owner and production limits', () => {
     const first = await open();
     const second = await open();
     const third = await open();
-    assert.equal(await within(third.closed, 5000, 'the refusal'), 4429);
+    assert.equal(await within(third.closed, 5000, 'the refusal'), CloseCode.TooManySockets);
     first.socket.close();
     await first.closed;
     const again = await open();

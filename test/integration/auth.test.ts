@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { CloseCode } from '../../src/server/close-codes';
 import { eventually, gql, record, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { bearer, TEST_JWT_SECRET, token } from '../support/tokens';
@@ -127,9 +128,9 @@ describe('who may do what', () => {
   });
 
   it('authenticates WebSockets from connection_init: 4401 without or with a bad token, 4408 without init', async () => {
-    assert.equal(await closeCodeOf(stack.wsUrl, {}), 4401);
-    assert.equal(await closeCodeOf(stack.wsUrl, { authorization: 'Bearer nope' }), 4401);
-    assert.equal(await closeCodeOf(stack.wsUrl, null, 6000), 4408);
+    assert.equal(await closeCodeOf(stack.wsUrl, {}), CloseCode.Unauthorized);
+    assert.equal(await closeCodeOf(stack.wsUrl, { authorization: 'Bearer nope' }), CloseCode.Unauthorized);
+    assert.equal(await closeCodeOf(stack.wsUrl, null, 6000), CloseCode.ConnectionInitialisationTimeout);
   });
 
   it('lets watchers see only what they may: another owner\'s job is NOT_FOUND; queueEvents carries only own jobs', async () => {
@@ -155,7 +156,7 @@ describe('who may do what', () => {
     const job = await enqueueAs(ana);
     const client = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${shortLived}` } });
     const watch = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
-    await assert.rejects(within(watch.done, 6000, 'the expiry'), /4401/);
+    await assert.rejects(within(watch.done, 6000, 'the expiry'), new RegExp(String(CloseCode.Unauthorized)));
     await client.dispose();
     const busy = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${ana}` } });
     const watches = Array.from({ length: 3 }, () => record<JobEventPayload>(busy, JOB_EVENTS, { id: job.id }));

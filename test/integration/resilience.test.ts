@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { CloseCode } from '../../src/server/close-codes';
 import { eventually, gql, gqlOk, record, within, wsClient } from '../support/graphql';
 import { PrivateRedis } from '../support/redis-server';
 import { Stack } from '../support/stack';
@@ -106,7 +107,7 @@ describe('graceful shutdown of a worker', () => {
     const client = wsClient(stack.wsUrl);
     const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
     await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
-    const closed = assert.rejects(recording.done, /code 1001/);
+    const closed = assert.rejects(recording.done, new RegExp(`code ${CloseCode.GoingAway}`));
     assert.equal(await stack.signal(stack.gateway, 'SIGTERM'), 0);
     await closed;
     await client.dispose();

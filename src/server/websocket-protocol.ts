@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { getOperationAST, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import type { Logger } from 'pino';
+import type { Caller } from '../auth/caller';
+import type { RequestContext } from '../resolvers/context';
+import type { Services } from '../services';
+import { createContext } from './context';
+import { isUnexpected } from './error-formatting';
+import type { GraphqlPipeline } from './graphql-pipeline';
+import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
+import type { TurnWrites } from './turn-writes';
+import type { Admission } from './websocket-admission';
+import type { SocketExtra } from './websocket-transport';
+
+/** The `connection_init` payload graphql-ws hands `onConnect`. */
+type InitPayload = Record<string, unknown> | undefined;
+
+/**
+ * graphql-ws' protocol server options (for its `makeServer`), on the gateway's one pipeline:
+ * `connection_init` goes to admission; documents are parsed and validated by the pipeline's
+ * `documents.prepare`; subscriptions are pushed (`pushSubscription`), their events rendered
+ * once per selection; operations are counted by the pipeline's `hook`, errors formatted by
+ * `pipeline.formatError`. Knows the socket only as `extra.socket`.
+ */
+export function protocolOptions(pipeline: GraphqlPipeline, services: Services, logger: Logger, admission: Admission, writes: TurnWrites): ServerOptions<InitPayload, SocketExtra> {
+  const { schema, documents, hook, formatError } = pipeline;
+  const targets = new WeakMap<object, PushTarget>();
+  const renderer = new SharedRenderer((result) => clientResult(result, logger, formatError), {
+    shared: (context) => {
+      const { requestId, pacing } = context as RequestContext;
+      return createContext(services, logger, NO_CALLER, requestId, pacing);
+    },
+    own: (context) => {
+      const { caller, requestId, pacing } = context as RequestContext;
+      return createContext(services, logger, caller, requestId, pacing);
+    },
+    callerKey: (context) => callerKey((context as RequestContext).caller),
+  });
+
+  return {
+    schema,
+    connectionInitWaitTimeout: 0,
+    onConnect: (ctx) => {
+      const { connectionParams, extra } = ctx;
+      const authorization = typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : undefined;
+      // Nothing reads the init payload after this hook: dropped so an idle socket does not keep its token.
+      (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+      return admission.connect(extra.socket, authorization);
+    },
+    // graphql-ws has already registered the new subscription when this runs: count includes it.
+    // The document is parsed and validated here: graphql-ws answers a syntax error thrown by its own
+    // parse by failing the whole socket (4500), where the client should get an `error` message.
+    onSubscribe: (ctx, _id, payload) => {
+      const refusal = admission.subscriptionRefusal(Object.keys(ctx.subscriptions).length);
+      if (refusal) return [refusal];
+      const prepared = documents.prepare(payload.query);
+      if ('errors' in prepared) return [...prepared.errors];
+      const { document } = prepared;
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+    },
+    context: ({ extra }, id) => {
+      const caller = admission.callerOf(extra.socket);
+      if (!caller) throw new TypeError('Subscription before authentication');
+      const context = createContext(services, logger, caller, operationRequestId(), { socket: extra.socket });
+      targets.set(context, { socket: extra.socket, id, writes });
+      return context;
+    },
+    // Events are executed and serialized once per selection and written straight to the socket.
+    subscribe: (args) => {
+      const target = typeof args.contextValue === 'object' && args.contextValue !== null ? targets.get(args.contextValue) : undefined;
+      if (!target) throw new TypeError('Subscription without a context from this server');
+      return pushSubscription(args, target, renderer);
+    },
+    // Counts open subscriptions until they end, however they end.
+    onOperation: (_ctx, _id, _payload, args, result) => {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (result instanceof PushedSubscription) result.whenEnded(hook.subscribed(operation?.name?.value));
+      // graphql-ws awaits the result first; a query or mutation's errors are logged by onNext.
+      else if (!(result instanceof Promise) && !(Symbol.asyncIterator in result)) hook.answered(undefined, operation?.operation ?? 'unknown', operation?.name?.value, result.errors);
+    },
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger, formatError) : undefined),
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error, error)),
+  };
+}
+
+/** Thrown by a field that reads the caller while an event is rendered for every caller alike. */
+class CallerInSharedRender extends Error {
+  constructor() {
+    super('A field read the caller while a subscription event was rendered for every subscriber: mark it @CallerDependent()');
+    this.name = 'CallerInSharedRender';
+  }
+}
+
+/**
+ * The caller of a shared render: there is none, and any field that asks (for the owner id or the
+ * roles, as `canRead`, `readsAll` and `hasRole` do) fails rather than seeing some subscriber's.
+ */
+export const NO_CALLER: Caller = Object.freeze({
+  get id(): string {
+    throw new CallerInSharedRender();
+  },
+  get roles(): readonly Caller['roles'][number][] {
+    throw new CallerInSharedRender();
+  },
+});
+
+/** All a resolver can tell of a caller: its owner id and its roles. */
+function callerKey(caller: Caller): string {
+  return JSON.stringify([caller.id, [...caller.roles].sort()]);
+}
+
+/** A subscription result as the client may see it: errors formatted, defects logged. */
+function clientResult(result: ExecutionResult, logger: Logger, formatError: GraphqlPipeline['formatError']): FormattedExecutionResult {
+  if (!result.errors) return { data: result.data };
+  for (const error of result.errors) {
+    if (isUnexpected(error, error)) logger.error({ err: error.originalError ?? error }, 'unexpected subscription error');
+  }
+  return { ...result, errors: result.errors.map((error) => formatError(error, error)) };
+}
+
+/** A request id for one WebSocket operation: one flat string (a UUID is built of ~20 concatenated pieces that an idle subscription would keep). */
+function operationRequestId(): string {
+  return randomBytes(16).toString('hex');
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Server as GraphqlWsServer, WebSocket as GraphqlWsSocket } from 'graphql-ws';
+import { handleProtocols } from 'graphql-ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode, CloseReason } from './close-codes';
+import type { OriginPolicy } from './origin-policy';
+import type { TurnWrites } from './turn-writes';
+
+/** What graphql-ws' hooks get with each socket (`ctx.extra`). */
+export interface SocketExtra {
+  socket: WebSocket;
+}
+
+/** Told when a socket opens (before graphql-ws sees it) and when it has closed. */
+export interface SocketLifecycle {
+  opened(socket: WebSocket): void;
+  closed(socket: WebSocket): void;
+}
+
+/** What the transport needs besides the protocol. */
+export interface TransportOptions {
+  /** Largest message accepted, in bytes. */
+  maxPayload: number;
+  origins: OriginPolicy;
+  writes: TurnWrites;
+  logger: Logger;
+}
+
+/**
+ * graphql-ws' protocol server bound to `ws` on `path` of `server`: the part graphql-ws keeps in
+ * its `use/ws.ts`, knowing nothing of the protocol's options. Rather than `useServer`, which
+ * keeps the upgrade request and two timers per socket and a promise per message: upgrades are
+ * handled here (the origin check, and each socket's transport kept for TurnWrites), and every
+ * socket gets the same `error`, `close` and `message` listeners (`this` is the socket) instead
+ * of closures of its own.
+ */
+export class WebSocketTransport {
+  private readonly wss: WebSocketServer;
+  private readonly onUpgrade: (request: IncomingMessage, transport: Duplex, head: Buffer) => void;
+  /** What graphql-ws answered `opened` with for each socket: its close handling. */
+  private readonly closers = new WeakMap<WebSocket, (code: number, reason: string) => Promise<void>>();
+
+  constructor(
+    private readonly server: Server,
+    path: string,
+    protocol: GraphqlWsServer<SocketExtra>,
+    lifecycle: SocketLifecycle,
+    options: TransportOptions,
+  ) {
+    const { origins, writes, logger } = options;
+    const wss = (this.wss = new WebSocketServer({ noServer: true, path, maxPayload: options.maxPayload, handleProtocols }));
+    this.onUpgrade = (request, transport, head) => {
+      const refusal = origins.refusal(request.headers);
+      if (refusal) {
+        transport.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(refusal)}\r\nConnection: close\r\n\r\n${refusal}`);
+        return;
+      }
+      wss.handleUpgrade(request, transport, head, (socket) => {
+        writes.attach(socket, transport);
+        wss.emit('connection', socket, request);
+      });
+    };
+    server.on('upgrade', this.onUpgrade);
+
+    // One listener of each kind for every socket (`this` is the socket), rather than closures per socket.
+    const closers = this.closers;
+    function onError(this: WebSocket, error: Error): void {
+      logger.warn({ err: error }, 'WebSocket error');
+      this.close(CloseCode.InternalServerError, CloseReason.InternalServerError);
+    }
+    function onClose(this: WebSocket, code: number, reason: Buffer): void {
+      lifecycle.closed(this);
+      const closed = closers.get(this);
+      closers.delete(this);
+      closed?.(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'unexpected WebSocket close handling error'));
+    }
+    wss.on('connection', (socket) => {
+      lifecycle.opened(socket);
+      socket.on('error', onError);
+      closers.set(socket, protocol.opened(new ProtocolSocket(socket, logger), { socket }));
+      socket.on('close', onClose);
+    });
+  }
+
+  /** Open sockets now. */
+  get sockets(): number {
+    return this.wss.clients.size;
+  }
+
+  /** Takes no more upgrades, closes every socket with `code`, and resolves once the `ws` server has closed. */
+  async close(code: CloseCode, reason: string): Promise<void> {
+    this.server.off('upgrade', this.onUpgrade);
+    for (const socket of this.wss.clients) socket.close(code, reason);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+/** The message handler graphql-ws gave each socket's ProtocolSocket. */
+const handlers = new WeakMap<WebSocket, ProtocolSocket>();
+
+/** The one `message` listener of every socket (`this` is the socket): hands the text to graphql-ws. */
+function onProtocolMessage(this: WebSocket, data: RawData): void {
+  handlers.get(this)?.receive(String(data));
+}
+
+/**
+ * graphql-ws' view of a `ws` socket. A class rather than an object of arrow functions, and one
+ * shared `message` listener: its methods are shared by every socket, not closures each.
+ */
+class ProtocolSocket implements GraphqlWsSocket {
+  private handle: ((data: string) => Promise<void>) | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly logger: Logger,
+  ) {}
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  send(data: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.handle = handle;
+    handlers.set(this.socket, this);
+    this.socket.on('message', onProtocolMessage);
+  }
+
+  /** One message for graphql-ws; a failure of its handling closes the socket. */
+  receive(data: string): void {
+    this.handle?.(data).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'unexpected WebSocket message handling error');
+      this.socket.close(CloseCode.InternalServerError, CloseReason.InternalServerError);
+    });
+  }
+}
