@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { buildJobgateSchema } from '../src/schema/build-schema';
-import { JobRegistry } from '../src/workers/registry';
+import { buildJobgateSchema } from '../src/resolvers/build-schema';
+import { JobRegistry } from '../src/jobs/registry';
 
 /** Writes the SDL that clients and codegen read; CI fails when the committed copy differs. */
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { queueRetentionSeconds, toBullOptions } from '../../src/services/job-options';
-import { helloWorld } from '../../src/workers/hello-world.job';
+import { helloWorld } from '../../src/jobs/hello-world.job';
 import type { RawJobOptions } from '../load/api';
 import type { Gateway } from './gateway';
 

@@ -3,14 +3,14 @@ import type { Config } from '../config';
 import { badInput, notFound } from '../errors';
 import { eventStreamKey, jobKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
-import type { JobAddress } from '../services/job-id';
-import type { JobStore } from '../services/job-store';
-import { MAX_LOG_LINES, type JobView } from '../services/job-view';
+import type { JobAddress } from '../jobs/job-id';
+import type { JobReader } from '../jobs/job-reader';
+import { MAX_LOG_LINES, type JobView } from '../jobs/job-view';
 import { toPendingEvent } from './event-mapping';
 import { JobEvent } from './job-event';
-import { QueueStream, type StreamStats } from './queue-stream';
+import { QueueStream, type StreamOwner, type StreamStats } from './queue-stream';
 import { compareStreamIds, isStreamId, nextStreamId } from './stream-id';
-import { Watcher, type WatcherHome, type WatcherOptions } from './watcher';
+import { Watcher, type WatcherOptions } from './watcher';
 
 /** What a subscription needs from its transport to pace delivery. */
 export type WatchPacing = Pick<WatcherOptions, 'socket'>;
@@ -39,7 +39,7 @@ function checkCursor(since: string | undefined): void {
  * stream reader per queue that has watchers; no Redis read per watcher. Implements the
  * contract's snapshot/resume semantics (see DESIGN.md "Semantics the tests hold").
  */
-export class EventHub implements WatcherHome {
+export class EventHub implements StreamOwner {
   private readonly streams = new Map<string, QueueStream>();
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
   /** PROGRESS events dropped for slow clients since start. */
@@ -51,7 +51,7 @@ export class EventHub implements WatcherHome {
     private readonly redis: RedisClient,
     /** Opens a blocking connection for one queue's stream reader. */
     private readonly openReader: () => RedisClient,
-    private readonly store: JobStore,
+    private readonly store: JobReader,
     private readonly logger: Logger,
   ) {
     this.readCursorAndLogs = defineScript(redis, 'jobgateCursorAndLogs', 2, CURSOR_AND_LOGS_SCRIPT);
@@ -132,26 +132,24 @@ export class EventHub implements WatcherHome {
     await Promise.all(streams.map((stream) => stream.close()));
   }
 
-  /** A watch's end: it leaves its stream, and the stream closes after its last watcher. */
-  left(watcher: Watcher): void {
-    const { stream } = watcher;
+  /** A watch's end, once it has left `stream`: the stream closes after its last watcher. */
+  watcherLeft(stream: QueueStream, watcher: Watcher): void {
     this.coalesced += watcher.coalesced;
-    stream.remove(watcher, watcher.jobId);
     if (stream.watcherCount === 0 && this.streams.get(stream.queue) === stream) {
       this.streams.delete(stream.queue);
       stream.close().catch((error: unknown) => this.logger.warn({ err: error }, 'closing event stream reader failed'));
     }
   }
 
-  /** A watcher that tells the hub when it ends (a reference to the hub, not a closure per watch). */
+  /** A watcher that tells its stream when it ends (a reference to the stream, not a closure per watch). */
   private watcher(pacing: WatchPacing, stream: QueueStream, jobId: string | undefined): Watcher {
-    return new Watcher({ slowClientBytes: this.config.slowClientBytes, ...pacing }, this, stream, jobId);
+    return new Watcher({ slowClientBytes: this.config.slowClientBytes, ...pacing }, stream, jobId);
   }
 
   private stream(queue: string): QueueStream {
     let stream = this.streams.get(queue);
     if (!stream) {
-      stream = new QueueStream(queue, this.config, this.redis, this.openReader, this.store, this.stats, this.logger);
+      stream = new QueueStream(queue, this.config, this.redis, this.openReader, this.store, this.stats, this.logger, this);
       this.streams.set(queue, stream);
     }
     return stream;

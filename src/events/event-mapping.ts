@@ -1,8 +1,8 @@
 import type { Job } from 'bullmq';
 import { isConnectionError } from '../redis/connections';
-import { toGlobalId } from '../services/job-id';
-import type { JobStore } from '../services/job-store';
-import { CANCELLED_REASON_PREFIX, JobState, viewOf, type JobView } from '../services/job-view';
+import { toGlobalId } from '../jobs/job-id';
+import type { JobReader } from '../jobs/job-reader';
+import { CANCELLED_REASON_PREFIX, JobState, viewOf, type JobView } from '../jobs/job-view';
 import { CUSTOM_EVENTS, JobEvent, JobEventType, stateAfter, viewAsOf, type StreamFields } from './job-event';
 import { streamIdTime } from './stream-id';
 
@@ -38,7 +38,7 @@ function inferredState(job: Job): JobState {
   return job.delay > 0 ? JobState.DELAYED : JobState.WAITING;
 }
 
-async function classify(name: string, fields: StreamFields, job: Job | undefined, store: JobStore, queue: string): Promise<{ type: JobEventType; view?: JobView } | null> {
+async function classify(name: string, fields: StreamFields, job: Job | undefined, store: JobReader, queue: string): Promise<{ type: JobEventType; view?: JobView } | null> {
   switch (name) {
     case 'waiting':
       return { type: fields.prev === 'failed' ? JobEventType.RETRYING : JobEventType.WAITING };
@@ -164,7 +164,7 @@ function runningViewOf(name: string, jobId: string, fields: StreamFields, runnin
  * entry (lazily, unless the type depends on it), only when someone watches, and, for a job
  * watched while it runs (`running` given), once per run rather than once per PROGRESS.
  */
-export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobStore, running?: RunningJobViews): PendingEvent | null {
+export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobReader, running?: RunningJobViews): PendingEvent | null {
   const jobId = fields.jobId;
   if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
   const address = { queue, jobId };

@@ -1,4 +1,4 @@
-import { JobState, FINAL_STATES, progressOf, startingProgress, type JobView } from '../services/job-view';
+import { JobState, FINAL_STATES, progressOf, startingProgress, type JobView } from '../jobs/job-view';
 
 /** What happened to a job; SNAPSHOT is the state when a watch starts. */
 export enum JobEventType {

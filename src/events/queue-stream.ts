@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { eventStreamKey, type RedisClient } from '../redis/connections';
-import type { JobStore } from '../services/job-store';
-import type { JobView } from '../services/job-view';
+import type { JobReader } from '../jobs/job-reader';
+import type { JobView } from '../jobs/job-view';
 import { patiently, toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
 import type { StreamFields } from './job-event';
-import type { Watcher } from './watcher';
+import type { Watcher, WatcherHome } from './watcher';
 
 /** Entries one read returns at most. */
 const READ_COUNT = 1000;
@@ -16,6 +16,11 @@ const BLOCK_MS = 5000;
 const RETRY_MS = 500;
 /** Watched jobs read at once when they are checked again after a reconnect. */
 const RECHECK_BATCH = 100;
+
+/** Who is told when a watch leaves a stream (the EventHub), so it can close the stream after its last watcher. */
+export interface StreamOwner {
+  watcherLeft(stream: QueueStream, watcher: Watcher): void;
+}
 
 /** Counters the metrics endpoint exposes. */
 export interface StreamStats {
@@ -41,7 +46,7 @@ export interface StreamStats {
  * read finds the last entry read gone from the stream, every watched job is read once again and the
  * watches whose job is gone or replaced end (`recheck`).
  */
-export class QueueStream {
+export class QueueStream implements WatcherHome {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
   private readonly queueWatchers = new Set<Watcher>();
   /** Views of watched running jobs, so their PROGRESS events cost no Redis read. */
@@ -62,9 +67,10 @@ export class QueueStream {
     private readonly config: Config,
     private readonly redis: RedisClient,
     private readonly openReader: () => RedisClient,
-    private readonly store: JobStore,
+    private readonly store: JobReader,
     private readonly stats: StreamStats,
     private readonly logger: Logger,
+    private readonly owner: StreamOwner,
   ) {
     this.ready = this.start();
   }
@@ -88,6 +94,12 @@ export class QueueStream {
 
   addQueueWatcher(watcher: Watcher): void {
     this.queueWatchers.add(watcher);
+  }
+
+  /** A watch's end: it leaves this stream, then the owner is told (it closes the stream after its last watcher). */
+  left(watcher: Watcher): void {
+    this.remove(watcher, watcher.jobId);
+    this.owner.watcherLeft(this, watcher);
   }
 
   remove(watcher: Watcher, jobId?: string): void {

@@ -1,9 +1,8 @@
 import { ErrorCode, JobgateError, unavailable } from '../errors';
-import { toGlobalId } from '../services/job-id';
+import { toGlobalId } from '../jobs/job-id';
 import { JobEvent, JobEventType } from './job-event';
-import type { JobView } from '../services/job-view';
+import type { JobView } from '../jobs/job-view';
 import { isGoneView, type PendingEvent } from './event-mapping';
-import type { QueueStream } from './queue-stream';
 import { compareStreamIds } from './stream-id';
 
 /** How a watcher learns that its client is not keeping up. */
@@ -34,8 +33,14 @@ export function jobGone(id: string): JobgateError {
 
 type Entry = { pending: PendingEvent } | { ready: JobEvent };
 
-/** Who is told when a watch ends (the EventHub), so it can leave its stream. */
+/**
+ * Where a watch is registered (its queue's stream reader), told once when the watch ends so
+ * that it can drop the watch. An interface, so that a watcher does not know the stream reader's
+ * class; and an object the watcher already needs (for its queue), not a closure per watcher.
+ */
 export interface WatcherHome {
+  /** The queue whose events the watch gets. */
+  readonly queue: string;
   left(watcher: Watcher): void;
 }
 
@@ -80,14 +85,12 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   coalesced = 0;
 
   /**
-   * @param home told once when the watch ends
-   * @param stream the stream reader the watch is registered with, for `home`
+   * @param home the stream reader the watch is registered with, told once when the watch ends
    * @param jobId the watched job, or undefined for a whole queue
    */
   constructor(
     private readonly options: WatcherOptions,
     private readonly home: WatcherHome,
-    readonly stream: QueueStream,
     readonly jobId: string | undefined,
   ) {}
 
@@ -136,7 +139,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   verify(view: JobView | undefined): boolean {
     if (Number.isNaN(this.createdAt)) return true;
     if (view && view.createdAt.getTime() === this.createdAt && view.owner === this.owner) return true;
-    this.fail(jobGone(toGlobalId({ queue: this.stream.queue, jobId: this.jobId ?? '' })));
+    this.fail(jobGone(toGlobalId({ queue: this.home.queue, jobId: this.jobId ?? '' })));
     return false;
   }
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { JobView } from '../services/job-view';
+import type { JobView } from '../jobs/job-view';
 import type { JobOptionsRequest } from '../services/job-options';
 import { EnqueueInput, JobOptionsInput } from '../schema/job-options.input';
 import { JobType } from '../schema/job.type';

@@ -1,5 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
-import type { JobRegistry } from '../workers/registry';
+import type { JobRegistry } from '../jobs/registry';
 import { EnqueueResolver } from './enqueue.resolver';
 import { JobControlResolver } from './job-control.resolver';
 import { JobEventsResolver } from './job-events.resolver';

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { parseGlobalId } from '../services/job-id';
-import type { JobView } from '../services/job-view';
+import { parseGlobalId } from '../jobs/job-id';
+import type { JobView } from '../jobs/job-view';
 import { JobType } from '../schema/job.type';
 import type { RequestContext } from './context';
 

@@ -1,9 +1,9 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { JobView } from '../services/job-view';
+import type { JobView } from '../jobs/job-view';
 import type { JobOptionsRequest } from '../services/job-options';
 import { JobOptionsInput } from '../schema/job-options.input';
 import { JobType } from '../schema/job.type';
-import type { JobDefinition } from '../workers/job-definition';
+import type { JobDefinition } from '../jobs/job-definition';
 import type { RequestContext } from './context';
 
 /** A resolver class with one typed mutation for `definition`, e.g. `importParts(input, options)`. */

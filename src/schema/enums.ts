@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { JobEventType } from '../events/job-event';
-import { JobState } from '../services/job-view';
+import { JobState } from '../jobs/job-view';
 
 /** How the delay between attempts grows. */
 export enum BackoffType {

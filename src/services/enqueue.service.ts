@@ -3,12 +3,12 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { canRead, hasRole, Role, type Caller } from '../auth/caller';
 import type { Config } from '../config';
 import { badInput, forbidden, JobgateError, unknownJobType } from '../errors';
-import type { JobDefinition } from '../workers/job-definition';
-import type { JobRegistry } from '../workers/registry';
+import type { JobDefinition } from '../jobs/job-definition';
+import type { JobRegistry } from '../jobs/registry';
 import { checkOptions, queueRetentionSeconds, toBullOptions, type JobOptionsRequest } from './job-options';
 import type { JobStore } from './job-store';
 import type { EnqueueRateLimiter } from './rate-limiter';
-import { JobState, viewOf, type JobView } from './job-view';
+import { JobState, viewOf, type JobView } from '../jobs/job-view';
 
 /** One job to enqueue, as a resolver received it. */
 export interface EnqueueRequest {

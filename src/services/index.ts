@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { EventHub } from '../events/event-hub';
 import { createRedis, type RedisClient } from '../redis/connections';
-import { JobRegistry } from '../workers/registry';
+import { JobRegistry } from '../jobs/registry';
 import { CancelledJobs } from './cancelled-jobs';
 import { EnqueueService } from './enqueue.service';
 import { JobControlService } from './job-control.service';

@@ -4,10 +4,10 @@ import type { Config } from '../config';
 import { badInput, forbidden, notFound } from '../errors';
 import { cancelChannel, type RedisClient } from '../redis/connections';
 import type { EnqueueService } from './enqueue.service';
-import type { JobAddress } from './job-id';
-import { toGlobalId } from './job-id';
+import type { JobAddress } from '../jobs/job-id';
+import { toGlobalId } from '../jobs/job-id';
 import type { JobStore } from './job-store';
-import { FINAL_STATES, JobState, type JobView } from './job-view';
+import { FINAL_STATES, JobState, type JobView } from '../jobs/job-view';
 
 /** What the gateway publishes to worker processes to cancel an active job. */
 export interface CancelRequest {

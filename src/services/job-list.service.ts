@@ -4,7 +4,7 @@ import { badInput } from '../errors';
 import { jobgateKey, jobKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
 import type { JobStore } from './job-store';
-import { JobState, stateOf, viewOf, type JobView } from './job-view';
+import { JobState, stateOf, viewOf, type JobView } from '../jobs/job-view';
 
 /** Largest page a list field serves (`jobs`, `Queue.activeJobs`); the cost limit counts a variable `first` as this. */
 export const MAX_PAGE_SIZE = 500;

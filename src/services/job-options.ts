@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../config';
 import { badInput } from '../errors';
-import type { JobDefaults } from '../workers/job-definition';
-import type { JobgateMeta } from './job-view';
+import type { JobDefaults } from '../jobs/job-definition';
+import type { JobgateMeta } from '../jobs/job-view';
 
 /** Options a caller may give for one job (the contract's JobOptionsInput). */
 export interface JobOptionsRequest {

@@ -2,8 +2,9 @@ import { Job } from 'bullmq';
 import type { Config } from '../config';
 import { jobgateKey, type RedisClient } from '../redis/connections';
 import type { CancelledJobs } from './cancelled-jobs';
-import type { JobAddress } from './job-id';
-import { JobState, stateOf, viewOf, type JobView } from './job-view';
+import type { JobAddress } from '../jobs/job-id';
+import type { JobReader } from '../jobs/job-reader';
+import { JobState, stateOf, viewOf, type JobView } from '../jobs/job-view';
 import type { QueueSet } from './queue-set';
 
 /**
@@ -11,7 +12,7 @@ import type { QueueSet } from './queue-set';
  * here so request-scoped loaders (DataLoader) and the EventHub share one way of building a
  * `JobView`.
  */
-export class JobStore {
+export class JobStore implements JobReader {
   constructor(
     private readonly config: Config,
     private readonly redis: RedisClient,

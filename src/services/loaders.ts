@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import type { JobAddress } from './job-id';
-import { toGlobalId } from './job-id';
+import type { JobAddress } from '../jobs/job-id';
+import { toGlobalId } from '../jobs/job-id';
 import type { JobStore } from './job-store';
-import type { JobView } from './job-view';
+import type { JobView } from '../jobs/job-view';
 
 /** Request-scoped batching of Redis reads: N jobs' fields cost one pipelined round trip, not N×fields. */
 export interface Loaders {

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { jobgateKey, type RedisClient } from '../redis/connections';
-import type { JobgateMeta } from '../services/job-view';
+import type { JobgateMeta } from '../jobs/job-view';
 import type { QueueSet } from '../services/queue-set';
 
 /** How often due jobs are looked for, ms: an expiry is honoured within about this much. */

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { onShutdown } from '../cli/shutdown';
 import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
-import { JobRegistry } from './registry';
+import { JobRegistry } from '../jobs/registry';
 import { startWorkerPool } from './worker-pool';
 
 /**

@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { jobgateKey, jobKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
-import type { JobgateMeta } from '../services/job-view';
+import type { JobgateMeta } from '../jobs/job-view';
 import { timeLimitsOf } from './processor';
-import type { JobRegistry } from './registry';
+import type { JobRegistry } from '../jobs/registry';
 
 /** First delay of a job put back because its owner is at the cap, ms: doubled at each deferral of the job, up to DEFER_MAX_MS. */
 const DEFER_FIRST_MS = 1000;

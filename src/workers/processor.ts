@@ -1,10 +1,10 @@
 import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../services/job-view';
-import type { JobContext, JobDefinition, ProgressUpdate } from './job-definition';
+import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../jobs/job-view';
+import type { JobContext, JobDefinition, ProgressUpdate } from '../jobs/job-definition';
 import type { JobLogWriter } from './job-log';
-import type { JobRegistry } from './registry';
+import type { JobRegistry } from '../jobs/registry';
 
 /** Percent from current/total when the processor gave only those. */
 function withPercent(update: ProgressUpdate): ProgressUpdate {

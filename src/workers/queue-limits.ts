@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { QueueSet } from '../services/queue-set';
-import type { JobRegistry } from './registry';
+import type { JobRegistry } from '../jobs/registry';
 
 /** The rate limit in force for `queue`: `QUEUE_RATE_LIMITS`, else the one its job types declare. */
 function rateLimitOf(config: Config, registry: JobRegistry, queue: string): { max: number; durationMs: number } | undefined {

@@ -4,16 +4,16 @@ import type { Config } from '../config';
 import { cancelChannel, createRedis, queuePrefix, type RedisClient } from '../redis/connections';
 import { CancelledJobs } from '../services/cancelled-jobs';
 import type { CancelRequest } from '../services/job-control.service';
-import { CANCELLED_REASON_PREFIX } from '../services/job-view';
+import { CANCELLED_REASON_PREFIX } from '../jobs/job-view';
 import { QueueSet } from '../services/queue-set';
-import { toGlobalId } from '../services/job-id';
+import { toGlobalId } from '../jobs/job-id';
 import { lastScheduledJobKey, upsertDeclaredSchedules } from '../services/schedules';
 import { JobLogWriter } from './job-log';
 import { applyQueueLimits } from './queue-limits';
 import { JobExpiry } from './job-expiry';
 import { OwnerActiveLimit } from './owner-limit';
 import { createProcessor } from './processor';
-import type { JobRegistry } from './registry';
+import type { JobRegistry } from '../jobs/registry';
 
 /**
  * How long a worker waits after a Redis connection error (fetching a job, or recording its end)

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareStreamIds, isStreamId, nextStreamId } from '../../src/events/stream-id';
-import { parseGlobalId, toGlobalId } from '../../src/services/job-id';
-import { progressOf, stateOf, CANCELLED_REASON_PREFIX, JobState } from '../../src/services/job-view';
+import { parseGlobalId, toGlobalId } from '../../src/jobs/job-id';
+import { progressOf, stateOf, CANCELLED_REASON_PREFIX, JobState } from '../../src/jobs/job-view';
 
 describe('stream cursors', () => {
   it('orders ids numerically, not as strings', () => {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
-import { resolvers } from '../resolvers';
-import type { JobRegistry } from '../workers/registry';
+import { resolvers } from '.';
+import type { JobRegistry } from '../jobs/registry';
 
 /**
  * type-graphql insists on a PubSub as soon as there are subscriptions, even when every one
