@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-
-/** The longest token a `Bearer` header may carry. */
-export const MAX_TOKEN_LENGTH = 8192;
+import { MAX_TOKEN_LENGTH } from '../config';
 
 const BEARER = new RegExp(`^Bearer\\s+(\\S{1,${MAX_TOKEN_LENGTH}})$`, 'i');
 

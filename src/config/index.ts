@@ -3,6 +3,7 @@ import { hostPort, redacted, type Kind, type Refusal } from './kinds';
 import { clusterUrl, variables, type Derived, type Own } from './schema';
 
 export { redacted };
+export { MAX_TOKEN_LENGTH } from './schema';
 export type { ApiKey } from './schema';
 
 type Variables = typeof variables;

@@ -1,4 +1,3 @@
-import { MAX_TOKEN_LENGTH } from '../auth/bearer';
 import { bool, boolDerived, checkUrl, directory, HOST_PORTS, hostPort, int, kind, list, oneOf, optionalText, optionalUrl, perQueue, redacted, refuse, text, timeZone, url, webOrigin, type HostPort, type Kind } from './kinds';
 
 /**
@@ -50,6 +49,9 @@ export interface Part<T> {
 }
 
 export type Variable = Own<string, unknown> | Part<unknown>;
+
+/** The longest token a `Bearer` header may carry (a METRICS_TOKEN longer could never match). */
+export const MAX_TOKEN_LENGTH = 8192;
 
 const own = <F extends string, T>(field: F, kind: Kind<T>, description: string, feeds: (keyof Derived)[] = []): Own<F, T> => ({ field, kind, description, feeds });
 const part = <T>(feeds: keyof Derived | (keyof Derived)[], kind: Kind<T>, description: string): Part<T> => ({ feeds: [feeds].flat(), kind, description });
