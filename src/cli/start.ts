@@ -14,13 +14,17 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'start');
   const redis = await ensureRedis(config, logger);
   const children: ChildProcess[] = [];
+  // From src/cli (`npm start`, `npm run dev`) the children run the .ts sources through tsx;
+  // from dist/cli (`node dist/cli/start.js`, after `npm run build`) the compiled .js files.
+  const compiled = path.extname(__filename) === '.js';
   const run = (entry: string): ChildProcess => {
-    const child = fork(path.join(__dirname, '..', entry), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const file = path.join(__dirname, '..', `${entry}${compiled ? '.js' : '.ts'}`);
+    const child = fork(file, [], { execArgv: compiled ? [] : ['--import', 'tsx'], stdio: 'inherit' });
     children.push(child);
     return child;
   };
-  for (let index = 0; index < config.workerProcesses; index++) run(path.join('workers', 'main.ts'));
-  const gateway = run(path.join('server', 'main.ts'));
+  for (let index = 0; index < config.workerProcesses; index++) run(path.join('workers', 'main'));
+  const gateway = run(path.join('server', 'main'));
 
   let stopping = false;
   const stop = (code: number): void => {

@@ -38,7 +38,7 @@ function command(envName: string, fallback: string): string[] {
 function launch(name: string, argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
   mkdirSync(ARTIFACTS, { recursive: true });
   const log = createWriteStream(path.join(ARTIFACTS, `${name}.log`), { flags: 'a' });
-  // Own process group: npm, tsx and node are stopped together by signalling the group.
+  // Own process group: npm and node are stopped together by signalling the group.
   const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

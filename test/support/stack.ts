@@ -27,7 +27,7 @@ function launch(entry: string, env: Record<string, string>, args: string[] = [])
   return { child, output, exited };
 }
 
-async function waitForLine(handle: ProcessHandle, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+async function waitForLine(handle: ProcessHandle, pattern: RegExp, timeoutMs = 45_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const line = handle.output.find((candidate) => pattern.test(candidate));
