@@ -33,14 +33,27 @@ const ALL: Record<FigureName, Figure> = {
 
 const started = performance.now();
 const loadAtStart = loadavg()[0] ?? 0;
-const log = (message: string): void => void process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+const log = (message: string): void =>
+  void process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 
 function failed(name: string, error: unknown): FigureResult {
   const message = error instanceof Error ? error.message : String(error);
-  return figureResult({ figure: name, unit: '', target: { kind: 'none' }, gateway: null, baseline: null, skipped: `error: ${message.split('\n')[0]}` });
+  return figureResult({
+    figure: name,
+    unit: '',
+    target: { kind: 'none' },
+    gateway: null,
+    baseline: null,
+    skipped: `error: ${message.split('\n')[0]}`,
+  });
 }
 
-async function runFigures(run: RunContext, figures: readonly Figure[], results: FigureResult[], onContext: (ctx: FigureContext | null) => void): Promise<void> {
+async function runFigures(
+  run: RunContext,
+  figures: readonly Figure[],
+  results: FigureResult[],
+  onContext: (ctx: FigureContext | null) => void,
+): Promise<void> {
   for (const figure of figures) {
     const ctx = new FigureContext(run, figure.name);
     onContext(ctx);
@@ -84,13 +97,19 @@ async function main(options: Options): Promise<void> {
     await current?.close();
     await stopAllChildren();
     writeMarkdown(options.out, results, {
-      machine: machineInfo(redis.version, redis.private ? 'private redis-server started by the bench' : `external ${redis.url}`, loadAtStart),
+      machine: machineInfo(
+        redis.version,
+        redis.private ? 'private redis-server started by the bench' : `external ${redis.url}`,
+        loadAtStart,
+      ),
       mode: options.profile.mode,
       command: `node --import tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
       elapsedS: (performance.now() - started) / 1000,
       notes: figures.map((f) => f.note(options.profile)),
     });
-    const removed = await cleanRun(redis.url, run.prefix, run.queues).catch((error: unknown) => (log(`cleanup failed: ${String(error)}`), 0));
+    const removed = await cleanRun(redis.url, run.prefix, run.queues).catch(
+      (error: unknown) => (log(`cleanup failed: ${String(error)}`), 0),
+    );
     log(`cleaned ${run.queues.length} queues and ${removed} stray keys under ${run.prefix}-*; wrote ${options.out}`);
     await redis.stop();
   };

@@ -13,6 +13,9 @@ npx tsc --noEmit -p .
 npx tsc --noEmit -p src/web
 npm run --silent check:cycles
 
+echo "== lint and format (npm run format fixes what it can)"
+npm run --silent lint
+
 echo "== generated schema and client are up to date"
 npm run --silent schema
 npm run --silent codegen > /dev/null

@@ -10,7 +10,10 @@ import { initArgs, serve } from '../lib/ipc';
 import type { HttpFloorApi, HttpFloorInit } from '../load/api';
 
 const init = initArgs<HttpFloorInit>();
-const queue = new Queue(init.queue, { prefix: init.prefix, connection: { url: init.redisUrl, enableAutoPipelining: true, maxRetriesPerRequest: 1 } });
+const queue = new Queue(init.queue, {
+  prefix: init.prefix,
+  connection: { url: init.redisUrl, enableAutoPipelining: true, maxRetriesPerRequest: 1 },
+});
 const JOB = { name: 'helloWorld', data: { name: 'x' } };
 
 function answer(response: http.ServerResponse, status: number, body: string): void {

@@ -2,15 +2,7 @@
  * The plain graphql-ws baseline's schema: the slice of the gateway contract
  * that figure 4's subscription selects, resolved from an in-memory pub/sub.
  */
-import {
-  GraphQLFloat,
-  GraphQLID,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLScalarType,
-  GraphQLSchema,
-  GraphQLString,
-} from 'graphql';
+import { GraphQLFloat, GraphQLID, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLString } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { SampleJobEvent } from '../lib/sample-event';
 import type { PubSub } from './pubsub';

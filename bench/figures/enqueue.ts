@@ -34,7 +34,13 @@ async function rawEnqueuer(ctx: FigureContext): Promise<Child<RawEnqueueApi>> {
 }
 
 /** Runs closed-loop HTTP load against `target` after a warm-up, charging the CPU of its process to the jobs. */
-async function httpLoad(ctx: FigureContext, target: { url: string; token: string; pid: number }, body: string, concurrency: number, jobsPerRequest: number): Promise<CostedRun> {
+async function httpLoad(
+  ctx: FigureContext,
+  target: { url: string; token: string; pid: number },
+  body: string,
+  concurrency: number,
+  jobsPerRequest: number,
+): Promise<CostedRun> {
   const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: target.url, token: target.token }, 'http');
   const { windowMs } = ctx.profile.enqueue;
   const args = { body, concurrency, jobsPerRequest, maxRequests: 10_000_000 };
@@ -43,7 +49,12 @@ async function httpLoad(ctx: FigureContext, target: { url: string; token: string
 }
 
 /** Runs the HTTP load against a fresh gateway; the reason when there is no gateway. */
-async function gatewayLoad(ctx: FigureContext, body: string, concurrency: number, jobsPerRequest: number): Promise<CostedRun | { skipped: string }> {
+async function gatewayLoad(
+  ctx: FigureContext,
+  body: string,
+  concurrency: number,
+  jobsPerRequest: number,
+): Promise<CostedRun | { skipped: string }> {
   await ctx.emptyRedis();
   const gateway = await ctx.gateway();
   if ('skipped' in gateway) return gateway;
@@ -68,7 +79,13 @@ function ratioTo(gateway: Side, perSec: number): number | null {
 function gatewaySide(m: CostedRun | { skipped: string }): Side {
   if ('skipped' in m) return { value: null, skipped: m.skipped, context: {} };
   const r = rate(m);
-  const context = { gatewayP50Ms: r.p50, gatewayP99Ms: r.p99, gatewayCpuUsPerJob: m.cpuUsPerJob, gatewayErrors: m.errors, ...(m.firstError ? { gatewayFirstError: m.firstError.slice(0, 200) } : {}) };
+  const context = {
+    gatewayP50Ms: r.p50,
+    gatewayP99Ms: r.p99,
+    gatewayCpuUsPerJob: m.cpuUsPerJob,
+    gatewayErrors: m.errors,
+    ...(m.firstError ? { gatewayFirstError: m.firstError.slice(0, 200) } : {}),
+  };
   return { value: m.count > 0 ? r.perSec : null, context };
 }
 
@@ -81,7 +98,8 @@ export const enqueueSingle: Figure = {
     const { windowMs, inFlight, httpClients } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
-    const single = (lanes: number, options: typeof opts) => raw.call('single', { durationMs: windowMs, inFlight: lanes, maxJobs: 10_000_000, opts: options }, windowMs + GRACE_MS);
+    const single = (lanes: number, options: typeof opts) =>
+      raw.call('single', { durationMs: windowMs, inFlight: lanes, maxJobs: 10_000_000, opts: options }, windowMs + GRACE_MS);
     await raw.call('single', { durationMs: windowMs / 4, inFlight: 1, maxJobs: 10_000_000, opts }, windowMs + GRACE_MS);
     const sameRun = await costed(raw.pid, () => single(1, opts));
     const same = rate(sameRun);
@@ -89,7 +107,9 @@ export const enqueueSingle: Figure = {
     const bare = rate(await single(1, null));
     await ctx.emptyRedis();
     const many = rate(await single(inFlight, null));
-    ctx.log(`raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`);
+    ctx.log(
+      `raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`,
+    );
     const body = JSON.stringify({ query: ENQUEUE_ONE });
     const floorRun = await httpFloorLoad(ctx, opts, body, httpClients);
     const floor = rate(floorRun);
@@ -134,7 +154,8 @@ export const enqueueBulk: Figure = {
     const { windowMs, bulkSize } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
-    const bulkOf = (options: typeof opts) => raw.call('bulk', { durationMs: windowMs, batchSize: bulkSize, maxBatches: 100_000, opts: options }, windowMs + GRACE_MS);
+    const bulkOf = (options: typeof opts) =>
+      raw.call('bulk', { durationMs: windowMs, batchSize: bulkSize, maxBatches: 100_000, opts: options }, windowMs + GRACE_MS);
     await raw.call('bulk', { durationMs: windowMs / 4, batchSize: bulkSize, maxBatches: 100_000, opts }, windowMs + GRACE_MS);
     const sameRun = await costed(raw.pid, () => bulkOf(opts));
     const same = rate(sameRun);

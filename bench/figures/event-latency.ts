@@ -34,9 +34,18 @@ async function baselineLatency(ctx: FigureContext, held: HeldJobs, plan: EmitPla
   return { summary: Histogram.from(result.latency).summary(), eventsPerSec: (emitted.sent / emitted.elapsedMs) * 1000 };
 }
 
-async function gatewayLatency(ctx: FigureContext, gateway: Gateway, fleet: Fleet, held: HeldJobs, plan: EmitPlan, subscribers: number): Promise<Side> {
+async function gatewayLatency(
+  ctx: FigureContext,
+  gateway: Gateway,
+  fleet: Fleet,
+  held: HeldJobs,
+  plan: EmitPlan,
+  subscribers: number,
+): Promise<Side> {
   const connected = await fleet.watch(gateway, subscribers, 1, held.ids, CONNECT_TIMEOUT_MS);
-  ctx.log(`${subscribers} subscribers: ${connected.firstMessages} snapshots in ${connected.elapsedMs.toFixed(0)} ms, ${connected.failed} failed`);
+  ctx.log(
+    `${subscribers} subscribers: ${connected.firstMessages} snapshots in ${connected.elapsedMs.toFixed(0)} ms, ${connected.failed} failed`,
+  );
   const missing = shortfall(connected, subscribers);
   if (missing) {
     await fleet.close();
@@ -77,7 +86,10 @@ export const eventLatency: Figure = {
       ctx.log(`raw QueueEvents p99 ${baseline.summary.p99.toFixed(2)} ms at ${baseline.eventsPerSec.toFixed(0)} events/s`);
       const results: FigureResult[] = [];
       for (const n of subscribers) {
-        const measured: Side = gateway && fleet ? await gatewayLatency(ctx, gateway, fleet, held, plan, n) : { value: null, skipped: 'skipped' in started ? started.skipped : undefined, context: {} };
+        const measured: Side =
+          gateway && fleet
+            ? await gatewayLatency(ctx, gateway, fleet, held, plan, n)
+            : { value: null, skipped: 'skipped' in started ? started.skipped : undefined, context: {} };
         results.push(
           figureResult({
             figure: `event-latency-${n}`,

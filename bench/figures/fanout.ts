@@ -33,7 +33,12 @@ async function measured(pid: number, measure: () => Promise<FleetWindow>): Promi
 }
 
 function throughput(w: FleetWindow, cpuUsPerMessage: number): Throughput {
-  return { perSec: (w.messages / w.elapsedMs) * 1000, bytesPerMessage: w.messages ? w.bytes / w.messages : Number.NaN, p99Ms: w.latency.summary().p99, cpuUsPerMessage };
+  return {
+    perSec: (w.messages / w.elapsedMs) * 1000,
+    bytesPerMessage: w.messages ? w.bytes / w.messages : Number.NaN,
+    p99Ms: w.latency.summary().p99,
+    cpuUsPerMessage,
+  };
 }
 
 async function baselineThroughput(ctx: FigureContext, kind: BaselineKind, fleet: Fleet, subscribers: number): Promise<Throughput> {
@@ -42,7 +47,11 @@ async function baselineThroughput(ctx: FigureContext, kind: BaselineKind, fleet:
   const baseline = await startBaseline(ctx, kind, fleet);
   try {
     await baseline.subscribe(subscribers, topics, subscribers);
-    await baseline.server.call('startPublishing', { topics, maxBufferedBytes: MAX_BUFFERED_BYTES, maxMs: WARM_MS + windowMs + 30_000 }, 10_000);
+    await baseline.server.call(
+      'startPublishing',
+      { topics, maxBufferedBytes: MAX_BUFFERED_BYTES, maxMs: WARM_MS + windowMs + 30_000 },
+      10_000,
+    );
     await sleep(WARM_MS);
     const { window, cpuUsPerMessage } = await measured(baseline.server.pid, () => fleet.measure(windowMs));
     await baseline.server.call('stopPublishing', {}, 30_000);
@@ -52,7 +61,14 @@ async function baselineThroughput(ctx: FigureContext, kind: BaselineKind, fleet:
   }
 }
 
-async function gatewayThroughput(ctx: FigureContext, gateway: Gateway, fleet: Fleet, held: HeldJobs, subscribers: number, rawPerSec: number): Promise<Side> {
+async function gatewayThroughput(
+  ctx: FigureContext,
+  gateway: Gateway,
+  fleet: Fleet,
+  held: HeldJobs,
+  subscribers: number,
+  rawPerSec: number,
+): Promise<Side> {
   const { jobs, windowMs } = ctx.profile.fanout;
   try {
     const connected = await fleet.watch(gateway, subscribers, 1, held.ids, 90_000);
@@ -96,7 +112,10 @@ export const fanout: Figure = {
         const raw = await baselineThroughput(ctx, 'raw', fleet, n);
         const plain = await baselineThroughput(ctx, 'graphql-ws', fleet, n);
         ctx.log(`${n} subscribers: raw ws ${raw.perSec.toFixed(0)}/s, plain graphql-ws ${plain.perSec.toFixed(0)}/s`);
-        const side: Side = gateway && held ? await gatewayThroughput(ctx, gateway, fleet, held, n, raw.perSec) : { value: null, skipped: 'skipped' in started ? started.skipped : undefined, context: {} };
+        const side: Side =
+          gateway && held
+            ? await gatewayThroughput(ctx, gateway, fleet, held, n, raw.perSec)
+            : { value: null, skipped: 'skipped' in started ? started.skipped : undefined, context: {} };
         const context = {
           subscribers: n,
           jobs,
@@ -110,8 +129,12 @@ export const fanout: Figure = {
           graphqlWsCpuUsPerDelivery: plain.cpuUsPerMessage,
         };
         const common = { unit: 'deliveries/s', gateway: side.value, skipped: side.skipped, context };
-        results.push(figureResult({ ...common, figure: `fanout-${n}-vs-graphql-ws`, target: { kind: 'min-ratio', value: 2 }, baseline: plain.perSec }));
-        results.push(figureResult({ ...common, figure: `fanout-${n}-vs-ws`, target: { kind: 'min-ratio', value: 0.5 }, baseline: raw.perSec }));
+        results.push(
+          figureResult({ ...common, figure: `fanout-${n}-vs-graphql-ws`, target: { kind: 'min-ratio', value: 2 }, baseline: plain.perSec }),
+        );
+        results.push(
+          figureResult({ ...common, figure: `fanout-${n}-vs-ws`, target: { kind: 'min-ratio', value: 0.5 }, baseline: raw.perSec }),
+        );
       }
       return results;
     } finally {

@@ -25,9 +25,7 @@ export async function holdJobs(ctx: FigureContext, gateway: Gateway | null, coun
   const queue = ctx.useQueue(gateway ? await queueOf(gateway, JOB_TYPE) : 'bench-jobs');
   const init: WorkerInit = { redisUrl: ctx.run.redis.url, prefix: ctx.prefix, queue, concurrency: count, jobName: JOB_TYPE };
   const worker = await ctx.child<ProgressWorkerApi>('load/progress-worker.ts', init, 'worker');
-  const ids = gateway
-    ? await enqueueThroughGateway(gateway, count)
-    : (await worker.call('addJobs', { count }, SETUP_TIMEOUT_MS)).ids;
+  const ids = gateway ? await enqueueThroughGateway(gateway, count) : (await worker.call('addJobs', { count }, SETUP_TIMEOUT_MS)).ids;
   const { active } = await worker.call('waitActive', { count, timeoutMs: SETUP_TIMEOUT_MS }, SETUP_TIMEOUT_MS + 5_000);
   if (active < count) throw new Error(`expected ${count} active jobs, got ${active}`);
   return { worker, ids, queue };
@@ -49,9 +47,17 @@ export interface EmitPlan {
 }
 
 /** Runs `measure` while the held jobs emit progress per `plan`; emission always stops afterwards. */
-export async function whileEmitting<T>(held: HeldJobs, plan: EmitPlan, measure: () => Promise<T>): Promise<{ result: T; emitted: EmitReport }> {
+export async function whileEmitting<T>(
+  held: HeldJobs,
+  plan: EmitPlan,
+  measure: () => Promise<T>,
+): Promise<{ result: T; emitted: EmitReport }> {
   const maxMs = plan.warmMs + plan.maxMs;
-  await held.worker.call('startEmitting', { rate: plan.rate, jobs: plan.jobs, maxInFlight: plan.maxInFlight, maxMs, via: plan.via ?? 'updateProgress' }, SETUP_TIMEOUT_MS);
+  await held.worker.call(
+    'startEmitting',
+    { rate: plan.rate, jobs: plan.jobs, maxInFlight: plan.maxInFlight, maxMs, via: plan.via ?? 'updateProgress' },
+    SETUP_TIMEOUT_MS,
+  );
   const [outcome] = await Promise.allSettled([sleep(plan.warmMs).then(measure)]);
   const emitted = await held.worker.call('stopEmitting', {}, SETUP_TIMEOUT_MS);
   if (outcome.status === 'rejected') throw outcome.reason;

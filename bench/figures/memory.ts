@@ -20,7 +20,12 @@ const JOBS = 100;
 type Curve = number[];
 
 /** Adds clients up to each size in turn and reads the server's RSS after `settleMs`. */
-async function curve(ctx: FigureContext, pid: number, sizes: readonly number[], add: (count: number, total: number) => Promise<void>): Promise<Curve> {
+async function curve(
+  ctx: FigureContext,
+  pid: number,
+  sizes: readonly number[],
+  add: (count: number, total: number) => Promise<void>,
+): Promise<Curve> {
   const { settleMs } = ctx.profile.memory;
   await sleep(settleMs);
   const before = rssKib(pid);

@@ -83,7 +83,13 @@ async function during(ctx: FigureContext, gateway: Gateway, quiet: Load, name: s
 }
 
 /** `connections` sockets, each subscribed to `perConnection` of `topics`; counts those that got their SNAPSHOT. */
-function subscribers(gateway: Gateway, fleet: Fleet, topics: string[], connections: number, perConnection: number): () => Promise<Watching> {
+function subscribers(
+  gateway: Gateway,
+  fleet: Fleet,
+  topics: string[],
+  connections: number,
+  perConnection: number,
+): () => Promise<Watching> {
   return async () => {
     const report = await fleet.watch(gateway, connections, perConnection, topics, CONNECT_TIMEOUT_MS);
     return { missing: shortfall(report, connections * perConnection), teardown: async () => (await fleet.close(), {}) };
@@ -100,7 +106,12 @@ function pollers(ctx: FigureContext, gateway: Gateway, held: HeldJobs): () => Pr
       const polled = await child.call('stop', {}, 30_000);
       await child.stop();
       const p99 = Histogram.from(polled.latency).summary().p99;
-      return { pollsPerSec: (polled.count / polled.elapsedMs) * 1000, pollP99Ms: p99, pollErrors: polled.errors, ...(polled.firstError ? { pollFirstError: polled.firstError.slice(0, 200) } : {}) };
+      return {
+        pollsPerSec: (polled.count / polled.elapsedMs) * 1000,
+        pollP99Ms: p99,
+        pollErrors: polled.errors,
+        ...(polled.firstError ? { pollFirstError: polled.firstError.slice(0, 200) } : {}),
+      };
     };
     return { missing: null, teardown };
   };
@@ -174,7 +185,12 @@ export const pollingVsPush: Figure = {
       return [
         figureResult({ ...skip, figure: 'push-vs-poll-redis', unit: 'cmds/s', target: { kind: 'max-ratio', value: 0.1 } }),
         figureResult({ ...skip, figure: 'push-vs-poll-cpu', unit: '% of a core', target: { kind: 'none' } }),
-        figureResult({ ...skip, figure: `watchers-${ctx.profile.polling.sameWatchers}-vs-1-redis`, unit: 'cmds/s', target: { kind: 'max-ratio', value: 1.1 } }),
+        figureResult({
+          ...skip,
+          figure: `watchers-${ctx.profile.polling.sameWatchers}-vs-1-redis`,
+          unit: 'cmds/s',
+          target: { kind: 'max-ratio', value: 1.1 },
+        }),
       ];
     }
     if (!ctx.run.redis.private) ctx.log('Redis is shared (--redis-url): command counts include other clients');

@@ -39,7 +39,11 @@ export async function unlinkMatching(redisUrl: string, pattern: string): Promise
 }
 
 /** Obliterates `queues`, then UNLINKs remaining keys under `<runPrefix>-*`; returns keys unlinked by the sweep. */
-export async function cleanRun(redisUrl: string, runPrefix: string, queues: ReadonlyArray<{ prefix: string; queue: string }>): Promise<number> {
+export async function cleanRun(
+  redisUrl: string,
+  runPrefix: string,
+  queues: ReadonlyArray<{ prefix: string; queue: string }>,
+): Promise<number> {
   for (const { prefix, queue: name } of queues) {
     const queue = new Queue(name, { prefix, connection: { url: redisUrl, maxRetriesPerRequest: 1 } });
     await queue.obliterate({ force: true }).finally(() => queue.close());

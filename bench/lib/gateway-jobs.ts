@@ -17,7 +17,16 @@ export const JOB_TYPE = 'helloWorld';
  */
 export function gatewayJobOptions(owner: string): RawJobOptions {
   const config = loadConfig();
-  return { ...toBullOptions(helloWorld.name, helloWorld.defaults, null, { owner, requestId: randomUUID() }, config, queueRetentionSeconds([helloWorld.defaults], config)) };
+  return {
+    ...toBullOptions(
+      helloWorld.name,
+      helloWorld.defaults,
+      null,
+      { owner, requestId: randomUUID() },
+      config,
+      queueRetentionSeconds([helloWorld.defaults], config),
+    ),
+  };
 }
 
 /** Figure 1's request: one job per HTTP request through the generic mutation. */
@@ -51,7 +60,9 @@ export async function enqueueThroughGateway(gateway: Gateway, count: number): Pr
   const ids: string[] = [];
   while (ids.length < count) {
     const batch = Math.min(1_000, count - ids.length);
-    const { enqueueMany } = await gateway.graphql<{ enqueueMany: Array<{ id: string }> }>(ENQUEUE_MANY, { jobs: manyJobs(batch, ids.length) });
+    const { enqueueMany } = await gateway.graphql<{ enqueueMany: Array<{ id: string }> }>(ENQUEUE_MANY, {
+      jobs: manyJobs(batch, ids.length),
+    });
     ids.push(...enqueueMany.map((j) => j.id));
   }
   return ids;

@@ -37,7 +37,8 @@ export interface Gateway {
 }
 
 /** Where and how to start the gateway, or why it cannot be. */
-export type GatewayLauncher = { available: true; start(redisUrl: string, prefix: string, logFile: string): Promise<Gateway> } | { available: false; reason: string };
+export type GatewayLauncher =
+  { available: true; start(redisUrl: string, prefix: string, logFile: string): Promise<Gateway> } | { available: false; reason: string };
 
 async function post<T>(url: string, token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, {
@@ -47,7 +48,8 @@ async function post<T>(url: string, token: string, query: string, variables?: Re
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (!res.ok || body.errors || body.data === undefined) throw new Error(`gateway answered ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  if (!res.ok || body.errors || body.data === undefined)
+    throw new Error(`gateway answered ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
   return body.data;
 }
 
@@ -104,7 +106,10 @@ async function start(redisUrl: string, prefix: string, logFile: string, cpuProfD
   });
   closeSync(log);
   const url = `http://127.0.0.1:${port}/graphql`;
-  const ready = await waitUntil(async () => proc.exitCode === null && (await post<{ __typename: string }>(url, token, '{ __typename }')).__typename === 'Query', READY_TIMEOUT_MS);
+  const ready = await waitUntil(
+    async () => proc.exitCode === null && (await post<{ __typename: string }>(url, token, '{ __typename }')).__typename === 'Query',
+    READY_TIMEOUT_MS,
+  );
   if (!ready) {
     await stopProcess(proc);
     throw new Error(`gateway did not answer on ${url} within ${READY_TIMEOUT_MS} ms; log tail:\n${tail(logFile)}`);

@@ -41,7 +41,8 @@ export function serve<A extends Api>(handlers: Handlers<A>): void {
     }
     handler(message.args).then(
       (result) => reply({ id: message.id, ok: true, result }),
-      (error: unknown) => reply({ id: message.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+      (error: unknown) =>
+        reply({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
   process.on('disconnect', () => process.exit(0));

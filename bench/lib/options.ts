@@ -67,7 +67,14 @@ function isFigure(name: string): name is FigureName {
 
 /** Parses argv; throws with a plain message on a bad flag. */
 export function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { profile: FULL, figures: [...FIGURES], gateway: true, redisUrl: null, cpuProf: false, out: path.resolve(__dirname, '..', 'RESULTS.md') };
+  const options: Options = {
+    profile: FULL,
+    figures: [...FIGURES],
+    gateway: true,
+    redisUrl: null,
+    cpuProf: false,
+    out: path.resolve(__dirname, '..', 'RESULTS.md'),
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = (): string => {

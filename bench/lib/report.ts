@@ -154,7 +154,9 @@ export function writeMarkdown(file: string, results: readonly FigureResult[], me
     const context = Object.entries(r.context).map(([k, v]) => `${k}=${cell(v)}`);
     if (r.skipped) context.unshift(`skipped: ${cell(r.skipped)}`);
     const met = r.met === null ? '–' : r.met ? 'yes' : '**no**';
-    lines.push(`| ${r.figure} | ${cell(r.gateway)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${r.unit} | ${cell(r.target)} | ${met} | ${context.join(', ')} |`);
+    lines.push(
+      `| ${r.figure} | ${cell(r.gateway)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${r.unit} | ${cell(r.target)} | ${met} | ${context.join(', ')} |`,
+    );
   }
   if (meta.notes.length > 0) lines.push('', '## How each figure is measured', '', ...meta.notes.map((n) => `- ${n}`));
   writeFileSync(file, `${lines.join('\n')}\n`);

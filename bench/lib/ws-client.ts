@@ -37,7 +37,10 @@ export function openRaw(url: string, topic: string, stats: ReceiveStats, deadlin
   socket.on('message', (data) => stats.delivery(data.toString()));
   socket.on('close', () => stats.close());
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ socket, connected: false, subscribed: 0, firstMessages: 0, error: 'open timed out' }), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => resolve({ socket, connected: false, subscribed: 0, firstMessages: 0, error: 'open timed out' }),
+      Math.max(0, deadline - Date.now()),
+    );
     socket.once('open', () => {
       clearTimeout(timer);
       socket.send(JSON.stringify({ topic }));
@@ -83,7 +86,9 @@ export function openGraphqlWs(
     if (isData) firstMessages += 1;
     if (waiting.size === 0) settle(failure);
   };
-  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} })));
+  socket.on('open', () =>
+    socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} })),
+  );
   socket.on('message', (data) => {
     const text = data.toString();
     if (waiting.size === 0 && text.includes(NEXT)) return stats.delivery(text);

@@ -62,6 +62,12 @@ serve<HttpLoadApi>({
     };
     await Promise.all(Array.from({ length: concurrency }, client));
     agent.destroy();
-    return { count: (requests - errors) * jobsPerRequest, errors, firstError, elapsedMs: performance.now() - start, latency: latency.toData() };
+    return {
+      count: (requests - errors) * jobsPerRequest,
+      errors,
+      firstError,
+      elapsedMs: performance.now() - start,
+      latency: latency.toData(),
+    };
   },
 });

@@ -25,7 +25,11 @@ interface Run {
 
 function post(body: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', 'content-length': body.length, ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) };
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    };
     const req = http.request(init.url, { method: 'POST', agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -63,7 +67,15 @@ serve<PollersApi>({
   async start({ query, ids, watchers, hz, maxMs }) {
     if (current) throw new Error('expected no polling in progress, got one');
     const periodMs = 1000 / hz;
-    const run: Run = { running: true, count: 0, errors: 0, latency: new Histogram(), started: performance.now(), loops: [], stopTimer: setTimeout(() => (run.running = false), maxMs) };
+    const run: Run = {
+      running: true,
+      count: 0,
+      errors: 0,
+      latency: new Histogram(),
+      started: performance.now(),
+      loops: [],
+      stopTimer: setTimeout(() => (run.running = false), maxMs),
+    };
     for (let i = 0; i < watchers; i += 1) {
       const body = Buffer.from(JSON.stringify({ query, variables: { id: ids[i % ids.length] } }));
       run.loops.push(watch(run, body, periodMs, (i / watchers) * periodMs));

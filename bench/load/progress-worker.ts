@@ -90,7 +90,19 @@ class Emitter {
     const progress = { percent: seq % 100, data: { sentAt, seq } };
     const sent =
       this.via === 'stream'
-        ? streamWriter.xadd(eventsKey, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'event', 'progress', 'jobId', job.id ?? '', 'data', JSON.stringify(progress))
+        ? streamWriter.xadd(
+            eventsKey,
+            'MAXLEN',
+            '~',
+            EVENTS_MAXLEN,
+            '*',
+            'event',
+            'progress',
+            'jobId',
+            job.id ?? '',
+            'data',
+            JSON.stringify(progress),
+          )
         : job.updateProgress(progress);
     sent.then(
       () => this.settle(),

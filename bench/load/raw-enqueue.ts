@@ -12,7 +12,12 @@ const queue = new Queue(init.queue, { prefix: init.prefix, connection: { url: in
 const JOB = { name: 'helloWorld', data: { name: 'x' } };
 
 /** Runs `lanes` loops, each awaiting `op` back to back, until the deadline or `maxOps` operations. */
-async function closedLoop(lanes: number, durationMs: number, maxOps: number, op: () => Promise<unknown>): Promise<Omit<Measured, 'count'> & { ops: number }> {
+async function closedLoop(
+  lanes: number,
+  durationMs: number,
+  maxOps: number,
+  op: () => Promise<unknown>,
+): Promise<Omit<Measured, 'count'> & { ops: number }> {
   const latency = new Histogram();
   const start = performance.now();
   const deadline = start + durationMs;

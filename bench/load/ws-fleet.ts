@@ -19,7 +19,10 @@ function open(args: ConnectArgs, index: number, deadline: number): Promise<OpenO
   const first = args.offset + index * args.subscriptionsPerConnection;
   const topicAt = (i: number): string => args.topics[(first + i) % args.topics.length] ?? '';
   if (args.protocol === 'raw') return openRaw(args.url, topicAt(0), stats, deadline);
-  const specs: SubscriptionSpec[] = Array.from({ length: args.subscriptionsPerConnection }, (_, i) => ({ query: args.query, topic: topicAt(i) }));
+  const specs: SubscriptionSpec[] = Array.from({ length: args.subscriptionsPerConnection }, (_, i) => ({
+    query: args.query,
+    topic: topicAt(i),
+  }));
   const token = args.tokenSecret ? watcherToken(args.tokenSecret, first) : '';
   return openGraphqlWs(args.url, specs, token, args.awaitFirst, stats, deadline);
 }

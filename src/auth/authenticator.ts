@@ -44,8 +44,18 @@ export class Authenticator {
 
   constructor(private readonly config: Config) {
     this.claims = { audience: config.jwtAudience, issuer: config.jwtIssuer, requiredClaims: config.jwtRequireExp ? ['exp'] : [] };
-    this.keys = config.apiKeys.map(({ key, owner, roles }) => ({ digest: sha256(key), caller: { id: OwnerId.apiKey(owner), roles: roles as Role[] } }));
-    if (config.jwtSecret) this.secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    this.keys = config.apiKeys.map(({ key, owner, roles }) => ({
+      digest: sha256(key),
+      caller: { id: OwnerId.apiKey(owner), roles: roles as Role[] },
+    }));
+    if (config.jwtSecret)
+      this.secret = webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(config.jwtSecret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
     if (config.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwksUrl));
   }
 
@@ -56,9 +66,19 @@ export class Authenticator {
     if (!connection) return this.prove(authorization);
     const credentials = Buffer.from(authorization);
     const proven = this.provenOnConnection.get(connection);
-    if (proven && proven.until > Date.now() && proven.credentials.length === credentials.length && timingSafeEqual(proven.credentials, credentials)) return proven.principal;
+    if (
+      proven &&
+      proven.until > Date.now() &&
+      proven.credentials.length === credentials.length &&
+      timingSafeEqual(proven.credentials, credentials)
+    )
+      return proven.principal;
     const principal = await this.prove(authorization);
-    this.provenOnConnection.set(connection, { credentials, principal, until: Math.min(Date.now() + VERIFIED_TTL_MS, principal.expiresAt ?? Infinity) });
+    this.provenOnConnection.set(connection, {
+      credentials,
+      principal,
+      until: Math.min(Date.now() + VERIFIED_TTL_MS, principal.expiresAt ?? Infinity),
+    });
     return principal;
   }
 
@@ -90,11 +110,16 @@ export class Authenticator {
     } catch (error) {
       if (error instanceof JobgateError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired');
-      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`Token refused: claim "${error.claim}" ${error.reason === 'missing' ? 'is missing' : 'does not match this gateway'}`);
+      if (error instanceof joseErrors.JWTClaimValidationFailed)
+        throw unauthenticated(
+          `Token refused: claim "${error.claim}" ${error.reason === 'missing' ? 'is missing' : 'does not match this gateway'}`,
+        );
       throw unauthenticated('Invalid credentials');
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw unauthenticated('Token has no subject (sub)');
-    const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is Role => typeof role === 'string' && KNOWN_ROLES.has(role)) : [];
+    const roles = Array.isArray(payload.roles)
+      ? payload.roles.filter((role): role is Role => typeof role === 'string' && KNOWN_ROLES.has(role))
+      : [];
     return { id: OwnerId.jwt(payload.sub), roles, ...(payload.exp !== undefined && { expiresAt: payload.exp * 1000 }) };
   }
 

@@ -46,8 +46,7 @@ export function requireReadAll(caller: Caller, action: string): void {
 export const canRead = (caller: Caller, owner: string | undefined): boolean => owner === caller.id || readsAll(caller);
 
 /** Whether `caller` may cancel, retry or remove jobs owned by `owner`. */
-export const canControl = (caller: Caller, owner: string | undefined): boolean =>
-  owner === caller.id || hasRole(caller, Role.ADMIN);
+export const canControl = (caller: Caller, owner: string | undefined): boolean => owner === caller.id || hasRole(caller, Role.ADMIN);
 
 /** Refuses with FORBIDDEN unless `caller` holds `role`. */
 export function requireRole(caller: Caller, role: Role, action: string): void {

@@ -40,7 +40,9 @@ export async function ensureRedis(config: Config, logger: Logger): Promise<Child
   const dir = path.resolve('.data', 'redis');
   mkdirSync(dir, { recursive: true });
   const port = local.port || '6379';
-  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
+    stdio: 'ignore',
+  });
   for (let attempt = 0; attempt < 50; attempt++) {
     if (await redisAnswers(config)) {
       logger.warn({ port, dir }, 'no Redis was running: started a private redis-server (append-only file on)');

@@ -59,31 +59,32 @@ export function createJobgateClient(options: JobgateClientOptions): JobgateClien
 
   // Created on first use: a client that only enqueues needs no WebSocket implementation (Node 20 has none built in).
   let ws: Client | undefined;
-  const socket = (): Client => (ws ??= createClient({
-    url: () => endpoints.ws,
-    webSocketImpl: options.webSocketImpl,
-    lazyCloseTimeout: LAZY_CLOSE_TIMEOUT_MS,
-    retryAttempts: options.retryAttempts ?? DEFAULT_RETRY_ATTEMPTS,
-    // Any close that graphql-ws does not deem fatal (restart 1001/1012, drop 1006…) is worth a retry.
-    shouldRetry: () => true,
-    retryWait: (retries) => {
-      const wait = Math.min(maxRetryWaitMs, FIRST_RETRY_WAIT_MS * 2 ** retries);
-      return new Promise((resolve) => setTimeout(resolve, wait + Math.random() * FIRST_RETRY_WAIT_MS));
-    },
-    connectionParams: () => {
-      const value = authorization();
-      return value === undefined ? {} : { authorization: value };
-    },
-    on: {
-      connecting: (isRetry) => {
-        // A retry means the current gateway failed us: try the next one.
-        if (isRetry) endpoints.advance();
-        emit(isRetry ? 'reconnecting' : 'connecting');
+  const socket = (): Client =>
+    (ws ??= createClient({
+      url: () => endpoints.ws,
+      webSocketImpl: options.webSocketImpl,
+      lazyCloseTimeout: LAZY_CLOSE_TIMEOUT_MS,
+      retryAttempts: options.retryAttempts ?? DEFAULT_RETRY_ATTEMPTS,
+      // Any close that graphql-ws does not deem fatal (restart 1001/1012, drop 1006…) is worth a retry.
+      shouldRetry: () => true,
+      retryWait: (retries) => {
+        const wait = Math.min(maxRetryWaitMs, FIRST_RETRY_WAIT_MS * 2 ** retries);
+        return new Promise((resolve) => setTimeout(resolve, wait + Math.random() * FIRST_RETRY_WAIT_MS));
       },
-      connected: () => emit('connected'),
-      closed: () => emit('closed'),
-    },
-  }));
+      connectionParams: () => {
+        const value = authorization();
+        return value === undefined ? {} : { authorization: value };
+      },
+      on: {
+        connecting: (isRetry) => {
+          // A retry means the current gateway failed us: try the next one.
+          if (isRetry) endpoints.advance();
+          emit(isRetry ? 'reconnecting' : 'connecting');
+        },
+        connected: () => emit('connected'),
+        closed: () => emit('closed'),
+      },
+    }));
 
   return {
     async enqueue(type, data, jobOptions) {

@@ -1,10 +1,4 @@
-import type {
-  JobEventType,
-  JobEventsSubscription,
-  JobFieldsFragment,
-  JobOptionsInput,
-  JobState,
-} from './gql/graphql';
+import type { JobEventType, JobEventsSubscription, JobFieldsFragment, JobOptionsInput, JobState } from './gql/graphql';
 
 export type { JobEventType, JobOptionsInput, JobState };
 
@@ -15,12 +9,7 @@ export type Job = JobFieldsFragment;
 export type JobEvent = JobEventsSubscription['jobEvents'];
 
 /** Event types after which a job's stream ends (a FAILED event is only sent once no attempt is left). */
-export const FINAL_EVENT_TYPES: ReadonlySet<JobEventType> = new Set<JobEventType>([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'REMOVED',
-]);
+export const FINAL_EVENT_TYPES: ReadonlySet<JobEventType> = new Set<JobEventType>(['COMPLETED', 'FAILED', 'CANCELLED', 'REMOVED']);
 
 /** States a job does not leave on its own; a SNAPSHOT in one of them is the stream's last event. */
 export const FINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['COMPLETED', 'FAILED', 'CANCELLED']);

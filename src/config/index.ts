@@ -52,8 +52,10 @@ const envSchema = z.object(Object.fromEntries(Object.entries(variables).map(([na
  */
 function derive(parsed: Parsed, env: Env): Derived {
   const fromUrl = clusterUrl(parsed.REDIS_URL);
-  const seeds = parsed.REDIS_CLUSTER_NODES.length > 0 ? parsed.REDIS_CLUSTER_NODES : (fromUrl?.seeds.flatMap((seed) => hostPort(seed) ?? []) ?? []);
-  if (parsed.REDIS_SENTINELS.length > 0 && seeds.length > 0) throw new ConfigError('REDIS_SENTINELS', 'no cluster seeds beside it (Sentinel or Cluster, not both)', env.REDIS_SENTINELS ?? '');
+  const seeds =
+    parsed.REDIS_CLUSTER_NODES.length > 0 ? parsed.REDIS_CLUSTER_NODES : (fromUrl?.seeds.flatMap((seed) => hostPort(seed) ?? []) ?? []);
+  if (parsed.REDIS_SENTINELS.length > 0 && seeds.length > 0)
+    throw new ConfigError('REDIS_SENTINELS', 'no cluster seeds beside it (Sentinel or Cluster, not both)', env.REDIS_SENTINELS ?? '');
   const username = fromUrl?.username ?? parsed.REDIS_USERNAME;
   const password = fromUrl?.password ?? parsed.REDIS_PASSWORD;
   const production = parsed.NODE_ENV === 'production';
@@ -87,6 +89,8 @@ export function loadConfig(overrides: Env = {}): Config {
     throw new ConfigError(name, refusal ? issue.message : 'a string', refusal?.got ?? typeof env[name]);
   }
   const parsed = result.data as Parsed;
-  const own = Object.entries(variables).flatMap(([name, variable]) => ('field' in variable ? [[variable.field, parsed[name as keyof Parsed]]] : []));
+  const own = Object.entries(variables).flatMap(([name, variable]) =>
+    'field' in variable ? [[variable.field, parsed[name as keyof Parsed]]] : [],
+  );
   return { ...(Object.fromEntries(own) as OwnFields), ...derive(parsed, env) };
 }

@@ -27,7 +27,14 @@ export function refuse(ctx: z.RefinementCtx, expected: string, got: string): typ
 
 /** A kind from a function of the raw text (undefined when unset or empty). */
 export function kind<T>(shown: string, parse: (raw: string | undefined, ctx: z.RefinementCtx) => T, bounds?: string): Kind<T> {
-  return { schema: z.string().optional().transform((raw, ctx) => parse(raw === '' ? undefined : raw, ctx)), shown, ...(bounds && { bounds }) };
+  return {
+    schema: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => parse(raw === '' ? undefined : raw, ctx)),
+    shown,
+    ...(bounds && { bounds }),
+  };
 }
 
 /** `raw` with the password of its user info replaced, for messages and logs. */
@@ -133,7 +140,12 @@ export function items(raw: string | undefined): string[] {
  * A comma-separated list, each item read by `parse` (undefined: refused, reported as `got` of
  * `shownGot(item)`, `expected` saying what an item should be).
  */
-export function list<T = string>(shown: string, parse?: (item: string) => T | undefined, expected = '', shownGot = (item: string) => item): Kind<T[]> {
+export function list<T = string>(
+  shown: string,
+  parse?: (item: string) => T | undefined,
+  expected = '',
+  shownGot = (item: string) => item,
+): Kind<T[]> {
   return kind(shown, (raw, ctx) => {
     const values: T[] = [];
     for (const item of items(raw)) {

@@ -1,4 +1,26 @@
-import { bool, boolDerived, checkUrl, directory, HOST_PORTS, hostPort, int, kind, list, oneOf, optionalText, optionalUrl, perQueue, redacted, refuse, text, timeZone, url, webOrigin, type HostPort, type Kind } from './kinds';
+import {
+  bool,
+  boolDerived,
+  checkUrl,
+  directory,
+  HOST_PORTS,
+  hostPort,
+  int,
+  kind,
+  list,
+  oneOf,
+  optionalText,
+  optionalUrl,
+  perQueue,
+  redacted,
+  refuse,
+  text,
+  timeZone,
+  url,
+  webOrigin,
+  type HostPort,
+  type Kind,
+} from './kinds';
 
 /**
  * The configuration, declared once: every environment variable Jobgate reads, with its kind
@@ -53,8 +75,17 @@ export type Variable = Own<string, unknown> | Part<unknown>;
 /** The longest token a `Bearer` header may carry (a METRICS_TOKEN longer could never match). */
 export const MAX_TOKEN_LENGTH = 8192;
 
-const own = <F extends string, T>(field: F, kind: Kind<T>, description: string, feeds: (keyof Derived)[] = []): Own<F, T> => ({ field, kind, description, feeds });
-const part = <T>(feeds: keyof Derived | (keyof Derived)[], kind: Kind<T>, description: string): Part<T> => ({ feeds: [feeds].flat(), kind, description });
+const own = <F extends string, T>(field: F, kind: Kind<T>, description: string, feeds: (keyof Derived)[] = []): Own<F, T> => ({
+  field,
+  kind,
+  description,
+  feeds,
+});
+const part = <T>(feeds: keyof Derived | (keyof Derived)[], kind: Kind<T>, description: string): Part<T> => ({
+  feeds: [feeds].flat(),
+  kind,
+  description,
+});
 
 /** `redis[s]+cluster://[user[:password]@]host:port[,host:port…]`: the seeds, credentials and TLS it names. */
 const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^@/?#]+)\/?$/;
@@ -115,12 +146,32 @@ const QUEUE_RATE_LIMITS = perQueue((value) => {
 const gateway = {
   PORT: own('port', int(4000, 0, 65535), 'HTTP and WebSocket port of the gateway (`0`: any free port).'),
   HOST: own('host', text('127.0.0.1'), 'Address the gateway binds to; in dev mode only a loopback one unless `ALLOW_INSECURE_DEV` is on.'),
-  NODE_ENV: part(['graphiql', 'introspection'], optionalText(), '`production` turns the defaults of `GRAPHIQL` and `INTROSPECTION` off (libraries such as Express and Apollo Server read it too).'),
-  GRAPHIQL: part('graphiql', boolDerived('on unless `NODE_ENV=production`'), 'Serve the web UI: GraphiQL (`/graphiql`, and `/graphql` to a browser) and the jobs page, once built (`npm run build:web`).'),
-  INTROSPECTION: part('introspection', boolDerived('on unless `NODE_ENV=production`'), 'Allow introspection; when off it is refused and error messages give no schema hints (such as *did you mean*).'),
+  NODE_ENV: part(
+    ['graphiql', 'introspection'],
+    optionalText(),
+    '`production` turns the defaults of `GRAPHIQL` and `INTROSPECTION` off (libraries such as Express and Apollo Server read it too).',
+  ),
+  GRAPHIQL: part(
+    'graphiql',
+    boolDerived('on unless `NODE_ENV=production`'),
+    'Serve the web UI: GraphiQL (`/graphiql`, and `/graphql` to a browser) and the jobs page, once built (`npm run build:web`).',
+  ),
+  INTROSPECTION: part(
+    'introspection',
+    boolDerived('on unless `NODE_ENV=production`'),
+    'Allow introspection; when off it is refused and error messages give no schema hints (such as *did you mean*).',
+  ),
   SHUTDOWN_GRACE_MS: own('shutdownGraceMs', int(10000, 0), 'Time the gateway gives in-flight work on SIGTERM before it exits, ms.'),
-  LOG_LEVEL: own('logLevel', oneOf('info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Minimum pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.'),
-  METRICS_TOKEN: own('metricsToken', METRICS_TOKEN, `Bearer token \`GET /metrics\` requires (16 to ${MAX_TOKEN_LENGTH} characters, no spaces; Prometheus: \`authorization: { credentials: … }\`), else 401; open when unset.`),
+  LOG_LEVEL: own(
+    'logLevel',
+    oneOf('info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'Minimum pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
+  ),
+  METRICS_TOKEN: own(
+    'metricsToken',
+    METRICS_TOKEN,
+    `Bearer token \`GET /metrics\` requires (16 to ${MAX_TOKEN_LENGTH} characters, no spaces; Prometheus: \`authorization: { credentials: … }\`), else 401; open when unset.`,
+  ),
 };
 
 const auth = {
@@ -129,9 +180,22 @@ const auth = {
   JWT_AUDIENCE: own('jwtAudience', optionalText(), 'When set, a JWT must name this audience (`aud`).'),
   JWT_ISSUER: own('jwtIssuer', optionalText(), 'When set, a JWT must come from this issuer (`iss`).'),
   JWT_REQUIRE_EXP: own('jwtRequireExp', bool(true), 'A JWT without `exp` is refused (it would be valid forever).'),
-  API_KEYS: own('apiKeys', API_KEYS, 'Static API keys for machine clients: `<key>:<owner>:<role>[+<role>…],…`, a key of 16 characters or more, roles among `submitter`, `viewer`, `admin`.', ['devMode']),
-  ALLOW_INSECURE_DEV: own('allowInsecureDev', bool(false), 'Let dev mode (none of `JWT_SECRET`, `JWKS_URL`, `API_KEYS` set: every caller is `system:dev` with every role) listen beyond loopback, and accept pages served from its own host.'),
-  ALLOWED_ORIGINS: own('allowedOrigins', list('–', webOrigin, 'a comma-separated list of origins like https://app.example.com (no path)'), 'Web origins (`https://app.example.com,…`) whose pages may call the gateway from a browser; unset: any page once authenticated, loopback pages only in dev mode (SECURITY.md).'),
+  API_KEYS: own(
+    'apiKeys',
+    API_KEYS,
+    'Static API keys for machine clients: `<key>:<owner>:<role>[+<role>…],…`, a key of 16 characters or more, roles among `submitter`, `viewer`, `admin`.',
+    ['devMode'],
+  ),
+  ALLOW_INSECURE_DEV: own(
+    'allowInsecureDev',
+    bool(false),
+    'Let dev mode (none of `JWT_SECRET`, `JWKS_URL`, `API_KEYS` set: every caller is `system:dev` with every role) listen beyond loopback, and accept pages served from its own host.',
+  ),
+  ALLOWED_ORIGINS: own(
+    'allowedOrigins',
+    list('–', webOrigin, 'a comma-separated list of origins like https://app.example.com (no path)'),
+    'Web origins (`https://app.example.com,…`) whose pages may call the gateway from a browser; unset: any page once authenticated, loopback pages only in dev mode (SECURITY.md).',
+  ),
 };
 
 const limits = {
@@ -140,49 +204,171 @@ const limits = {
   MAX_BATCH_SIZE: own('maxBatchSize', int(1000, 1), 'Max jobs in one `enqueueMany`.'),
   // Documents nested deeper than 256 brackets are refused before parsing, whatever this says.
   MAX_QUERY_DEPTH: own('maxQueryDepth', int(25, 1, 250), 'Max depth of an operation (introspection included).'),
-  MAX_QUERY_TOKENS: own('maxQueryTokens', int(5000, 100, 1_000_000), 'Max tokens in a document: longer ones are refused before they are parsed (a document may also open at most 256 brackets at once: docs/graphql-over-http.md).'),
-  MAX_QUERY_COST: own('maxQueryCost', int(100000, 1), 'Max cost of an operation (graphql-armor\'s cost model with `first` counted; introspection included).'),
+  MAX_QUERY_TOKENS: own(
+    'maxQueryTokens',
+    int(5000, 100, 1_000_000),
+    'Max tokens in a document: longer ones are refused before they are parsed (a document may also open at most 256 brackets at once: docs/graphql-over-http.md).',
+  ),
+  MAX_QUERY_COST: own(
+    'maxQueryCost',
+    int(100000, 1),
+    "Max cost of an operation (graphql-armor's cost model with `first` counted; introspection included).",
+  ),
   MAX_ALIASES: own('maxAliases', int(30, 0, 10000), 'Max aliases in an operation.'),
   MAX_SUBSCRIPTIONS_PER_SOCKET: own('maxSubscriptionsPerSocket', int(100, 1), 'Max subscriptions at once on one WebSocket.'),
   MAX_SOCKETS_PER_OWNER: own('maxSocketsPerOwner', int(100, 1), 'Max WebSockets at once per owner, per gateway process.'),
-  ENQUEUES_PER_MINUTE: own('enqueuesPerMinute', int(6000, 0), 'Jobs one owner may enqueue per fixed minute, counted in Redis across gateways (`0`: no limit).'),
+  ENQUEUES_PER_MINUTE: own(
+    'enqueuesPerMinute',
+    int(6000, 0),
+    'Jobs one owner may enqueue per fixed minute, counted in Redis across gateways (`0`: no limit).',
+  ),
 };
 
 const redis = {
-  REDIS_URL: own('redisUrl', REDIS_URL, 'Standalone Redis, `redis[s]://[user:password@]host:port[/db]`; or `redis[s]+cluster://[user:password@]host:port,…` for a Cluster (its seeds, credentials and TLS then apply).', ['redisClusterNodes', 'redisAuth']),
-  REDIS_CLUSTER_NODES: part('redisClusterNodes', list('–', hostPort, HOST_PORTS), '`host:port,…` seeds of a Redis Cluster (else those of a `redis+cluster://` `REDIS_URL`); each queue then gets its own hash tag.'),
-  REDIS_SENTINELS: own('redisSentinels', list('–', hostPort, HOST_PORTS), '`host:port,…` of Redis Sentinels that name the master (not beside a Cluster).'),
-  REDIS_SENTINEL_NAME: own('redisSentinelName', text('mymaster'), 'The master\'s name in Sentinel (`sentinel monitor <name> …`).'),
-  REDIS_USERNAME: part('redisAuth', optionalText(), 'Username of the Redis data nodes: Cluster nodes, the Sentinel-named master, a standalone Redis whose URL names none (the URL\'s win).'),
+  REDIS_URL: own(
+    'redisUrl',
+    REDIS_URL,
+    'Standalone Redis, `redis[s]://[user:password@]host:port[/db]`; or `redis[s]+cluster://[user:password@]host:port,…` for a Cluster (its seeds, credentials and TLS then apply).',
+    ['redisClusterNodes', 'redisAuth'],
+  ),
+  REDIS_CLUSTER_NODES: part(
+    'redisClusterNodes',
+    list('–', hostPort, HOST_PORTS),
+    '`host:port,…` seeds of a Redis Cluster (else those of a `redis+cluster://` `REDIS_URL`); each queue then gets its own hash tag.',
+  ),
+  REDIS_SENTINELS: own(
+    'redisSentinels',
+    list('–', hostPort, HOST_PORTS),
+    '`host:port,…` of Redis Sentinels that name the master (not beside a Cluster).',
+  ),
+  REDIS_SENTINEL_NAME: own('redisSentinelName', text('mymaster'), "The master's name in Sentinel (`sentinel monitor <name> …`)."),
+  REDIS_USERNAME: part(
+    'redisAuth',
+    optionalText(),
+    "Username of the Redis data nodes: Cluster nodes, the Sentinel-named master, a standalone Redis whose URL names none (the URL's win).",
+  ),
   REDIS_PASSWORD: part('redisAuth', optionalText(), 'Password of the Redis data nodes, as for `REDIS_USERNAME`; never logged.'),
-  REDIS_TLS: part('redisAuth', bool(false), 'TLS to Cluster nodes, to the Sentinels and their master, and to a standalone Redis (or use `rediss://`, `rediss+cluster://`).'),
-  REDIS_SENTINEL_PASSWORD: part('redisAuth', optionalText(), 'The Sentinels\' own password (`requirepass` in sentinel.conf).'),
-  REDIS_AUTOSTART: own('autoStartRedis', bool(true), '`npm start` starts a private `redis-server` (data under `.data/redis`, append-only) when nothing answers at a loopback `REDIS_URL` and no Redis password is set (not for a Cluster or Sentinel).'),
-  QUEUE_PREFIX: own('queuePrefix', text('bull', /^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'), 'BullMQ key prefix (BullMQ\'s default, so plain BullMQ workers interoperate); in a Cluster every queue gets its own hash tag, `<prefix>:{<queue>}`.'),
-  EVENT_STREAM_MAXLEN: own('eventStreamMaxLen', int(10000, 100), 'Max entries BullMQ keeps in each queue\'s event stream (how far back `since` reaches).'),
-  EVENT_READ_PAUSE_MS: own('eventReadPauseMs', int(2, 0, 1000), 'Cadence of the reads of a busy queue event stream, ms: each gateway process starts at most one read of a queue\'s stream per pause, adding at most about that much latency; a read that fills a page (1,000 entries) is followed at once, and an idle stream\'s first entry is read at once (`0`: no pause).'),
-  SLOW_CLIENT_BYTES: own('slowClientBytes', int(1024 * 1024, 1024), 'Bytes queued for one WebSocket subscriber above which its intermediate PROGRESS events are coalesced (latest wins; state changes never are).'),
+  REDIS_TLS: part(
+    'redisAuth',
+    bool(false),
+    'TLS to Cluster nodes, to the Sentinels and their master, and to a standalone Redis (or use `rediss://`, `rediss+cluster://`).',
+  ),
+  REDIS_SENTINEL_PASSWORD: part('redisAuth', optionalText(), "The Sentinels' own password (`requirepass` in sentinel.conf)."),
+  REDIS_AUTOSTART: own(
+    'autoStartRedis',
+    bool(true),
+    '`npm start` starts a private `redis-server` (data under `.data/redis`, append-only) when nothing answers at a loopback `REDIS_URL` and no Redis password is set (not for a Cluster or Sentinel).',
+  ),
+  QUEUE_PREFIX: own(
+    'queuePrefix',
+    text('bull', /^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
+    "BullMQ key prefix (BullMQ's default, so plain BullMQ workers interoperate); in a Cluster every queue gets its own hash tag, `<prefix>:{<queue>}`.",
+  ),
+  EVENT_STREAM_MAXLEN: own(
+    'eventStreamMaxLen',
+    int(10000, 100),
+    "Max entries BullMQ keeps in each queue's event stream (how far back `since` reaches).",
+  ),
+  EVENT_READ_PAUSE_MS: own(
+    'eventReadPauseMs',
+    int(2, 0, 1000),
+    "Cadence of the reads of a busy queue event stream, ms: each gateway process starts at most one read of a queue's stream per pause, adding at most about that much latency; a read that fills a page (1,000 entries) is followed at once, and an idle stream's first entry is read at once (`0`: no pause).",
+  ),
+  SLOW_CLIENT_BYTES: own(
+    'slowClientBytes',
+    int(1024 * 1024, 1024),
+    'Bytes queued for one WebSocket subscriber above which its intermediate PROGRESS events are coalesced (latest wins; state changes never are).',
+  ),
 };
 
 const jobs = {
-  WORKER_CONCURRENCY: own('workerConcurrency', int(5, 1, 1000), 'Jobs processed at once per queue by one worker process (`npm run worker -- --concurrency`).'),
-  WORKER_QUEUES: own('workerQueues', list('all'), 'Queues a worker process serves, `a,b,…` (`npm run worker -- --queues`); unset: every registered queue.'),
+  WORKER_CONCURRENCY: own(
+    'workerConcurrency',
+    int(5, 1, 1000),
+    'Jobs processed at once per queue by one worker process (`npm run worker -- --concurrency`).',
+  ),
+  WORKER_QUEUES: own(
+    'workerQueues',
+    list('all'),
+    'Queues a worker process serves, `a,b,…` (`npm run worker -- --queues`); unset: every registered queue.',
+  ),
   WORKER_PROCESSES: own('workerProcesses', int(1, 0, 64), 'Worker processes `npm start` runs beside the gateway.'),
-  QUEUE_GLOBAL_CONCURRENCY: own('queueGlobalConcurrency', perQueue(jobsAtOnce, '<queue>:<jobs at once, 1 or more>[,…]'), '`queue:n,…` cap on jobs active at once per queue across every worker process (BullMQ global concurrency); a queue not named has none; naming an unknown queue stops workers from starting.'),
-  QUEUE_RATE_LIMITS: own('queueRateLimits', QUEUE_RATE_LIMITS, '`queue:max/ms,…` jobs started at most per window per queue across every worker process; overrides a job type\'s declared `rateLimit` (`syncExternal` declares 10 per 1,000 ms); naming an unknown queue stops workers from starting.'),
-  JOB_TIME_LIMIT_MS: own('jobTimeLimitMs', int(3_600_000, 100, 2_147_483_647), 'Hard time limit of one attempt of a job whose type declares no `timeLimitMs`, ms: past it the job fails (`time limit …`, no retry) and its worker slot is freed. At most 2^31 - 1 (Node\'s longest timer).'),
-  OWNER_ACTIVE_LIMIT: own('ownerActiveLimit', int(0, 0, 100_000), 'Jobs of one owner active at once per queue across every worker process (`0`: no cap); a job over the cap goes back to the queue, delayed (1 s, doubling at each deferral up to about 30 s) without using an attempt, or until one of the owner\'s jobs ends. Set it below the queue\'s total slots (worker processes × `WORKER_CONCURRENCY`) when submitters share workers.'),
-  WORKER_GRACE_MS: own('workerGraceMs', int(10000, 0), 'On SIGTERM, how long a worker lets active jobs finish before handing them back to the queue, ms.'),
-  WORKER_LOCK_DURATION_MS: own('workerLockDurationMs', int(30000, 100), 'How long a worker\'s lock on an active job lasts without renewal, ms (BullMQ `lockDuration`).'),
-  WORKER_STALLED_INTERVAL_MS: own('workerStalledIntervalMs', int(30000, 100), 'How often workers look for stalled jobs (lock lost: worker died), ms (BullMQ `stalledInterval`).'),
-  WORKER_MAX_STALLED_COUNT: own('workerMaxStalledCount', int(10, 0, 1000), 'Stalls (worker killed or lost mid-job) a job survives over its whole life before it fails whatever attempts it has left (BullMQ `maxStalledCount`, whose own default is 1; `0`: fail at the first); a SIGTERM hand-back is not a stall.'),
-  KEEP_COMPLETED_SECONDS: own('keepCompletedSeconds', int(3600, 0), 'Age past which completed jobs are removed, s (BullMQ trims them as later jobs of the queue complete; at most `KEEP_JOBS_COUNT` are kept). A job type\'s `defaults.keepCompletedSeconds` may raise it for its queue, an enqueue\'s `removeOnCompleteAfterSeconds` shorten it for its job.'),
-  KEEP_FAILED_SECONDS: own('keepFailedSeconds', int(24 * 3600, 0), 'Age past which failed jobs are removed, s (BullMQ trims them as later jobs of the queue fail; at most `KEEP_JOBS_COUNT` are kept).'),
-  KEEP_JOBS_COUNT: own('keepJobsCount', int(10000, 1), 'Most completed jobs, and most failed jobs, a queue keeps (older ones are removed first).'),
-  STORAGE_DIR: own('storageDir', directory('storage'), 'Directory (relative to the working directory) where job types write files (reports) and from which `/downloads` serves them.'),
-  SCHEDULE_TZ: own('scheduleTimeZone', timeZone('America/Sao_Paulo'), 'IANA time zone of cron schedules that name none (the built-in ones included).'),
-  SYNC_BASE_URL: own('syncBaseUrl', url('http://127.0.0.1:8080', ['http:', 'https:']), 'Base URL `syncExternal` posts to (`<base>/orders/<id>`); its origin is always allowed.', ['syncAllowedOrigins']),
-  SYNC_ALLOWED_ORIGINS: part('syncAllowedOrigins', list('–'), 'Other origins a `syncExternal` `url` input may point at, `https://host[:port],…` (loopback ones too in dev mode).'),
+  QUEUE_GLOBAL_CONCURRENCY: own(
+    'queueGlobalConcurrency',
+    perQueue(jobsAtOnce, '<queue>:<jobs at once, 1 or more>[,…]'),
+    '`queue:n,…` cap on jobs active at once per queue across every worker process (BullMQ global concurrency); a queue not named has none; naming an unknown queue stops workers from starting.',
+  ),
+  QUEUE_RATE_LIMITS: own(
+    'queueRateLimits',
+    QUEUE_RATE_LIMITS,
+    "`queue:max/ms,…` jobs started at most per window per queue across every worker process; overrides a job type's declared `rateLimit` (`syncExternal` declares 10 per 1,000 ms); naming an unknown queue stops workers from starting.",
+  ),
+  JOB_TIME_LIMIT_MS: own(
+    'jobTimeLimitMs',
+    int(3_600_000, 100, 2_147_483_647),
+    "Hard time limit of one attempt of a job whose type declares no `timeLimitMs`, ms: past it the job fails (`time limit …`, no retry) and its worker slot is freed. At most 2^31 - 1 (Node's longest timer).",
+  ),
+  OWNER_ACTIVE_LIMIT: own(
+    'ownerActiveLimit',
+    int(0, 0, 100_000),
+    "Jobs of one owner active at once per queue across every worker process (`0`: no cap); a job over the cap goes back to the queue, delayed (1 s, doubling at each deferral up to about 30 s) without using an attempt, or until one of the owner's jobs ends. Set it below the queue's total slots (worker processes × `WORKER_CONCURRENCY`) when submitters share workers.",
+  ),
+  WORKER_GRACE_MS: own(
+    'workerGraceMs',
+    int(10000, 0),
+    'On SIGTERM, how long a worker lets active jobs finish before handing them back to the queue, ms.',
+  ),
+  WORKER_LOCK_DURATION_MS: own(
+    'workerLockDurationMs',
+    int(30000, 100),
+    "How long a worker's lock on an active job lasts without renewal, ms (BullMQ `lockDuration`).",
+  ),
+  WORKER_STALLED_INTERVAL_MS: own(
+    'workerStalledIntervalMs',
+    int(30000, 100),
+    'How often workers look for stalled jobs (lock lost: worker died), ms (BullMQ `stalledInterval`).',
+  ),
+  WORKER_MAX_STALLED_COUNT: own(
+    'workerMaxStalledCount',
+    int(10, 0, 1000),
+    'Stalls (worker killed or lost mid-job) a job survives over its whole life before it fails whatever attempts it has left (BullMQ `maxStalledCount`, whose own default is 1; `0`: fail at the first); a SIGTERM hand-back is not a stall.',
+  ),
+  KEEP_COMPLETED_SECONDS: own(
+    'keepCompletedSeconds',
+    int(3600, 0),
+    "Age past which completed jobs are removed, s (BullMQ trims them as later jobs of the queue complete; at most `KEEP_JOBS_COUNT` are kept). A job type's `defaults.keepCompletedSeconds` may raise it for its queue, an enqueue's `removeOnCompleteAfterSeconds` shorten it for its job.",
+  ),
+  KEEP_FAILED_SECONDS: own(
+    'keepFailedSeconds',
+    int(24 * 3600, 0),
+    'Age past which failed jobs are removed, s (BullMQ trims them as later jobs of the queue fail; at most `KEEP_JOBS_COUNT` are kept).',
+  ),
+  KEEP_JOBS_COUNT: own(
+    'keepJobsCount',
+    int(10000, 1),
+    'Most completed jobs, and most failed jobs, a queue keeps (older ones are removed first).',
+  ),
+  STORAGE_DIR: own(
+    'storageDir',
+    directory('storage'),
+    'Directory (relative to the working directory) where job types write files (reports) and from which `/downloads` serves them.',
+  ),
+  SCHEDULE_TZ: own(
+    'scheduleTimeZone',
+    timeZone('America/Sao_Paulo'),
+    'IANA time zone of cron schedules that name none (the built-in ones included).',
+  ),
+  SYNC_BASE_URL: own(
+    'syncBaseUrl',
+    url('http://127.0.0.1:8080', ['http:', 'https:']),
+    'Base URL `syncExternal` posts to (`<base>/orders/<id>`); its origin is always allowed.',
+    ['syncAllowedOrigins'],
+  ),
+  SYNC_ALLOWED_ORIGINS: part(
+    'syncAllowedOrigins',
+    list('–'),
+    'Other origins a `syncExternal` `url` input may point at, `https://host[:port],…` (loopback ones too in dev mode).',
+  ),
   SYNC_TIMEOUT_MS: own('syncTimeoutMs', int(5000, 1), 'Timeout of one `syncExternal` HTTP call, ms.'),
 };
 

@@ -33,8 +33,7 @@ export const badInput = (field: string, message: string, extensions: Record<stri
   new JobgateError(ErrorCode.BAD_USER_INPUT, message, { ...extensions, field });
 
 /** Absent, or not the caller's: both answer alike so ownership cannot be probed. */
-export const notFound = (what: string, id: string): JobgateError =>
-  new JobgateError(ErrorCode.NOT_FOUND, `${what} "${id}" was not found`);
+export const notFound = (what: string, id: string): JobgateError => new JobgateError(ErrorCode.NOT_FOUND, `${what} "${id}" was not found`);
 
 export const unknownJobType = (type: string, known: readonly string[]): JobgateError =>
   new JobgateError(ErrorCode.UNKNOWN_JOB_TYPE, `Unknown job type "${type}"; known types: ${known.join(', ')}`, {
@@ -49,9 +48,7 @@ export const unknownJobType = (type: string, known: readonly string[]): JobgateE
 export const unknownQueue = (queue: string, known: readonly string[], field = 'queue'): JobgateError =>
   badInput(field, `Unknown queue "${queue.slice(0, 100)}"; known queues: ${known.join(', ')}`);
 
-export const unavailable = (): JobgateError =>
-  new JobgateError(ErrorCode.UNAVAILABLE, 'The job store is unreachable; try again shortly');
-
+export const unavailable = (): JobgateError => new JobgateError(ErrorCode.UNAVAILABLE, 'The job store is unreachable; try again shortly');
 
 /** Authenticated, but the caller's roles do not allow this. */
 export const forbidden = (action: string): JobgateError =>

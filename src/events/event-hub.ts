@@ -69,7 +69,12 @@ export class EventHub implements StreamOwner {
    * so that it ends with NOT_FOUND rather than go on with another job given the same id once
    * Redis has lost its data (`Watcher.verify`, `QueueStream` re-checks after a reconnect).
    */
-  async watchJob(address: JobAddress, since: string | undefined, canSee: (view: JobView) => boolean, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
+  async watchJob(
+    address: JobAddress,
+    since: string | undefined,
+    canSee: (view: JobView) => boolean,
+    pacing: WatchPacing = {},
+  ): Promise<AsyncIterableIterator<JobEvent>> {
     checkCursor(since);
     const stream = this.stream(address.queue);
     const watcher = this.watcher(pacing, stream, address.jobId);
@@ -109,7 +114,12 @@ export class EventHub implements StreamOwner {
    * Every job event of a queue, live; with `since`, replayed from there first. With `canSee`,
    * only events of jobs it accepts (each event's job is read once, shared by all watchers).
    */
-  async watchQueue(queue: string, since: string | undefined, canSee: ((view: JobView) => boolean) | undefined, pacing: WatchPacing = {}): Promise<AsyncIterableIterator<JobEvent>> {
+  async watchQueue(
+    queue: string,
+    since: string | undefined,
+    canSee: ((view: JobView) => boolean) | undefined,
+    pacing: WatchPacing = {},
+  ): Promise<AsyncIterableIterator<JobEvent>> {
     checkCursor(since);
     const stream = this.stream(queue);
     const watcher = this.watcher(pacing, stream, undefined);
@@ -180,7 +190,10 @@ export class EventHub implements StreamOwner {
     }
     if ((await this.redis.xrange(key, since, since)).length > 0) return false;
     const info = await streamInfo(this.redis, key);
-    this.logger.info({ key, since, firstEntry: info?.first, lastGeneratedId: info?.lastId, entriesAdded: info?.added, length: info?.length }, 'resume cursor no longer in the stream: gap SNAPSHOT');
+    this.logger.info(
+      { key, since, firstEntry: info?.first, lastGeneratedId: info?.lastId, entriesAdded: info?.added, length: info?.length },
+      'resume cursor no longer in the stream: gap SNAPSHOT',
+    );
     return true;
   }
 
@@ -227,5 +240,10 @@ async function streamInfo(redis: RedisClient, key: string): Promise<StreamInfo |
   };
   const first = field('first-entry') as [string] | null | undefined;
   const lastId = field('last-generated-id');
-  return { added: Number(field('entries-added')), length: Number(field('length')), first: first?.[0], lastId: typeof lastId === 'string' ? lastId : undefined };
+  return {
+    added: Number(field('entries-added')),
+    length: Number(field('length')),
+    first: first?.[0],
+    lastId: typeof lastId === 'string' ? lastId : undefined,
+  };
 }

@@ -38,7 +38,13 @@ function inferredState(job: Job): JobState {
   return job.delay > 0 ? JobState.DELAYED : JobState.WAITING;
 }
 
-async function classify(name: string, fields: StreamFields, job: Job | undefined, store: JobReader, queue: string): Promise<{ type: JobEventType; view?: JobView } | null> {
+async function classify(
+  name: string,
+  fields: StreamFields,
+  job: Job | undefined,
+  store: JobReader,
+  queue: string,
+): Promise<{ type: JobEventType; view?: JobView } | null> {
   switch (name) {
     case 'waiting':
       return { type: fields.prev === 'failed' ? JobEventType.RETRYING : JobEventType.WAITING };
@@ -138,7 +144,13 @@ const WHILE_ACTIVE = new Set(['progress', CUSTOM_EVENTS.LOG]);
 export type RunningJobViews = Map<string, Promise<JobView>>;
 
 /** The running view of an ACTIVE, PROGRESS or LOG entry, or undefined for other events. */
-function runningViewOf(name: string, jobId: string, fields: StreamFields, running: RunningJobViews, read: () => Promise<JobView | undefined>): Promise<JobView> | undefined {
+function runningViewOf(
+  name: string,
+  jobId: string,
+  fields: StreamFields,
+  running: RunningJobViews,
+  read: () => Promise<JobView | undefined>,
+): Promise<JobView> | undefined {
   if (name !== 'active' && !WHILE_ACTIVE.has(name)) {
     running.delete(jobId);
     return undefined;
@@ -164,7 +176,14 @@ function runningViewOf(name: string, jobId: string, fields: StreamFields, runnin
  * entry (lazily, unless the type depends on it), only when someone watches, and, for a job
  * watched while it runs (`running` given), once per run rather than once per PROGRESS.
  */
-export function toPendingEvent(queue: string, name: string, cursor: string, fields: StreamFields, store: JobReader, running?: RunningJobViews): PendingEvent | null {
+export function toPendingEvent(
+  queue: string,
+  name: string,
+  cursor: string,
+  fields: StreamFields,
+  store: JobReader,
+  running?: RunningJobViews,
+): PendingEvent | null {
   const jobId = fields.jobId;
   if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
   const address = { queue, jobId };
@@ -189,7 +208,9 @@ export function toPendingEvent(queue: string, name: string, cursor: string, fiel
       }
       const stored = await fetchJob();
       if (!stored) return goneView(queue, jobId, streamIdTime(cursor));
-      const state = stateAfter(type) ?? (type === JobEventType.RETRYING ? (name === 'delayed' ? JobState.DELAYED : JobState.WAITING) : inferredState(stored));
+      const state =
+        stateAfter(type) ??
+        (type === JobEventType.RETRYING ? (name === 'delayed' ? JobState.DELAYED : JobState.WAITING) : inferredState(stored));
       return viewAsOf(viewOf(stored, state), type, fields);
     };
     const log = type === JobEventType.LOG ? (fields.line ?? '') : null;

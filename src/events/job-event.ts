@@ -107,7 +107,11 @@ export function stateAfter(type: JobEventType): JobState | undefined {
 export function viewAsOf(view: JobView, type: JobEventType, fields: StreamFields): JobView {
   const state = stateAfter(type);
   const progress =
-    type === JobEventType.PROGRESS && fields.data !== undefined ? progressOf(safeJson(fields.data)) : type === JobEventType.ACTIVE ? startingProgress() : view.progress;
+    type === JobEventType.PROGRESS && fields.data !== undefined
+      ? progressOf(safeJson(fields.data))
+      : type === JobEventType.ACTIVE
+        ? startingProgress()
+        : view.progress;
   return { ...view, state: state ?? view.state, progress };
 }
 

@@ -222,7 +222,10 @@ export class QueueStream implements WatcherHome {
     for (let start = 0; start < jobIds.length && !this.closing; start += RECHECK_BATCH) {
       await Promise.all(jobIds.slice(start, start + RECHECK_BATCH).map(check));
     }
-    this.logger.info({ queue: this.queue, jobs: jobIds.length, endedWatches: gone, unreadJobs: unread }, 'watched jobs checked again after a reconnect');
+    this.logger.info(
+      { queue: this.queue, jobs: jobIds.length, endedWatches: gone, unreadJobs: unread },
+      'watched jobs checked again after a reconnect',
+    );
   }
 
   private dispatch(cursor: string, fields: StreamFields): void {
@@ -230,7 +233,14 @@ export class QueueStream implements WatcherHome {
     this.stats.entriesRead += 1;
     const jobWatchers = this.jobWatchers.get(fields.jobId);
     if (!jobWatchers && this.queueWatchers.size === 0) return;
-    const pending: PendingEvent | null = toPendingEvent(this.queue, fields.event, cursor, fields, this.store, jobWatchers ? this.running : undefined);
+    const pending: PendingEvent | null = toPendingEvent(
+      this.queue,
+      fields.event,
+      cursor,
+      fields,
+      this.store,
+      jobWatchers ? this.running : undefined,
+    );
     if (!pending) return;
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);

@@ -28,7 +28,10 @@ export class SlowConsumerError extends Error {
  * (Redis restarted empty or failed over to a replica without it: BullMQ's ids start again at 1).
  */
 export function jobGone(id: string): JobgateError {
-  return new JobgateError(ErrorCode.NOT_FOUND, `Job "${id}" is gone: its queue's data was lost or replaced (Redis restarted or failed over); enqueue again or stop watching`);
+  return new JobgateError(
+    ErrorCode.NOT_FOUND,
+    `Job "${id}" is gone: its queue's data was lost or replaced (Redis restarted or failed over); enqueue again or stop watching`,
+  );
 }
 
 type Entry = { pending: PendingEvent } | { ready: JobEvent };

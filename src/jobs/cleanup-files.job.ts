@@ -33,9 +33,7 @@ export const cleanupFiles = defineJob({
   // Deleting storage is an operator's call, not a submitter's.
   roles: [Role.ADMIN],
   defaults: { attempts: 2, backoff: { type: 'fixed', delayMs: 60_000 } },
-  schedules: (config) => [
-    { id: 'cleanupFiles-daily', cron: '0 2 * * *', timeZone: config.scheduleTimeZone, data: { olderThanDays: 30 } },
-  ],
+  schedules: (config) => [{ id: 'cleanupFiles-daily', cron: '0 2 * * *', timeZone: config.scheduleTimeZone, data: { olderThanDays: 30 } }],
   async process(input, { config, signal, log, progress }) {
     const cutoff = Date.now() - input.olderThanDays * 86_400_000;
     let deleted = 0;

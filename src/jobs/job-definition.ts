@@ -94,9 +94,7 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
 }
 
 /** Declares a job type; keeps the input and result types tied together. */
-export function defineJob<Input extends object, Result>(
-  definition: JobDefinition<Input, Result>,
-): JobDefinition<Input, Result> {
+export function defineJob<Input extends object, Result>(definition: JobDefinition<Input, Result>): JobDefinition<Input, Result> {
   return definition;
 }
 

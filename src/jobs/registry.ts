@@ -9,13 +9,7 @@ import { syncExternal } from './sync-external.job';
  * Every job type Jobgate knows. Adding a job type is adding its file and one line here;
  * the gateway (schema, validation) and the workers (processors) both read this list.
  */
-export const jobDefinitions: readonly JobDefinition[] = [
-  importParts,
-  exportReport,
-  syncExternal,
-  cleanupFiles,
-  helloWorld,
-];
+export const jobDefinitions: readonly JobDefinition[] = [importParts, exportReport, syncExternal, cleanupFiles, helloWorld];
 
 /** Looks job types up by name and lists their queues. */
 export class JobRegistry {

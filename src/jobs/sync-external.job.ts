@@ -39,7 +39,13 @@ function target(input: SyncExternalInput, config: Config): URL {
  * job fails without retry and without reading that host's answer. 307 and 308 repeat the POST;
  * 301, 302 and 303 continue with a GET, as browsers do.
  */
-async function post(url: URL, body: string, config: Config, signal: AbortSignal, log: (line: string) => Promise<void>): Promise<{ url: URL; response: Response }> {
+async function post(
+  url: URL,
+  body: string,
+  config: Config,
+  signal: AbortSignal,
+  log: (line: string) => Promise<void>,
+): Promise<{ url: URL; response: Response }> {
   let current = url;
   let method = 'POST';
   for (let hop = 0; ; hop += 1) {
@@ -53,7 +59,10 @@ async function post(url: URL, body: string, config: Config, signal: AbortSignal,
     if (response.status < 300 || response.status >= 400 || location === null) return { url: current, response };
     await response.body?.cancel();
     const next = new URL(location, current);
-    if (!isAllowed(next, config)) throw new UnrecoverableError(`HTTP ${response.status} from ${current.origin} redirects to ${next.origin}, which is not in SYNC_ALLOWED_ORIGINS`);
+    if (!isAllowed(next, config))
+      throw new UnrecoverableError(
+        `HTTP ${response.status} from ${current.origin} redirects to ${next.origin}, which is not in SYNC_ALLOWED_ORIGINS`,
+      );
     if (hop === MAX_REDIRECTS) throw new UnrecoverableError(`more than ${MAX_REDIRECTS} redirects from ${url.origin}`);
     if (response.status !== 307 && response.status !== 308) method = 'GET';
     await log(`HTTP ${response.status}: ${method} ${next.href}`);
@@ -86,7 +95,13 @@ export const syncExternal = defineJob({
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
     await log(`attempt ${job.attemptsMade + 1}: POST ${first.href}`);
-    const { url, response } = await post(first, JSON.stringify({ orderId: input.orderId }), config, AbortSignal.any([signal, AbortSignal.timeout(config.syncTimeoutMs)]), log);
+    const { url, response } = await post(
+      first,
+      JSON.stringify({ orderId: input.orderId }),
+      config,
+      AbortSignal.any([signal, AbortSignal.timeout(config.syncTimeoutMs)]),
+      log,
+    );
     const body = (await response.text()).slice(0, 4096);
     if (response.status >= 400 && response.status < 500) {
       throw new UnrecoverableError(`HTTP ${response.status} from ${url.origin}: ${body.slice(0, 200)}`);

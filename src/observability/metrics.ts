@@ -57,28 +57,70 @@ export class GatewayMetrics {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({ name: 'jobgate_http_requests_total', help: 'HTTP requests answered.', labelNames: ['method', 'route', 'status_code'], registers });
-    this.httpDuration = new Histogram({ name: 'jobgate_http_request_duration_seconds', help: 'Time to answer an HTTP request.', labelNames: ['method', 'route', 'status_code'], registers });
+    this.httpRequests = new Counter({
+      name: 'jobgate_http_requests_total',
+      help: 'HTTP requests answered.',
+      labelNames: ['method', 'route', 'status_code'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'jobgate_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request.',
+      labelNames: ['method', 'route', 'status_code'],
+      registers,
+    });
     this.operations = new Counter({
       name: 'jobgate_graphql_operations_total',
       help: 'GraphQL operations: over HTTP when answered, subscriptions over WebSocket when started.',
       labelNames: ['operation_type', 'operation_name', 'outcome'],
       registers,
     });
-    this.operationDuration = new Histogram({ name: 'jobgate_graphql_operation_duration_seconds', help: 'Time to answer a GraphQL operation over HTTP.', labelNames: ['operation_type', 'operation_name'], registers });
+    this.operationDuration = new Histogram({
+      name: 'jobgate_graphql_operation_duration_seconds',
+      help: 'Time to answer a GraphQL operation over HTTP.',
+      labelNames: ['operation_type', 'operation_name'],
+      registers,
+    });
     this.subscriptions = new Gauge({ name: 'jobgate_subscriptions_active', help: 'GraphQL subscriptions open now.', registers });
     const { hub, queueStats } = services;
-    const sockets: Gauge = new Gauge({ name: 'jobgate_websockets_open', help: 'WebSockets open now.', registers, collect: () => sockets.set(this.openSockets()) });
-    const readers: Gauge = new Gauge({ name: 'jobgate_event_readers', help: 'EventHub stream readers open now (one per watched queue).', registers, collect: () => readers.set(hub.readers) });
-    const pollers: Gauge = new Gauge({ name: 'jobgate_queue_stats_pollers', help: 'Queues polled for queueStats subscribers now.', registers, collect: () => pollers.set(queueStats.pollerCount) });
+    const sockets: Gauge = new Gauge({
+      name: 'jobgate_websockets_open',
+      help: 'WebSockets open now.',
+      registers,
+      collect: () => sockets.set(this.openSockets()),
+    });
+    const readers: Gauge = new Gauge({
+      name: 'jobgate_event_readers',
+      help: 'EventHub stream readers open now (one per watched queue).',
+      registers,
+      collect: () => readers.set(hub.readers),
+    });
+    const pollers: Gauge = new Gauge({
+      name: 'jobgate_queue_stats_pollers',
+      help: 'Queues polled for queueStats subscribers now.',
+      registers,
+      collect: () => pollers.set(queueStats.pollerCount),
+    });
     // The EventHub keeps plain running totals; a scrape copies them into counters.
     const total = (name: string, help: string, value: () => number): Counter => {
-      const counter: Counter = new Counter({ name, help, registers, collect: () => { counter.reset(); counter.inc(value()); } });
+      const counter: Counter = new Counter({
+        name,
+        help,
+        registers,
+        collect: () => {
+          counter.reset();
+          counter.inc(value());
+        },
+      });
       return counter;
     };
     total('jobgate_events_read_total', 'Queue event stream entries read.', () => hub.stats.entriesRead);
     total('jobgate_events_delivered_total', 'Job events handed to subscriptions.', () => hub.stats.deliveries);
-    total('jobgate_events_coalesced_total', 'PROGRESS events dropped for slow clients (counted when their subscription ends).', () => hub.coalesced);
+    total(
+      'jobgate_events_coalesced_total',
+      'PROGRESS events dropped for slow clients (counted when their subscription ends).',
+      () => hub.coalesced,
+    );
     this.queueGauges(registers);
   }
 
@@ -94,7 +136,11 @@ export class GatewayMetrics {
     const path = (request.url ?? '').split('?')[0];
     response.once('finish', () => {
       const route = ROUTES.includes(path) ? path : path.startsWith('/downloads/') ? '/downloads/:id' : 'other';
-      const labels = { method: METHODS.has(request.method ?? '') ? (request.method ?? 'other') : 'other', route, status_code: String(response.statusCode) };
+      const labels = {
+        method: METHODS.has(request.method ?? '') ? (request.method ?? 'other') : 'other',
+        route,
+        status_code: String(response.statusCode),
+      };
       this.httpRequests.inc(labels);
       end(labels);
     });
@@ -113,7 +159,11 @@ export class GatewayMetrics {
     const expected = token === undefined ? undefined : sha256(token);
     return async (request: Request, response: Response): Promise<void> => {
       if (expected && !timingSafeEqual(sha256(bearerToken(request.headers.authorization) ?? ''), expected)) {
-        response.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
+        response
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer realm="metrics"')
+          .type('text/plain')
+          .send('Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
         return;
       }
       response.type(this.registry.contentType).send(await this.registry.metrics());
@@ -173,12 +223,47 @@ export class GatewayMetrics {
       },
     });
     const labelNames = ['queue'] as const;
-    const completed: Counter<'queue'> = new Counter({ name: 'bullmq_job_completed_total', help: 'Total number of completed jobs', labelNames, registers, collect: () => perQueue(completed, (queue) => queue.completed.total)() });
-    const failed: Counter<'queue'> = new Counter({ name: 'bullmq_job_failed_total', help: 'Total number of failed jobs (cancelled ones not included)', labelNames, registers, collect: () => perQueue(failed, (queue) => this.failedTotal(queue))() });
-    const cancelled: Counter<'queue'> = new Counter({ name: 'bullmq_job_cancelled_total', help: 'Total number of cancelled jobs (Jobgate)', labelNames, registers, collect: () => perQueue(cancelled, (queue) => queue.cancelled.total)() });
-    const paused: Gauge<'queue'> = new Gauge({ name: 'jobgate_queue_paused', help: '1 when the queue is paused.', labelNames, registers, collect: () => perQueue(paused, (queue) => Number(queue.paused))() });
-    const workers: Gauge<'queue'> = new Gauge({ name: 'jobgate_queue_workers', help: 'Workers connected to the queue.', labelNames, registers, collect: () => perQueue(workers, (queue) => queue.workerCount)() });
-    const up: Gauge = new Gauge({ name: 'jobgate_queue_metrics_up', help: '1 when the last read of the queue metrics succeeded.', registers, collect: async () => up.set((await this.readQueues()) ? 1 : 0) });
+    const completed: Counter<'queue'> = new Counter({
+      name: 'bullmq_job_completed_total',
+      help: 'Total number of completed jobs',
+      labelNames,
+      registers,
+      collect: () => perQueue(completed, (queue) => queue.completed.total)(),
+    });
+    const failed: Counter<'queue'> = new Counter({
+      name: 'bullmq_job_failed_total',
+      help: 'Total number of failed jobs (cancelled ones not included)',
+      labelNames,
+      registers,
+      collect: () => perQueue(failed, (queue) => this.failedTotal(queue))(),
+    });
+    const cancelled: Counter<'queue'> = new Counter({
+      name: 'bullmq_job_cancelled_total',
+      help: 'Total number of cancelled jobs (Jobgate)',
+      labelNames,
+      registers,
+      collect: () => perQueue(cancelled, (queue) => queue.cancelled.total)(),
+    });
+    const paused: Gauge<'queue'> = new Gauge({
+      name: 'jobgate_queue_paused',
+      help: '1 when the queue is paused.',
+      labelNames,
+      registers,
+      collect: () => perQueue(paused, (queue) => Number(queue.paused))(),
+    });
+    const workers: Gauge<'queue'> = new Gauge({
+      name: 'jobgate_queue_workers',
+      help: 'Workers connected to the queue.',
+      labelNames,
+      registers,
+      collect: () => perQueue(workers, (queue) => queue.workerCount)(),
+    });
+    const up: Gauge = new Gauge({
+      name: 'jobgate_queue_metrics_up',
+      help: '1 when the last read of the queue metrics succeeded.',
+      registers,
+      collect: async () => up.set((await this.readQueues()) ? 1 : 0),
+    });
   }
 
   /**

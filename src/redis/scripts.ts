@@ -6,7 +6,12 @@ import type { RedisClient } from './connections';
  * per connection and `EVALSHA` after that (again after a `NOSCRIPT`, e.g. a Redis restart),
  * and auto-pipelines the call where the connection does.
  */
-export function defineScript<Args extends (string | number)[], Result>(redis: RedisClient, name: string, numberOfKeys: number, lua: string): (...args: Args) => Promise<Result> {
+export function defineScript<Args extends (string | number)[], Result>(
+  redis: RedisClient,
+  name: string,
+  numberOfKeys: number,
+  lua: string,
+): (...args: Args) => Promise<Result> {
   redis.defineCommand(name, { numberOfKeys, lua });
   // defineCommand adds the command as a method named `name`, which ioredis' types cannot know.
   const command = (redis as unknown as Record<string, (...args: Args) => Promise<Result>>)[name];

@@ -8,7 +8,7 @@ import type { RequestContext } from './context';
 
 @Resolver()
 export class EnqueueResolver {
-  @Mutation(() => JobType, { description: 'Enqueues a job of any registered type; data is validated against the type\'s input.' })
+  @Mutation(() => JobType, { description: "Enqueues a job of any registered type; data is validated against the type's input." })
   enqueue(
     @Arg('type', () => String) type: string,
     @Arg('data', () => JSONScalar) data: unknown,
@@ -19,7 +19,10 @@ export class EnqueueResolver {
   }
 
   @Mutation(() => [JobType], { description: 'Enqueues a batch in one Redis round trip per queue; all or nothing on validation.' })
-  enqueueMany(@Arg('jobs', () => [EnqueueInput]) jobs: EnqueueInput[], @Ctx() { services, caller, requestId }: RequestContext): Promise<JobView[]> {
+  enqueueMany(
+    @Arg('jobs', () => [EnqueueInput]) jobs: EnqueueInput[],
+    @Ctx() { services, caller, requestId }: RequestContext,
+  ): Promise<JobView[]> {
     return services.enqueue.enqueueMany(jobs, { caller, requestId });
   }
 }

@@ -37,7 +37,8 @@ export class JobEventsResolver {
   }
 
   @Subscription(() => JobEventObject, {
-    description: 'Every job event of a queue (for dashboards); with `since`, replayed from there first. Callers who are neither viewer nor admin get only their own jobs.',
+    description:
+      'Every job event of a queue (for dashboards); with `since`, replayed from there first. Callers who are neither viewer nor admin get only their own jobs.',
     subscribe: ({ args, context }) => {
       const { queue, since } = args as QueueEventsArgs;
       const { services, pacing, caller } = context as RequestContext;

@@ -18,7 +18,7 @@ export class JobResolver {
     return view && canRead(caller, view.owner) ? view : null;
   }
 
-  @Query(() => JobConnection, { description: 'A page of a queue\'s jobs, filtered by state.' })
+  @Query(() => JobConnection, { description: "A page of a queue's jobs, filtered by state." })
   async jobs(
     @Arg('queue', () => String) queue: string,
     @Arg('states', () => [JobState], { nullable: true }) states: JobState[] | null,
@@ -29,7 +29,13 @@ export class JobResolver {
     if (!services.store.queues.has(queue)) throw unknownQueue(queue, services.store.queues.names);
     // A caller who sees only its own jobs gets them counted and paged on their own: counts of
     // the whole queue would tell it how many jobs other owners have.
-    const page = await services.jobList.list(queue, states ?? undefined, first, after ?? undefined, readsAll(caller) ? undefined : caller.id);
+    const page = await services.jobList.list(
+      queue,
+      states ?? undefined,
+      first,
+      after ?? undefined,
+      readsAll(caller) ? undefined : caller.id,
+    );
     const edges = page.views.flatMap((view, index) => {
       if (!canRead(caller, view.owner)) return [];
       loaders.job.prime(view, view);
@@ -44,8 +50,13 @@ export class JobResolver {
   }
 
   @FieldResolver(() => [String], { description: 'The last log lines the processor wrote, oldest first.' })
-  async logs(@Root() job: JobView, @Arg('last', () => Int, { defaultValue: 50 }) last: number, @Ctx() { loaders }: RequestContext): Promise<string[]> {
-    if (!Number.isInteger(last) || last < 0 || last > MAX_LOG_LINES) throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
+  async logs(
+    @Root() job: JobView,
+    @Arg('last', () => Int, { defaultValue: 50 }) last: number,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<string[]> {
+    if (!Number.isInteger(last) || last < 0 || last > MAX_LOG_LINES)
+      throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
     if (job.logs) return last === 0 ? [] : job.logs.slice(-last);
     return loaders.logs.load({ address: job, last });
   }

@@ -38,7 +38,11 @@ export class QueueControlResolver {
   }
 
   @Mutation(() => Int, { description: 'Moves up to `limit` failed jobs back to waiting; returns how many (admin).' })
-  retryFailed(@Arg('queue', () => String) queue: string, @Arg('limit', () => Int, { defaultValue: 1000 }) limit: number, @Ctx() { services, caller }: RequestContext): Promise<number> {
+  retryFailed(
+    @Arg('queue', () => String) queue: string,
+    @Arg('limit', () => Int, { defaultValue: 1000 }) limit: number,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<number> {
     return services.queueControl.retryFailed(queue, limit, caller);
   }
 }

@@ -39,7 +39,7 @@ export class QueueMonitoringResolver {
   }
 
   @FieldResolver(() => [JobType], {
-    description: 'What the queue\'s workers run now, newest first (BullMQ does not record which worker holds which job).',
+    description: "What the queue's workers run now, newest first (BullMQ does not record which worker holds which job).",
   })
   @CallerDependent() // only the jobs the caller may read
   async activeJobs(
@@ -54,7 +54,7 @@ export class QueueMonitoringResolver {
   }
 
   @Subscription(() => QueueStatsType, {
-    description: 'The queue\'s counts now, then whenever they change (at most every 250 ms), shared by every subscriber (viewer or admin).',
+    description: "The queue's counts now, then whenever they change (at most every 250 ms), shared by every subscriber (viewer or admin).",
     subscribe: ({ args, context }) => {
       const { queue } = args as { queue: string };
       const { services, caller } = context as RequestContext;

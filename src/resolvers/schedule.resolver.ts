@@ -13,7 +13,10 @@ export class ScheduleResolver {
   }
 
   @Mutation(() => ScheduleType, { description: 'Creates or replaces a schedule (admin).' })
-  upsertSchedule(@Arg('schedule', () => ScheduleInput) schedule: ScheduleInput, @Ctx() { services, caller }: RequestContext): Promise<ScheduleView> {
+  upsertSchedule(
+    @Arg('schedule', () => ScheduleInput) schedule: ScheduleInput,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<ScheduleView> {
     return services.schedules.upsert({ ...schedule }, caller);
   }
 

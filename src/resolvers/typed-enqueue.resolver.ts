@@ -16,7 +16,11 @@ export function typedEnqueueResolver(definition: JobDefinition): new () => objec
       @Arg('options', () => JobOptionsInput, { nullable: true }) options: JobOptionsInput | null,
       @Ctx() { services, caller, requestId }: RequestContext,
     ): Promise<JobView> {
-      return services.enqueue.enqueue({ type: definition.name, data: { ...input }, options: options as JobOptionsRequest | null }, { caller, requestId }, 'input');
+      return services.enqueue.enqueue(
+        { type: definition.name, data: { ...input }, options: options as JobOptionsRequest | null },
+        { caller, requestId },
+        'input',
+      );
     }
   }
   Object.defineProperty(TypedEnqueueResolver, 'name', { value: `${definition.name}EnqueueResolver` });

@@ -8,13 +8,15 @@ export class JobEventObject {
   @Field(() => JobEventType)
   type!: JobEventType;
 
-  @Field(() => String, { description: 'Position in the queue\'s event stream; give it back as `since` to resume.' })
+  @Field(() => String, { description: "Position in the queue's event stream; give it back as `since` to resume." })
   cursor!: string;
 
   @Field(() => DateTimeScalar)
   at!: Date;
 
-  @Field(() => Boolean, { description: 'True when events were missed (resumed past the stream\'s retention) and this SNAPSHOT replaces them.' })
+  @Field(() => Boolean, {
+    description: "True when events were missed (resumed past the stream's retention) and this SNAPSHOT replaces them.",
+  })
   gap!: boolean;
 
   @Field(() => String, { nullable: true, description: 'The line of a LOG event.' })

@@ -11,7 +11,7 @@ export class BackoffInput {
   delayMs!: number;
 }
 
-@InputType('JobOptionsInput', { description: 'Per-job options; each overrides the job type\'s default.' })
+@InputType('JobOptionsInput', { description: "Per-job options; each overrides the job type's default." })
 export class JobOptionsInput {
   @Field(() => Int, { nullable: true, description: 'Run no earlier than this many ms from now.' })
   delayMs?: number;

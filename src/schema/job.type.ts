@@ -43,14 +43,21 @@ export class JobType {
   @Field(() => JSONScalar, { nullable: true })
   result!: unknown;
 
-  @Field(() => String, { nullable: true, description: 'Why the job failed (or was cancelled); null once COMPLETED, even after failed attempts.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the job failed (or was cancelled); null once COMPLETED, even after failed attempts.',
+  })
   failedReason!: string | null;
 
-  @Field(() => Int, { description: 'Attempts that ended, failed or completed (BullMQ\'s attemptsMade): for an ACTIVE job, the attempts before the one running. A stall or a hand-back on shutdown is not an attempt.' })
+  @Field(() => Int, {
+    description:
+      "Attempts that ended, failed or completed (BullMQ's attemptsMade): for an ACTIVE job, the attempts before the one running. A stall or a hand-back on shutdown is not an attempt.",
+  })
   attemptsMade!: number;
 
   @Field(() => Int, {
-    description: 'The attempt the job is on, from 1: the one running (ACTIVE), the next to run (waiting, delayed or retrying), or the last that ran (finished; 0 if it never ran). Counted like attemptsMade.',
+    description:
+      'The attempt the job is on, from 1: the one running (ACTIVE), the next to run (waiting, delayed or retrying), or the last that ran (finished; 0 if it never ran). Counted like attemptsMade.',
   })
   attempt!: number;
 

@@ -18,13 +18,20 @@ export class QueueCountsType {
   @Field(() => Int)
   completed!: number;
 
-  @Field(() => Int, { description: 'Failed jobs kept; cancelled ones are counted in `cancelled`, not here (BullMQ keeps a job cancelled while active among its failed jobs).' })
+  @Field(() => Int, {
+    description:
+      'Failed jobs kept; cancelled ones are counted in `cancelled`, not here (BullMQ keeps a job cancelled while active among its failed jobs).',
+  })
   failed!: number;
 
-  @Field(() => Int, { description: 'Cancelled jobs kept: cancelled while active (kept as long as failed jobs), or before they started (their tombstones).' })
+  @Field(() => Int, {
+    description: 'Cancelled jobs kept: cancelled while active (kept as long as failed jobs), or before they started (their tombstones).',
+  })
   cancelled!: number;
 
-  @Field(() => Int, { description: 'Jobs held by a pause: the waiting and prioritized jobs of a paused queue (also counted there); 0 when the queue runs.' })
+  @Field(() => Int, {
+    description: 'Jobs held by a pause: the waiting and prioritized jobs of a paused queue (also counted there); 0 when the queue runs.',
+  })
   paused!: number;
 
   @Field(() => Int)
@@ -40,12 +47,16 @@ export class RateLimitType {
   durationMs!: number;
 }
 
-@ObjectType('QueueThroughput', { description: 'Finished jobs, from the per-minute metrics BullMQ workers record (cancelled jobs: from Jobgate\'s record).' })
+@ObjectType('QueueThroughput', {
+  description: "Finished jobs, from the per-minute metrics BullMQ workers record (cancelled jobs: from Jobgate's record).",
+})
 export class QueueThroughputType {
-  @Field(() => Int, { description: 'Since the queue\'s metrics began.' })
+  @Field(() => Int, { description: "Since the queue's metrics began." })
   total!: number;
 
-  @Field(() => [Int], { description: 'The last 60 minutes, newest first: the first is the minute in progress, the second the last full minute.' })
+  @Field(() => [Int], {
+    description: 'The last 60 minutes, newest first: the first is the minute in progress, the second the last full minute.',
+  })
   perMinute!: number[];
 }
 
@@ -60,7 +71,10 @@ export class QueueType {
   @Field(() => Boolean, { description: 'Workers start no new job from a paused queue.' })
   paused!: boolean;
 
-  @Field(() => RateLimitType, { nullable: true, description: 'Declared on a job type of the queue, else set on the queue in BullMQ; null when unlimited.' })
+  @Field(() => RateLimitType, {
+    nullable: true,
+    description: 'Declared on a job type of the queue, else set on the queue in BullMQ; null when unlimited.',
+  })
   rateLimit!: RateLimitType | null;
 
   @Field(() => Int, { description: 'Workers connected now: one per worker process serving the queue.' })
@@ -69,10 +83,15 @@ export class QueueType {
   @Field(() => QueueThroughputType)
   completed!: QueueThroughputType;
 
-  @Field(() => QueueThroughputType, { description: 'Failed jobs, cancelled ones not included (BullMQ\'s metrics count a job cancelled while active as failed; Jobgate takes those out).' })
+  @Field(() => QueueThroughputType, {
+    description:
+      "Failed jobs, cancelled ones not included (BullMQ's metrics count a job cancelled while active as failed; Jobgate takes those out).",
+  })
   failed!: QueueThroughputType;
 
-  @Field(() => QueueThroughputType, { description: 'Cancelled jobs, active or not started, as Jobgate records them (BullMQ has no such metric).' })
+  @Field(() => QueueThroughputType, {
+    description: 'Cancelled jobs, active or not started, as Jobgate records them (BullMQ has no such metric).',
+  })
   cancelled!: QueueThroughputType;
 }
 
@@ -80,10 +99,13 @@ export class QueueType {
   description: 'A worker connected to a queue. BullMQ does not record which jobs a worker holds; see `Queue.activeJobs`.',
 })
 export class QueueWorkerType {
-  @Field(() => String, { nullable: true, description: 'The worker\'s name (Jobgate workers: `jobgate-<pid>`); null for an unnamed BullMQ worker.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The worker's name (Jobgate workers: `jobgate-<pid>`); null for an unnamed BullMQ worker.",
+  })
   name!: string | null;
 
-  @Field(() => String, { description: 'Its Redis connection\'s address (`ip:port`).' })
+  @Field(() => String, { description: "Its Redis connection's address (`ip:port`)." })
   address!: string;
 
   @Field(() => Int, { description: 'Seconds since it connected.' })
@@ -93,7 +115,7 @@ export class QueueWorkerType {
   idleSeconds!: number;
 }
 
-@ObjectType('QueueStats', { description: 'A queue\'s counts as of `at` (the `queueStats` subscription).' })
+@ObjectType('QueueStats', { description: "A queue's counts as of `at` (the `queueStats` subscription)." })
 export class QueueStatsType {
   @Field(() => String)
   queue!: string;

@@ -30,6 +30,12 @@ class OperationContext implements RequestContext {
 }
 
 /** The resolver context of one HTTP request, one WebSocket operation or one subscription event. */
-export function createContext(services: Services, logger: Logger, caller: Caller, requestId: string, pacing: WatchPacing = {}): RequestContext {
+export function createContext(
+  services: Services,
+  logger: Logger,
+  caller: Caller,
+  requestId: string,
+  pacing: WatchPacing = {},
+): RequestContext {
   return new OperationContext(services, logger, caller, requestId, pacing);
 }

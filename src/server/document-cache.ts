@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { LRUCache } from 'lru-cache';
-import { GraphQLError, Lexer, parse, Source, specifiedRules, TokenKind, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Lexer,
+  parse,
+  Source,
+  specifiedRules,
+  TokenKind,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+} from 'graphql';
 
 /** Query text kept at most, in characters: the documents of a few thousand distinct operations. */
 const MAX_CACHED_SOURCE = 4 * 1024 * 1024;
@@ -21,12 +33,22 @@ const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKi
  * formatting tell them by it), and the status Apollo gives them over HTTP.
  */
 function withCode(error: GraphQLError, code: ApolloServerErrorCode): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code, http: { status: 400 } } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code, http: { status: 400 } },
+  });
 }
 
 /** A syntax error as the parser would report it, with the HTTP status Apollo gives parse failures. */
 function parseFailure(message: string, source?: Source, position?: number): GraphQLError {
-  return withCode(new GraphQLError(`Syntax Error: ${message}`, { source, positions: position === undefined ? undefined : [position] }), ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
+  return withCode(
+    new GraphQLError(`Syntax Error: ${message}`, { source, positions: position === undefined ? undefined : [position] }),
+    ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  );
 }
 
 /** How many `{`, `[` and `(` characters `source` holds, strings and comments included. */
@@ -59,7 +81,10 @@ export type Prepared = { document: DocumentNode } | { errors: readonly GraphQLEr
  * or reaches the parser's recursion.
  */
 export class DocumentCache {
-  private readonly documents = new LRUCache<string, DocumentNode>({ maxSize: MAX_CACHED_SOURCE, sizeCalculation: (document) => Math.max(1, document.loc?.end ?? 1) });
+  private readonly documents = new LRUCache<string, DocumentNode>({
+    maxSize: MAX_CACHED_SOURCE,
+    sizeCalculation: (document) => Math.max(1, document.loc?.end ?? 1),
+  });
   private readonly rules: readonly ValidationRule[];
   /** The options every parse of a query uses, Apollo's included. */
   readonly parseOptions: ParseOptions;
@@ -93,7 +118,8 @@ export class DocumentCache {
     try {
       for (let tokens = 0, token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
         if (++tokens > maxTokens) return parseFailure(`Document contains more than ${maxTokens} tokens. Parsing aborted.`);
-        if (OPENING.has(token.kind) && ++depth > MAX_NESTING) return parseFailure(`Document nests more than ${MAX_NESTING} brackets deep. Parsing aborted.`, text, token.start);
+        if (OPENING.has(token.kind) && ++depth > MAX_NESTING)
+          return parseFailure(`Document nests more than ${MAX_NESTING} brackets deep. Parsing aborted.`, text, token.start);
         if (CLOSING.has(token.kind)) depth -= 1;
       }
     } catch (error) {

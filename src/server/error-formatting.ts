@@ -7,7 +7,15 @@ import { isConnectionError } from '../redis/connections';
  * Codes graphql-js and Apollo give errors about the request itself; shown as they are. An
  * automatic-persisted-queries client sends the full query again on PERSISTED_QUERY_NOT_FOUND.
  */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
 
 /** The innermost cause of a GraphQL error (resolvers' errors get wrapped, sometimes twice). */
 export function rootCause(error: unknown): unknown {
@@ -34,7 +42,12 @@ export function isUnexpected(formatted: GraphQLFormattedError, original: unknown
 function uncodedRequestErrorCode(original: unknown): string | undefined {
   if (!(original instanceof GraphQLError) || original.extensions.code !== undefined) return undefined;
   const [node, ...others] = original.nodes ?? [];
-  if (node?.kind === Kind.VARIABLE_DEFINITION && others.length === 0 && original.message.startsWith(`Variable "$${node.variable.name.value}" `)) return ErrorCode.BAD_USER_INPUT;
+  if (
+    node?.kind === Kind.VARIABLE_DEFINITION &&
+    others.length === 0 &&
+    original.message.startsWith(`Variable "$${node.variable.name.value}" `)
+  )
+    return ErrorCode.BAD_USER_INPUT;
   const status = (original.extensions.http as { status?: unknown } | undefined)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? 'BAD_REQUEST' : undefined;
 }
@@ -62,7 +75,8 @@ export function toClientError(formatted: GraphQLFormattedError, original: unknow
   if (cause instanceof JobgateError) return { message: cause.message, locations, path, extensions: withoutHttp(cause.extensions) };
   if (isConnectionError(cause)) return { message: unavailable().message, locations, path, extensions: { code: ErrorCode.UNAVAILABLE } };
   const code = uncodedRequestErrorCode(original) ?? formatted.extensions?.code;
-  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) return { message: hideSchema ? formatted.message.replace(SUGGESTION, '') : formatted.message, locations, path, extensions: { code } };
+  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code))
+    return { message: hideSchema ? formatted.message.replace(SUGGESTION, '') : formatted.message, locations, path, extensions: { code } };
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
@@ -71,6 +85,7 @@ export function logRequestErrors(errors: readonly GraphQLError[], context: { log
   for (const error of errors) {
     const cause = rootCause(error);
     if (isConnectionError(cause)) context.logger.warn({ requestId: context.requestId, err: cause }, 'redis unreachable');
-    else if (isUnexpected({ message: error.message, extensions: error.extensions }, error)) context.logger.error({ requestId: context.requestId, err: cause }, 'unexpected error');
+    else if (isUnexpected({ message: error.message, extensions: error.extensions }, error))
+      context.logger.error({ requestId: context.requestId, err: cause }, 'unexpected error');
   }
 }

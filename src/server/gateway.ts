@@ -61,7 +61,9 @@ async function authenticateHttp(authenticator: Authenticator, request: IncomingM
 function checkDevMode(config: Config, logger: Logger): void {
   if (!config.devMode) return;
   if (!isLoopbackHost(config.host) && !config.allowInsecureDev) {
-    throw new Error(`Refusing to listen on ${config.host} without authentication: set JWT_SECRET, JWKS_URL or API_KEYS (or ALLOW_INSECURE_DEV=1)`);
+    throw new Error(
+      `Refusing to listen on ${config.host} without authentication: set JWT_SECRET, JWKS_URL or API_KEYS (or ALLOW_INSECURE_DEV=1)`,
+    );
   }
   logger.warn('dev mode: no authentication configured; every caller is "dev" with every role');
 }
@@ -75,9 +77,12 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   let refusal: string | undefined;
   const remember = (error: Error): void => void (refusal = error.message);
   services.redis.on('error', remember);
-  if (!(await whenReady(services.redis, 5000))) logger.warn({ redis: redisTarget(config), refusal }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
+  if (!(await whenReady(services.redis, 5000)))
+    logger.warn({ redis: redisTarget(config), refusal }, 'Redis is not reachable yet; requests answer UNAVAILABLE until it is');
   services.redis.off('error', remember);
-  await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) => logger.warn({ err: error }, 'declared schedules not upserted'));
+  await upsertDeclaredSchedules(config, registry, services.store.queues, logger).catch((error: unknown) =>
+    logger.warn({ err: error }, 'declared schedules not upserted'),
+  );
   const authenticator = new Authenticator(config);
   const app = express();
   // Requests are routed once Apollo has started (below); the drain plugin needs the server first.

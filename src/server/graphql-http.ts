@@ -31,15 +31,25 @@ function refusal(status: number, code: string, message: string): GraphQLError {
 const REFUSALS: Record<Exclude<BodyProblem, 'aborted'> | 'not-acceptable' | 'not-json' | 'charset', () => GraphQLError> = {
   'too-large': () => refusal(413, ErrorCode.BAD_USER_INPUT, 'Request body too large'),
   malformed: () => refusal(400, ErrorCode.BAD_USER_INPUT, 'Malformed request body'),
-  'unsupported-encoding': () => refusal(415, ApolloServerErrorCode.BAD_REQUEST, 'Unsupported Content-Encoding: send identity, gzip, deflate or br'),
+  'unsupported-encoding': () =>
+    refusal(415, ApolloServerErrorCode.BAD_REQUEST, 'Unsupported Content-Encoding: send identity, gzip, deflate or br'),
   'not-json': () => refusal(415, ApolloServerErrorCode.BAD_REQUEST, 'POST bodies must be application/json'),
   charset: () => refusal(415, ApolloServerErrorCode.BAD_REQUEST, 'Unsupported charset: POST bodies must be UTF-8'),
-  'not-acceptable': () => refusal(406, ApolloServerErrorCode.BAD_REQUEST, 'The Accept header allows neither application/graphql-response+json nor application/json'),
+  'not-acceptable': () =>
+    refusal(
+      406,
+      ApolloServerErrorCode.BAD_REQUEST,
+      'The Accept header allows neither application/graphql-response+json nor application/json',
+    ),
 };
 
 /** Whether a GET of /graphql is a browser asking for a page (GraphiQL) rather than a GraphQL client; Apollo's own test. */
 export function prefersHtml(request: IncomingMessage): boolean {
-  return request.method === 'GET' && Boolean(request.headers.accept) && new Negotiator(request).mediaType([...GRAPHQL_RESPONSE_TYPES, 'text/html']) === 'text/html';
+  return (
+    request.method === 'GET' &&
+    Boolean(request.headers.accept) &&
+    new Negotiator(request).mediaType([...GRAPHQL_RESPONSE_TYPES, 'text/html']) === 'text/html'
+  );
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -92,7 +102,8 @@ export class GraphqlHttp {
       if (read === 'aborted') return;
       const { envelope, document } = read;
       // The rest of an oversized upload is not read: the connection cannot be reused.
-      if (envelope?.extensions.http && (envelope.extensions.http as { status: number }).status === 413) response.setHeader('connection', 'close');
+      if (envelope?.extensions.http && (envelope.extensions.http as { status: number }).status === 413)
+        response.setHeader('connection', 'close');
       const result = await this.options.pipeline.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: read.request,
         context: async () => {
@@ -108,18 +119,27 @@ export class GraphqlHttp {
       if (!response.headersSent) {
         response.statusCode = 500;
         response.setHeader('content-type', 'application/json; charset=utf-8');
-        response.end(JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }));
+        response.end(
+          JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }),
+        );
       } else response.destroy();
     }
   }
 
   private async read(incoming: IncomingMessage): Promise<ReadRequest | 'aborted'> {
     const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    for (const [name, value] of Object.entries(incoming.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const url = incoming.url ?? '';
     const queryAt = url.indexOf('?');
-    const request: HTTPGraphQLRequest = { method: incoming.method ?? 'GET', headers, search: queryAt === -1 ? '' : url.slice(queryAt), body: undefined };
-    if (incoming.headers.accept && !new Negotiator(incoming).mediaType(GRAPHQL_RESPONSE_TYPES)) return { request, envelope: REFUSALS['not-acceptable']() };
+    const request: HTTPGraphQLRequest = {
+      method: incoming.method ?? 'GET',
+      headers,
+      search: queryAt === -1 ? '' : url.slice(queryAt),
+      body: undefined,
+    };
+    if (incoming.headers.accept && !new Negotiator(incoming).mediaType(GRAPHQL_RESPONSE_TYPES))
+      return { request, envelope: REFUSALS['not-acceptable']() };
     if (request.method === 'POST') {
       const type = incoming.headers['content-type'] ?? '';
       if (!JSON_ESSENCE.test(type)) return { request, envelope: REFUSALS['not-json']() };

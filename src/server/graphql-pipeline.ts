@@ -29,7 +29,8 @@ export function createPipeline(schema: GraphQLSchema, config: Config, metrics: G
   const rules = operationRules(config);
   const documents = new DocumentCache(schema, rules, config.maxQueryTokens);
   const hook = new OperationHook(metrics);
-  const formatError = (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => toClientError(formatted, original, !config.introspection);
+  const formatError = (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError =>
+    toClientError(formatted, original, !config.introspection);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     documentStore: documents.apolloStore,

@@ -25,13 +25,19 @@ import { MAX_PAGE_SIZE } from '../services/job-list.service';
  * graphql-armor throws on rejection by default, which servers answer as a 500; reporting the
  * error on the validation context makes it an ordinary validation failure (400).
  */
-const asValidationError = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)], exposeLimits: true };
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  exposeLimits: true,
+};
 
 /** Refuses `__schema` and `__type` fields (`__typename` stays: clients need it). */
 const noIntrospection: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(new GraphQLError('Introspection is off on this gateway (INTROSPECTION=0, or NODE_ENV=production)', { nodes: [node] }));
+      context.reportError(
+        new GraphQLError('Introspection is off on this gateway (INTROSPECTION=0, or NODE_ENV=production)', { nodes: [node] }),
+      );
     }
   },
 });
@@ -77,7 +83,8 @@ export function costRule(maxCost: number): ValidationRule {
         return { items: 1, page: true };
       }
       const declared = field?.args.find((argument) => argument.name === 'first');
-      if (declared) return { items: typeof declared.defaultValue === 'number' ? Math.max(declared.defaultValue, 1) : MAX_PAGE_SIZE, page: true };
+      if (declared)
+        return { items: typeof declared.defaultValue === 'number' ? Math.max(declared.defaultValue, 1) : MAX_PAGE_SIZE, page: true };
       const last = node.selectionSet && node.arguments?.find((argument) => argument.name.value === 'last');
       return { items: last && last.value.kind === Kind.INT ? Math.max(Number.parseInt(last.value.value, 10) || 1, 1) : 1, page: false };
     };
@@ -113,7 +120,10 @@ export function costRule(maxCost: number): ValidationRule {
       OperationDefinition(operation) {
         const root = schema.getRootType(operation.operation) ?? undefined;
         const cost = operation.selectionSet.selections.reduce((sum, selection) => sum + selectionCost(selection, root), 0);
-        if (cost > maxCost) context.reportError(new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${Math.ceil(cost)}.`, { nodes: [operation] }));
+        if (cost > maxCost)
+          context.reportError(
+            new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${Math.ceil(cost)}.`, { nodes: [operation] }),
+          );
       },
     };
   };

@@ -17,7 +17,13 @@ export class OperationHook {
   constructor(private readonly metrics: GatewayMetrics) {}
 
   /** Records one answered operation. */
-  answered(context: Pick<RequestContext, 'logger' | 'requestId'> | undefined, type: OperationType, name: string | null | undefined, errors: readonly GraphQLError[] | undefined, seconds?: number): void {
+  answered(
+    context: Pick<RequestContext, 'logger' | 'requestId'> | undefined,
+    type: OperationType,
+    name: string | null | undefined,
+    errors: readonly GraphQLError[] | undefined,
+    seconds?: number,
+  ): void {
     if (errors && context) logRequestErrors(errors, context);
     this.metrics.operation(type, name, Boolean(errors?.length), seconds);
   }
@@ -32,7 +38,8 @@ export class OperationHook {
     return {
       // A document refused before parsing (too long, too deep) fails the request's context: counted like any parse failure.
       contextCreationDidFail: async ({ error }) => {
-        if (error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED) this.answered(undefined, 'unknown', null, [error]);
+        if (error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)
+          this.answered(undefined, 'unknown', null, [error]);
       },
       requestDidStart: async () => {
         const started = process.hrtime.bigint();
@@ -40,14 +47,22 @@ export class OperationHook {
         return {
           didResolveOperation: async ({ operation }) => {
             if (operation?.operation === 'subscription') {
-              throw new GraphQLError(SUBSCRIPTION_OVER_HTTP, { extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } } });
+              throw new GraphQLError(SUBSCRIPTION_OVER_HTTP, {
+                extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
+              });
             }
           },
           didEncounterErrors: async (request) => {
             errors = request.errors;
           },
           willSendResponse: async ({ operation, operationName, contextValue }) => {
-            this.answered(contextValue, operation?.operation ?? 'unknown', operationName, errors, Number(process.hrtime.bigint() - started) / 1e9);
+            this.answered(
+              contextValue,
+              operation?.operation ?? 'unknown',
+              operationName,
+              errors,
+              Number(process.hrtime.bigint() - started) / 1e9,
+            );
           },
         };
       },

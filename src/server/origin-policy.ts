@@ -41,7 +41,8 @@ export class OriginPolicy {
     const { devMode, allowInsecureDev } = this.config;
     if (devMode && !allowInsecureDev) {
       const hostname = hostnameOf(headers.host ?? '');
-      if (hostname === undefined || !isLoopbackName(hostname)) return 'Host is not a loopback name: a dev-mode gateway answers only this machine';
+      if (hostname === undefined || !isLoopbackName(hostname))
+        return 'Host is not a loopback name: a dev-mode gateway answers only this machine';
     }
     const origin = headers.origin;
     if (origin === undefined || this.allowed.has(origin)) return undefined;

@@ -136,7 +136,10 @@ export class SharedRenderer {
     const rendering = this.render(event, args);
     byKey.set(key, rendering);
     const rendered = byKey;
-    rendering.then((payload) => rendered.set(key, payload), () => undefined);
+    rendering.then(
+      (payload) => rendered.set(key, payload),
+      () => undefined,
+    );
     return rendering;
   }
 
@@ -149,7 +152,11 @@ export class SharedRenderer {
   private selection({ document, operationName, schema }: ExecutionArgs): Selection {
     let selection = this.selections.get(document);
     if (!selection) {
-      selection = { id: ++this.documents, variables: variablesBelowRoot(document, operationName ?? undefined), perCaller: reachesCallerDependent(schema, document) };
+      selection = {
+        id: ++this.documents,
+        variables: variablesBelowRoot(document, operationName ?? undefined),
+        perCaller: reachesCallerDependent(schema, document),
+      };
       this.selections.set(document, selection);
     }
     return selection;
@@ -169,7 +176,8 @@ function reachesCallerDependent(schema: GraphQLSchema, document: DocumentNode): 
       Field: (node) => {
         const field = typeInfo.getFieldDef();
         const parent = typeInfo.getParentType();
-        const possible = parent && isAbstractType(parent) ? schema.getPossibleTypes(parent).map((type) => type.getFields()[node.name.value]) : [];
+        const possible =
+          parent && isAbstractType(parent) ? schema.getPossibleTypes(parent).map((type) => type.getFields()[node.name.value]) : [];
         if ((field && isCallerDependent(field)) || possible.some((candidate) => candidate && isCallerDependent(candidate))) {
           reaches = true;
           return BREAK;
@@ -184,7 +192,9 @@ function reachesCallerDependent(schema: GraphQLSchema, document: DocumentNode): 
 /** Variables the operation uses anywhere but in its root fields' arguments. */
 function variablesBelowRoot(document: DocumentNode, operationName: string | undefined): string[] {
   const operation = getOperationAST(document, operationName);
-  const rootArguments = new Set(operation?.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? selection.arguments ?? [] : [])));
+  const rootArguments = new Set(
+    operation?.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? (selection.arguments ?? []) : [])),
+  );
   const names = new Set<string>();
   visit(document, {
     Argument: (node) => (rootArguments.has(node) ? false : undefined),
@@ -318,7 +328,11 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
  * Starts a subscription the pushed way: the root field's `subscribe` runs as usual (its errors
  * come back as an ExecutionResult), then events go to the socket through the renderer.
  */
-export async function pushSubscription(args: ExecutionArgs, target: PushTarget, renderer: SharedRenderer): Promise<PushedSubscription | ExecutionResult> {
+export async function pushSubscription(
+  args: ExecutionArgs,
+  target: PushTarget,
+  renderer: SharedRenderer,
+): Promise<PushedSubscription | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
   return new PushedSubscription(source[Symbol.asyncIterator](), args, target, renderer);

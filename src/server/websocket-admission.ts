@@ -69,7 +69,9 @@ export class Admission implements SocketLifecycle {
   /** The refusal of a new subscription when the socket has `open` of them (the new one included), else undefined. */
   subscriptionRefusal(open: number): JobgateError | undefined {
     const { maxSubscriptionsPerSocket } = this.limits;
-    return open > maxSubscriptionsPerSocket ? new JobgateError(ErrorCode.RATE_LIMITED, `At most ${maxSubscriptionsPerSocket} subscriptions per socket`) : undefined;
+    return open > maxSubscriptionsPerSocket
+      ? new JobgateError(ErrorCode.RATE_LIMITED, `At most ${maxSubscriptionsPerSocket} subscriptions per socket`)
+      : undefined;
   }
 
   /** Stops the keeper's timer (on shutdown). */

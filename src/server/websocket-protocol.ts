@@ -23,7 +23,13 @@ type InitPayload = Record<string, unknown> | undefined;
  * once per selection; operations are counted by the pipeline's `hook`, errors formatted by
  * `pipeline.formatError`. Knows the socket only as `extra.socket`.
  */
-export function protocolOptions(pipeline: GraphqlPipeline, services: Services, logger: Logger, admission: Admission, writes: TurnWrites): ServerOptions<InitPayload, SocketExtra> {
+export function protocolOptions(
+  pipeline: GraphqlPipeline,
+  services: Services,
+  logger: Logger,
+  admission: Admission,
+  writes: TurnWrites,
+): ServerOptions<InitPayload, SocketExtra> {
   const { schema, documents, hook, formatError } = pipeline;
   const targets = new WeakMap<object, PushTarget>();
   const renderer = new SharedRenderer((result) => clientResult(result, logger, formatError), {
@@ -77,7 +83,8 @@ export function protocolOptions(pipeline: GraphqlPipeline, services: Services, l
       const operation = getOperationAST(args.document, args.operationName);
       if (result instanceof PushedSubscription) result.whenEnded(hook.subscribed(operation?.name?.value));
       // graphql-ws awaits the result first; a query or mutation's errors are logged by onNext.
-      else if (!(result instanceof Promise) && !(Symbol.asyncIterator in result)) hook.answered(undefined, operation?.operation ?? 'unknown', operation?.name?.value, result.errors);
+      else if (!(result instanceof Promise) && !(Symbol.asyncIterator in result))
+        hook.answered(undefined, operation?.operation ?? 'unknown', operation?.name?.value, result.errors);
     },
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger, formatError) : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error, error)),

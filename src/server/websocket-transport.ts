@@ -54,7 +54,9 @@ export class WebSocketTransport {
     this.onUpgrade = (request, transport, head) => {
       const refusal = origins.refusal(request.headers);
       if (refusal) {
-        transport.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(refusal)}\r\nConnection: close\r\n\r\n${refusal}`);
+        transport.end(
+          `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(refusal)}\r\nConnection: close\r\n\r\n${refusal}`,
+        );
         return;
       }
       wss.handleUpgrade(request, transport, head, (socket) => {

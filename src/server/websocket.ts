@@ -25,7 +25,15 @@ export interface WebSocketGateway {
  * the SocketKeeper's timers), and the protocol options of graphql-ws' `makeServer` (the
  * pipeline's documents, context, pushed subscriptions, metrics and error formatting).
  */
-export function startWebSocket(server: Server, path: string, pipeline: GraphqlPipeline, services: Services, authenticator: Authenticator, logger: Logger, origins: OriginPolicy): WebSocketGateway {
+export function startWebSocket(
+  server: Server,
+  path: string,
+  pipeline: GraphqlPipeline,
+  services: Services,
+  authenticator: Authenticator,
+  logger: Logger,
+  origins: OriginPolicy,
+): WebSocketGateway {
   const { config } = services;
   const writes = new TurnWrites();
   const admission = new Admission(authenticator, config);

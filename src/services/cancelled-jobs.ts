@@ -105,7 +105,10 @@ export class CancelledJobs {
 
   /** The cancelled jobs of `queue` kept now: two commands, no script. */
   async counts(queue: string): Promise<CancelledCounts> {
-    const [inFailed, tombstones] = await Promise.all([this.inFailed(queue), this.redis.zcount(this.key(queue, 'tombstones'), `(${Date.now()}`, '+inf')]);
+    const [inFailed, tombstones] = await Promise.all([
+      this.inFailed(queue),
+      this.redis.zcount(this.key(queue, 'tombstones'), `(${Date.now()}`, '+inf'),
+    ]);
     return { inFailed, tombstones };
   }
 

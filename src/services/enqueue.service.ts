@@ -33,7 +33,18 @@ interface Violation {
  * Constraints that say what a value must be, reported before the others: a list given where a
  * string is expected fails `maxLength` too, but "must be a string" is what is wrong.
  */
-const FIRST_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isEnum', 'isIn'];
+const FIRST_CONSTRAINTS = [
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isEnum',
+  'isIn',
+];
 
 /** The constraint of `constraints` to report. */
 function reportedConstraint(constraints: Record<string, string>): string {
@@ -45,7 +56,17 @@ function reportedConstraint(constraints: Record<string, string>): string {
 function violations(errors: ValidationError[], path: string): Violation[] {
   return errors.flatMap((error) => {
     const field = `${path}.${error.property}`;
-    const own = error.constraints ? [{ field, message: error.value === undefined && !('whitelistValidation' in error.constraints) ? `${field} is required` : `${field}: ${reportedConstraint(error.constraints)}` }] : [];
+    const own = error.constraints
+      ? [
+          {
+            field,
+            message:
+              error.value === undefined && !('whitelistValidation' in error.constraints)
+                ? `${field} is required`
+                : `${field}: ${reportedConstraint(error.constraints)}`,
+          },
+        ]
+      : [];
     return [...own, ...violations(error.children ?? [], field)];
   });
 }
@@ -86,7 +107,15 @@ export class EnqueueService {
     private readonly store: JobStore,
     private readonly rateLimiter: EnqueueRateLimiter,
   ) {
-    this.retention = new Map(registry.queues.map((queue) => [queue, queueRetentionSeconds(registry.inQueue(queue).map((type) => type.defaults), config)]));
+    this.retention = new Map(
+      registry.queues.map((queue) => [
+        queue,
+        queueRetentionSeconds(
+          registry.inQueue(queue).map((type) => type.defaults),
+          config,
+        ),
+      ]),
+    );
   }
 
   async enqueue(request: EnqueueRequest, origin: EnqueueOrigin, field = 'data'): Promise<JobView> {
@@ -122,7 +151,11 @@ export class EnqueueService {
             return { name: definition.name, data, opts: this.bullOptions(definition, options, origin) };
           }),
         );
-        const added = await Promise.all(jobs.map((job, position) => this.viewAfterAdd(job, prepared[indexes[position]].options, origin.caller, `jobs.${indexes[position]}.options`)));
+        const added = await Promise.all(
+          jobs.map((job, position) =>
+            this.viewAfterAdd(job, prepared[indexes[position]].options, origin.caller, `jobs.${indexes[position]}.options`),
+          ),
+        );
         added.forEach((view, position) => (views[indexes[position]] = view));
       }),
     );
@@ -130,7 +163,14 @@ export class EnqueueService {
   }
 
   private bullOptions(definition: JobDefinition, options: JobOptionsRequest | null | undefined, origin: EnqueueOrigin) {
-    return toBullOptions(definition.name, definition.defaults, options, { owner: origin.caller.id, requestId: origin.requestId }, this.config, this.retention.get(definition.queue) ?? this.config.keepCompletedSeconds);
+    return toBullOptions(
+      definition.name,
+      definition.defaults,
+      options,
+      { owner: origin.caller.id, requestId: origin.requestId },
+      this.config,
+      this.retention.get(definition.queue) ?? this.config.keepCompletedSeconds,
+    );
   }
 
   /**
@@ -138,7 +178,12 @@ export class EnqueueService {
    * and only when the caller may see it (dedup ids are per owner, so it always should).
    * Without a dedup key the view is built at once (no promise per job of a batch).
    */
-  private viewAfterAdd(job: Job, options: JobOptionsRequest | null | undefined, caller: Caller, optionsField: string): JobView | Promise<JobView> {
+  private viewAfterAdd(
+    job: Job,
+    options: JobOptionsRequest | null | undefined,
+    caller: Caller,
+    optionsField: string,
+  ): JobView | Promise<JobView> {
     if (!options?.dedupKey) return viewOf(job, initialState(job));
     return this.store.load({ queue: job.queueName, jobId: job.id ?? '' }).then((existing) => {
       if (existing && !canRead(caller, existing.owner)) throw badInput(`${optionsField}.dedupKey`, 'dedupKey is in use');
@@ -154,7 +199,10 @@ export class EnqueueService {
     const keep = this.retention.get(definition.queue) ?? this.config.keepCompletedSeconds;
     const expiry = request.options?.removeOnCompleteAfterSeconds;
     if (expiry !== null && expiry !== undefined && expiry > keep) {
-      throw badInput(`${optionsField}.removeOnCompleteAfterSeconds`, `removeOnCompleteAfterSeconds may be at most ${keep}: queue ${definition.queue} keeps completed jobs that long (KEEP_COMPLETED_SECONDS)`);
+      throw badInput(
+        `${optionsField}.removeOnCompleteAfterSeconds`,
+        `removeOnCompleteAfterSeconds may be at most ${keep}: queue ${definition.queue} keeps completed jobs that long (KEEP_COMPLETED_SECONDS)`,
+      );
     }
     const data = this.validateData(definition, request.data, dataField);
     return { definition, data, options: request.options };
@@ -173,11 +221,13 @@ export class EnqueueService {
     if (Object.hasOwn(raw, '__proto__')) throw badInput(`${field}.__proto__`, `${field}.__proto__: property __proto__ should not exist`);
     const input = Object.assign(new definition.input(), raw);
     const invalid = violations(validateSync(input, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), field);
-    if (invalid.length > 0) throw badInput(invalid[0].field, invalid.map((violation) => violation.message).join('; '), { violations: invalid });
+    if (invalid.length > 0)
+      throw badInput(invalid[0].field, invalid.map((violation) => violation.message).join('; '), { violations: invalid });
     try {
       definition.check?.(input, this.config);
     } catch (error) {
-      if (error instanceof JobgateError && typeof error.extensions.field === 'string') throw badInput(`${field}.${error.extensions.field}`, error.message);
+      if (error instanceof JobgateError && typeof error.extensions.field === 'string')
+        throw badInput(`${field}.${error.extensions.field}`, error.message);
       throw error;
     }
     return { ...input } as Record<string, unknown>;

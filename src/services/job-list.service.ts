@@ -222,11 +222,15 @@ export class JobListService {
 
   /** The page of `queue`'s jobs in `states`; with `owner`, of that owner's jobs only (counts included). */
   async list(queue: string, states: JobState[] | undefined, first: number, after: string | undefined, owner?: string): Promise<JobPage> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput('first', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
+      throw badInput('first', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
     const start = after === undefined ? 0 : decodeOffset(after) + 1;
     const wanted = new Set(states && states.length > 0 ? states : Object.values(JobState));
-    const types = LISTED.filter(([state]) => wanted.has(state) || (state === JobState.FAILED && wanted.has(JobState.CANCELLED))).map(([, type]) => type);
-    const { totalCount, slices } = owner === undefined ? await this.queueSlices(queue, types, start, first) : await this.ownerSlices(queue, owner, types, start, first);
+    const types = LISTED.filter(([state]) => wanted.has(state) || (state === JobState.FAILED && wanted.has(JobState.CANCELLED))).map(
+      ([, type]) => type,
+    );
+    const { totalCount, slices } =
+      owner === undefined ? await this.queueSlices(queue, types, start, first) : await this.ownerSlices(queue, owner, types, start, first);
     // Each hash once, every read issued together. BullMQ's `getJobs` would read each hash
     // twice: inside its script, then again by id.
     const jobs = await Promise.all(slices.map(({ ids }) => Promise.all(ids.map((jobId) => this.store.fetch({ queue, jobId })))));
@@ -249,7 +253,12 @@ export class JobListService {
   }
 
   /** Counts from BullMQ, then the ids of each state the page spans. */
-  private async queueSlices(queue: string, types: BullJobState[], start: number, first: number): Promise<{ totalCount: number; slices: Slice[] }> {
+  private async queueSlices(
+    queue: string,
+    types: BullJobState[],
+    start: number,
+    first: number,
+  ): Promise<{ totalCount: number; slices: Slice[] }> {
     const bullQueue = this.store.queues.get(queue);
     const counts = await bullQueue.getJobCounts(...types);
     const totalCount = types.reduce((sum, type) => sum + (counts[type] ?? 0), 0);
@@ -263,11 +272,20 @@ export class JobListService {
       base += count;
     }
     const ids = await Promise.all(ranges.map(({ type, from, to }) => bullQueue.getRanges([type], from, to, false)));
-    return { totalCount, slices: ranges.map(({ type, base: rangeBase, from }, index) => ({ type, base: rangeBase, from, ids: ids[index] })) };
+    return {
+      totalCount,
+      slices: ranges.map(({ type, base: rangeBase, from }, index) => ({ type, base: rangeBase, from, ids: ids[index] })),
+    };
   }
 
   /** Counts and ids of `owner`'s jobs, from its index (indexing the jobs added since the last call first). */
-  private async ownerSlices(queue: string, owner: string, types: BullJobState[], start: number, first: number): Promise<{ totalCount: number; slices: Slice[] }> {
+  private async ownerSlices(
+    queue: string,
+    owner: string,
+    types: BullJobState[],
+    start: number,
+    first: number,
+  ): Promise<{ totalCount: number; slices: Slice[] }> {
     const { keys } = this.store.queues.get(queue);
     const key = (...parts: string[]): string => jobgateKey(this.config, queue, ...parts);
     for (;;) {

@@ -51,7 +51,9 @@ export function queueRetentionSeconds(defaults: readonly JobDefaults[], config: 
 
 /** The dedup id of `key`: one per owner and job type, and no owner, type or key can spell another's. */
 export function dedupId(owner: string, type: string, key: string): string {
-  return createHash('sha256').update(JSON.stringify([owner, type, key])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([owner, type, key]))
+    .digest('base64url');
 }
 
 /**

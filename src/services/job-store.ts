@@ -31,10 +31,7 @@ export class JobStore implements JobReader {
   /** The job with its current state, or its tombstone when it was cancelled before it ran. */
   async load(address: JobAddress): Promise<JobView | undefined> {
     if (!this.queues.has(address.queue)) return undefined;
-    const [job, bullState] = await Promise.all([
-      this.fetch(address),
-      this.queues.get(address.queue).getJobState(address.jobId),
-    ]);
+    const [job, bullState] = await Promise.all([this.fetch(address), this.queues.get(address.queue).getJobState(address.jobId)]);
     if (job) return viewOf(job, stateOf(bullState, job.failedReason));
     return this.tombstone(address);
   }
@@ -56,7 +53,13 @@ export class JobStore implements JobReader {
 
   /** Records that `view` was cancelled before it ran, for as long as failed jobs are kept. */
   async writeTombstone(view: JobView, reason: string): Promise<JobView> {
-    const cancelled: JobView = { ...view, state: JobState.CANCELLED, failedReason: reason, attempt: view.attemptsMade, finishedAt: new Date() };
+    const cancelled: JobView = {
+      ...view,
+      state: JobState.CANCELLED,
+      failedReason: reason,
+      attempt: view.attemptsMade,
+      finishedAt: new Date(),
+    };
     await this.redis.set(this.tombstoneKey(view), JSON.stringify(cancelled), 'EX', this.tombstoneSeconds);
     return cancelled;
   }

@@ -45,7 +45,8 @@ export class QueueControlService {
     const queue = this.queue(name, caller, 'clean queues');
     const bullState = CLEANABLE[state];
     if (!bullState) throw badInput('state', `${state} jobs cannot be cleaned; cleanable: ${Object.keys(CLEANABLE).join(', ')}`);
-    if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0) throw badInput('olderThanSeconds', 'olderThanSeconds must be a non-negative integer');
+    if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0)
+      throw badInput('olderThanSeconds', 'olderThanSeconds must be a non-negative integer');
     if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw badInput('limit', 'limit must be an integer from 1 to 100000');
     return (await queue.clean(olderThanSeconds * 1000, limit, bullState)).length;
   }

@@ -74,7 +74,12 @@ export class EnqueueRateLimiter {
     let upTo = count - total;
     for (const take of takes) {
       upTo += take.jobs;
-      if (upTo > limit) take.reject(new JobgateError(ErrorCode.RATE_LIMITED, `At most ${limit} jobs per minute; try again in ${retryAfterSeconds} s`, { retryAfterSeconds }));
+      if (upTo > limit)
+        take.reject(
+          new JobgateError(ErrorCode.RATE_LIMITED, `At most ${limit} jobs per minute; try again in ${retryAfterSeconds} s`, {
+            retryAfterSeconds,
+          }),
+        );
       else take.resolve();
     }
   }

@@ -56,7 +56,10 @@ export class ScheduleService {
   async list(): Promise<ScheduleView[]> {
     const views: ScheduleView[] = [];
     for (const queue of this.registry.queues) {
-      const [schedulers, last] = await Promise.all([this.queues.get(queue).getJobSchedulers(0, -1, true), this.redis.hgetall(lastScheduledJobKey(this.config, queue))]);
+      const [schedulers, last] = await Promise.all([
+        this.queues.get(queue).getJobSchedulers(0, -1, true),
+        this.redis.hgetall(lastScheduledJobKey(this.config, queue)),
+      ]);
       for (const scheduler of schedulers) {
         const id = scheduler.id ?? scheduler.key;
         views.push({
@@ -99,7 +102,13 @@ export class ScheduleService {
       throw badInput('everyMs', 'everyMs must be an integer of at least 1000');
     }
     const data = this.enqueue.validateData(definition, request.data ?? {}, 'data');
-    await writeSchedule(this.config, this.registry, this.queues, definition.name, { id: request.id, cron: request.cron ?? undefined, everyMs: request.everyMs ?? undefined, timeZone, data });
+    await writeSchedule(this.config, this.registry, this.queues, definition.name, {
+      id: request.id,
+      cron: request.cron ?? undefined,
+      everyMs: request.everyMs ?? undefined,
+      timeZone,
+      data,
+    });
     const view = (await this.list()).find((schedule) => schedule.id === request.id);
     if (!view) throw notFound('Schedule', request.id);
     return view;
@@ -114,12 +123,28 @@ export class ScheduleService {
 }
 
 /** Upserts one schedule of job type `type` as a BullMQ job scheduler. */
-async function writeSchedule(config: Config, registry: JobRegistry, queues: QueueSet, type: string, schedule: ScheduleDefinition): Promise<void> {
+async function writeSchedule(
+  config: Config,
+  registry: JobRegistry,
+  queues: QueueSet,
+  type: string,
+  schedule: ScheduleDefinition,
+): Promise<void> {
   const definition = registry.get(type);
   if (!definition) throw unknownJobType(type, registry.names);
   const repeat = schedule.cron ? { pattern: schedule.cron, tz: schedule.timeZone ?? config.scheduleTimeZone } : { every: schedule.everyMs };
-  const keep = queueRetentionSeconds(registry.inQueue(definition.queue).map((other) => other.defaults), config);
-  const { jobgate, ...opts } = toBullOptions(type, definition.defaults, null, { owner: SCHEDULER_OWNER, requestId: `schedule:${schedule.id}` }, config, keep);
+  const keep = queueRetentionSeconds(
+    registry.inQueue(definition.queue).map((other) => other.defaults),
+    config,
+  );
+  const { jobgate, ...opts } = toBullOptions(
+    type,
+    definition.defaults,
+    null,
+    { owner: SCHEDULER_OWNER, requestId: `schedule:${schedule.id}` },
+    config,
+    keep,
+  );
   await queues.get(definition.queue).upsertJobScheduler(schedule.id, repeat, {
     name: type,
     data: schedule.data ?? {},

@@ -53,6 +53,12 @@ export function workersOf(clients: readonly Client[], clientName: string): Worke
     .map((client) => {
       const name = client.name.startsWith(named) ? client.name.slice(named.length) : null;
       const host = client.addr.slice(0, Math.max(0, client.addr.lastIndexOf(':')));
-      return { name, address: client.addr, ageSeconds: client.age, idleSeconds: client.idle, process: name ? `${host}/${name}` : client.addr };
+      return {
+        name,
+        address: client.addr,
+        ageSeconds: client.age,
+        idleSeconds: client.idle,
+        process: name ? `${host}/${name}` : client.addr,
+      };
     });
 }

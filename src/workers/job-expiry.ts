@@ -32,7 +32,9 @@ export class JobExpiry {
     private readonly logger: Logger,
   ) {
     this.timer = setInterval(() => {
-      this.sweeping = this.sweeping.then(() => this.sweep()).catch((error: unknown) => this.logger.warn({ err: error }, 'expired jobs not removed; trying again'));
+      this.sweeping = this.sweeping
+        .then(() => this.sweep())
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'expired jobs not removed; trying again'));
     }, SWEEP_EVERY_MS);
     this.timer.unref();
   }

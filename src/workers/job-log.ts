@@ -24,7 +24,16 @@ return count`;
 
 /** Writes the log lines of a worker process's jobs, each with its LOG event. */
 export class JobLogWriter {
-  private readonly appendWithEvent: (jobKey: string, logsKey: string, eventsKey: string, line: string, keepLogs: string, maxLen: number, event: string, jobId: string) => Promise<number>;
+  private readonly appendWithEvent: (
+    jobKey: string,
+    logsKey: string,
+    eventsKey: string,
+    line: string,
+    keepLogs: string,
+    maxLen: number,
+    event: string,
+    jobId: string,
+  ) => Promise<number>;
 
   constructor(
     private readonly config: Config,
@@ -38,7 +47,16 @@ export class JobLogWriter {
     const id = job.id ?? '';
     const key = jobKey(this.config, job.queueName, id);
     const keepLogs = job.opts.keepLogs === undefined ? '' : String(job.opts.keepLogs);
-    const written = await this.appendWithEvent(key, `${key}:logs`, eventStreamKey(this.config, job.queueName), line, keepLogs, this.config.eventStreamMaxLen, CUSTOM_EVENTS.LOG, id);
+    const written = await this.appendWithEvent(
+      key,
+      `${key}:logs`,
+      eventStreamKey(this.config, job.queueName),
+      line,
+      keepLogs,
+      this.config.eventStreamMaxLen,
+      CUSTOM_EVENTS.LOG,
+      id,
+    );
     if (written < 0) throw new Error(`Missing key for job ${id}. addLog`);
   }
 }

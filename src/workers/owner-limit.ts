@@ -93,7 +93,10 @@ export class OwnerActiveLimit {
   ) {
     this.admit = defineScript(connection, 'jobgateOwnerAdmit', 2, ADMIT_SCRIPT);
     this.release = defineScript(connection, 'jobgateOwnerRelease', 1, RELEASE_SCRIPT);
-    const longest = Math.max(config.jobTimeLimitMs, ...registry.inQueue(queue).map((definition) => timeLimitsOf(definition, config).hardMs));
+    const longest = Math.max(
+      config.jobTimeLimitMs,
+      ...registry.inQueue(queue).map((definition) => timeLimitsOf(definition, config).hardMs),
+    );
     this.slotsTtlMs = longest + config.workerLockDurationMs + 60_000;
   }
 
@@ -117,7 +120,15 @@ export class OwnerActiveLimit {
       if (owner === undefined || token === undefined || job.id === undefined) return processor(job, token, signal);
       let admitted = true;
       try {
-        const args = [job.id, token, this.config.ownerActiveLimit, jobKey(this.config, this.queue, ''), this.slotsTtlMs, job.timestamp, DEFERRED_TTL_MS];
+        const args = [
+          job.id,
+          token,
+          this.config.ownerActiveLimit,
+          jobKey(this.config, this.queue, ''),
+          this.slotsTtlMs,
+          job.timestamp,
+          DEFERRED_TTL_MS,
+        ];
         admitted = (await this.admit(this.slotsKey(owner), this.deferredKey(owner), ...args)) === 1;
       } catch (error) {
         // The cap is about fairness: rather run the job than fail an attempt over it.
@@ -130,7 +141,10 @@ export class OwnerActiveLimit {
         this.logger.debug({ jobId: `${this.queue}:${job.id}`, owner, delayMs }, 'owner at its cap of active jobs: job deferred');
       } catch (error) {
         // Its lock lost, or Redis away: the job stays active without a lock, and stall detection returns it.
-        this.logger.warn({ err: error, jobId: `${this.queue}:${job.id}` }, 'job of an owner at its cap not deferred; stall detection will return it');
+        this.logger.warn(
+          { err: error, jobId: `${this.queue}:${job.id}` },
+          'job of an owner at its cap not deferred; stall detection will return it',
+        );
       }
       throw new DelayedError();
     };
@@ -152,7 +166,9 @@ export class OwnerActiveLimit {
     if (!this.enabled) return;
     const ended = (job: Job | undefined): void => {
       if (!job) return;
-      this.ended(worker, job).catch((error: unknown) => this.logger.warn({ err: error, jobId: `${this.queue}:${job.id}` }, 'owner slot not released; it is dropped when its lock is gone'));
+      this.ended(worker, job).catch((error: unknown) =>
+        this.logger.warn({ err: error, jobId: `${this.queue}:${job.id}` }, 'owner slot not released; it is dropped when its lock is gone'),
+      );
     };
     worker.on('completed', ended);
     worker.on('failed', ended);

@@ -28,7 +28,10 @@ export interface TimeLimits {
 /** `definition`'s time limits: its own, else JOB_TIME_LIMIT_MS; throws on a declaration no timer can honour. */
 export function timeLimitsOf(definition: JobDefinition, config: Config): TimeLimits {
   const { timeLimitMs, softTimeLimitMs } = definition;
-  for (const [field, value] of [['timeLimitMs', timeLimitMs], ['softTimeLimitMs', softTimeLimitMs]] as const) {
+  for (const [field, value] of [
+    ['timeLimitMs', timeLimitMs],
+    ['softTimeLimitMs', softTimeLimitMs],
+  ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_TIME_LIMIT_MS)) {
       throw new TypeError(`Job type "${definition.name}": ${field} must be an integer from 1 to ${MAX_TIME_LIMIT_MS} (ms), got ${value}`);
     }
@@ -68,16 +71,25 @@ export function createProcessor(
   for (const definition of registry.inQueue(queue)) {
     const typeLimits = timeLimitsOf(definition, config);
     if (definition.softTimeLimitMs !== undefined && typeLimits.softMs === undefined) {
-      logger.warn({ type: definition.name, softTimeLimitMs: definition.softTimeLimitMs, timeLimitMs: typeLimits.hardMs }, 'soft time limit not below the hard one (JOB_TIME_LIMIT_MS): ignored');
+      logger.warn(
+        { type: definition.name, softTimeLimitMs: definition.softTimeLimitMs, timeLimitMs: typeLimits.hardMs },
+        'soft time limit not below the hard one (JOB_TIME_LIMIT_MS): ignored',
+      );
     }
     limits.set(definition.name, typeLimits);
   }
   return async (job: Job, _token?: string, signal?: AbortSignal) => {
     const definition = registry.get(job.name);
     const limit = limits.get(job.name);
-    if (!definition || definition.queue !== queue || !limit) throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
+    if (!definition || definition.queue !== queue || !limit)
+      throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
     const meta = (job.opts as { jobgate?: JobgateMeta }).jobgate;
-    const jobLogger = logger.child({ jobId: `${queue}:${job.id}`, type: job.name, requestId: meta?.requestId, attempt: job.attemptsMade + 1 });
+    const jobLogger = logger.child({
+      jobId: `${queue}:${job.id}`,
+      type: job.name,
+      requestId: meta?.requestId,
+      attempt: job.attemptsMade + 1,
+    });
     // Aborted by BullMQ's signal (cancellation, hand-back) or at a time limit, with the reason of the first.
     const timer = new AbortController();
     const abort = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
@@ -129,7 +141,10 @@ export function createProcessor(
       return result;
     } catch (error) {
       if (error instanceof HardTimeLimitReached) {
-        jobLogger.warn({ timeLimitMs: limit.hardMs }, 'hard time limit reached: job failed and its slot freed; the processor is no longer awaited');
+        jobLogger.warn(
+          { timeLimitMs: limit.hardMs },
+          'hard time limit reached: job failed and its slot freed; the processor is no longer awaited',
+        );
         void running.then(
           () => jobLogger.warn({ afterMs: Date.now() - startedAt }, 'processor returned after its hard time limit: result ignored'),
           () => jobLogger.info({ afterMs: Date.now() - startedAt }, 'processor stopped after its hard time limit'),

@@ -15,10 +15,20 @@ function rateLimitOf(config: Config, registry: JobRegistry, queue: string): { ma
  * instant runs above them. A limit the configuration and the registry do not give is removed:
  * they are the truth, and every worker process of a queue should be started with the same values.
  */
-export async function applyQueueLimits(config: Config, registry: JobRegistry, queues: QueueSet, served: readonly string[], logger: Logger): Promise<void> {
-  for (const [setting, named] of [['QUEUE_GLOBAL_CONCURRENCY', config.queueGlobalConcurrency], ['QUEUE_RATE_LIMITS', config.queueRateLimits]] as const) {
+export async function applyQueueLimits(
+  config: Config,
+  registry: JobRegistry,
+  queues: QueueSet,
+  served: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  for (const [setting, named] of [
+    ['QUEUE_GLOBAL_CONCURRENCY', config.queueGlobalConcurrency],
+    ['QUEUE_RATE_LIMITS', config.queueRateLimits],
+  ] as const) {
     const unknown = Object.keys(named).filter((queue) => !queues.has(queue));
-    if (unknown.length > 0) throw new Error(`${setting} names unknown queues: ${unknown.join(', ')}; known queues: ${queues.names.join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(`${setting} names unknown queues: ${unknown.join(', ')}; known queues: ${queues.names.join(', ')}`);
   }
   for (const queue of served) {
     const cap = config.queueGlobalConcurrency[queue];

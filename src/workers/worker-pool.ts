@@ -55,33 +55,47 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
     };
     // OWNER_ACTIVE_LIMIT: a job whose owner is at the cap goes back to the queue before it starts.
     const owners = new OwnerActiveLimit(config, connection, queue, registry, logger);
-    const worker = new Worker(queue, handingBack(owners.wrap(createProcessor(queue, registry, logs, config, logger, onScheduledJob)), queue, logger), {
-      connection,
-      prefix: queuePrefix(config, queue),
-      concurrency: config.workerConcurrency,
-      name: `jobgate-${process.pid}`,
-      lockDuration: config.workerLockDurationMs,
-      stalledInterval: config.workerStalledIntervalMs,
-      maxStalledCount: config.workerMaxStalledCount,
-      runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
-      // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
-      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-    });
+    const worker = new Worker(
+      queue,
+      handingBack(owners.wrap(createProcessor(queue, registry, logs, config, logger, onScheduledJob)), queue, logger),
+      {
+        connection,
+        prefix: queuePrefix(config, queue),
+        concurrency: config.workerConcurrency,
+        name: `jobgate-${process.pid}`,
+        lockDuration: config.workerLockDurationMs,
+        stalledInterval: config.workerStalledIntervalMs,
+        maxStalledCount: config.workerMaxStalledCount,
+        runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
+        // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
+        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+      },
+    );
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
     owners.watch(worker);
     worker.on('completed', (job) => {
-      expiry.completed(job).catch((error: unknown) => logger.warn({ err: error, jobId: job.id, queue }, 'expiry of a completed job not recorded; the queue retention removes it'));
+      expiry
+        .completed(job)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, jobId: job.id, queue }, 'expiry of a completed job not recorded; the queue retention removes it'),
+        );
     });
     // BullMQ has just failed (and counted as failed) a job cancelled while it ran: count it as cancelled instead.
     worker.on('failed', (job) => {
       if (job?.id === undefined || !job.finishedOn || !job.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return;
-      cancelled.recordFailed(queue, job.id, job.finishedOn).catch((error: unknown) => logger.warn({ err: error, jobId: `${queue}:${job.id}` }, 'cancellation not recorded: the job counts as failed'));
+      cancelled
+        .recordFailed(queue, job.id, job.finishedOn)
+        .catch((error: unknown) =>
+          logger.warn({ err: error, jobId: `${queue}:${job.id}` }, 'cancellation not recorded: the job counts as failed'),
+        );
     });
     workers.set(queue, worker);
   }
 
   await listenForCancellations(config, subscriber, workers, logger);
-  await upsertDeclaredSchedules(config, registry, scheduleQueues, logger).catch((error: unknown) => logger.warn({ err: error }, 'schedules not upserted'));
+  await upsertDeclaredSchedules(config, registry, scheduleQueues, logger).catch((error: unknown) =>
+    logger.warn({ err: error }, 'schedules not upserted'),
+  );
   logger.info({ queues, concurrency: config.workerConcurrency }, 'workers started');
 
   return {
@@ -134,7 +148,12 @@ function handingBack(processor: Processor, queue: string, logger: Logger): Proce
 }
 
 /** Cancels an active job here when the gateway asks for it and this process holds it. */
-async function listenForCancellations(config: Config, subscriber: RedisClient, workers: Map<string, Worker>, logger: Logger): Promise<void> {
+async function listenForCancellations(
+  config: Config,
+  subscriber: RedisClient,
+  workers: Map<string, Worker>,
+  logger: Logger,
+): Promise<void> {
   const channel = cancelChannel(config);
   subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;

@@ -43,7 +43,11 @@ test('an importParts enqueued from the form goes 0 → 100 live, over the WebSoc
   assert.equal(values[0], 0, `the bar should start at 0, it went ${values.join(' → ')}`);
   assert.equal(values.at(-1), 100, `the bar should end at 100, it went ${values.join(' → ')}`);
   assert.ok(values.filter((value) => value > 0 && value < 100).length >= 3, `expected intermediate values, got ${values.join(' → ')}`);
-  assert.deepEqual([...values].sort((a, b) => a - b), values, `the bar should never go back: ${values.join(' → ')}`);
+  assert.deepEqual(
+    [...values].sort((a, b) => a - b),
+    values,
+    `the bar should never go back: ${values.join(' → ')}`,
+  );
   assert.equal(await card.getByTestId('job-state').textContent(), 'COMPLETED');
   assert.deepEqual(JSON.parse((await card.getByTestId('job-result').textContent()) ?? 'null'), { imported: 40 });
   assert.match((await card.getByTestId('job-logs').textContent()) ?? '', /imported 40\/40/);
@@ -52,7 +56,11 @@ test('an importParts enqueued from the form goes 0 → 100 live, over the WebSoc
   await completedCell.filter({ hasText: new RegExp(`^${completedBefore + 1}$`) }).waitFor();
 
   const http = requests.filter((request) => request.resourceType() !== 'websocket');
-  assert.equal(http.length, 1, `only the enqueue mutation should go over HTTP, got: ${http.map((r) => `${r.method()} ${r.url()}`).join(', ')}`);
+  assert.equal(
+    http.length,
+    1,
+    `only the enqueue mutation should go over HTTP, got: ${http.map((r) => `${r.method()} ${r.url()}`).join(', ')}`,
+  );
   assert.match(http[0].postData() ?? '', /EnqueueJob/);
   assert.ok(jobEventsOf(sockets, jobId).length >= 10, 'the progress should have come as jobEvents over the WebSocket');
   assert.equal(sockets.sockets, 1, 'one WebSocket carries every subscription');

@@ -86,7 +86,9 @@ export async function progressValues(page: Page, jobId: string): Promise<number[
 
 /** Resolves once the progress bar of job `jobId` shows at least `percent`. */
 export async function waitForProgress(page: Page, jobId: string, percent: number, timeout: number): Promise<void> {
-  await page.waitForFunction(`Number(document.querySelector(${barOf(jobId)})?.getAttribute('aria-valuenow')) >= ${percent}`, undefined, { timeout });
+  await page.waitForFunction(`Number(document.querySelector(${barOf(jobId)})?.getAttribute('aria-valuenow')) >= ${percent}`, undefined, {
+    timeout,
+  });
 }
 
 /** Fills the enqueue form for an `importParts` job and submits it; returns the new job's card. */

@@ -51,11 +51,18 @@ test('the page rides out a gateway restart and resumes the job stream after its 
   const events = jobEventsOf(sockets, jobId);
   assert.equal(events.filter((event) => event.type === 'SNAPSHOT').length, 1, 'a resumed watch gets no second SNAPSHOT');
   for (let index = 1; index < events.length; index++) {
-    assert.ok(compareCursors(events[index - 1].cursor, events[index].cursor) < 0, `cursors must strictly increase: ${events[index - 1].cursor} then ${events[index].cursor}`);
+    assert.ok(
+      compareCursors(events[index - 1].cursor, events[index].cursor) < 0,
+      `cursors must strictly increase: ${events[index - 1].cursor} then ${events[index].cursor}`,
+    );
   }
   const steps = events.filter((event) => event.type === 'PROGRESS').map((event) => event.job.progress?.current ?? -1);
   const first = steps[0];
-  assert.deepEqual(steps, Array.from({ length: ITEMS - first + 1 }, (_, index) => first + index), 'every progress step arrives once, in order, across the restart');
+  assert.deepEqual(
+    steps,
+    Array.from({ length: ITEMS - first + 1 }, (_, index) => first + index),
+    'every progress step arrives once, in order, across the restart',
+  );
   assert.equal(await card.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
   assert.equal(await card.getByTestId('job-state').textContent(), 'COMPLETED');
 });

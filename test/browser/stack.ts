@@ -84,7 +84,13 @@ export async function startStack(options: { requireWeb?: boolean } = {}): Promis
   }
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', QUEUE_PREFIX: `test-web-${randomUUID().slice(0, 8)}`, REDIS_AUTOSTART: 'false' };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    QUEUE_PREFIX: `test-web-${randomUUID().slice(0, 8)}`,
+    REDIS_AUTOSTART: 'false',
+  };
   const gatewayArgv = command('JOBGATE_GATEWAY_CMD', 'npm run --silent gateway');
   const workerArgv = command('JOBGATE_WORKER_CMD', 'npm run --silent worker');
   let gateway = launch('gateway', gatewayArgv, env);

@@ -40,7 +40,11 @@ describe('tokens from a JWKS, and per-owner and production limits', () => {
         .sign(alg === 'RS256' ? rsa.privateKey : ec.privateKey);
     stack = await Stack.start({ workers: 0, env: { JWKS_URL: jwks.url, MAX_SOCKETS_PER_OWNER: '2', NODE_ENV: 'production' } });
     // A token signed by a key the JWKS does not hold.
-    forged = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setSubject('mallory').setExpirationTime('1h').sign(other.privateKey);
+    forged = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+      .setSubject('mallory')
+      .setExpirationTime('1h')
+      .sign(other.privateKey);
   });
   let forged = '';
   after(async () => {
@@ -50,7 +54,12 @@ describe('tokens from a JWKS, and per-owner and production limits', () => {
 
   it('accepts RS256 and ES256 tokens from the JWKS and refuses a token signed elsewhere', async () => {
     for (const alg of ['RS256', 'ES256'] as const) {
-      const response = await gql<{ enqueue: { id: string } }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {} }, bearer(await sign('ana', ['submitter'], alg)));
+      const response = await gql<{ enqueue: { id: string } }>(
+        stack.url,
+        ENQUEUE,
+        { type: 'helloWorld', data: {} },
+        bearer(await sign('ana', ['submitter'], alg)),
+      );
       assert.ok(response.data?.enqueue.id, `${alg}: ${JSON.stringify(response.errors)}`);
     }
     const refused = await gql(stack.url, '{ jobTypes { name } }', {}, bearer(forged));
@@ -82,16 +91,28 @@ describe('tokens from a JWKS, and per-owner and production limits', () => {
     const token = await sign('val', ['viewer'], 'RS256');
     const query = '{ __schema { queryType { name } } }';
     const introspection = await gql(stack.url, query, {}, bearer(token));
-    assert.deepEqual(introspection.errors?.map((error) => [error.message, error.extensions?.code]), [['Introspection is off on this gateway (INTROSPECTION=0, or NODE_ENV=production)', 'GRAPHQL_VALIDATION_FAILED']]);
-    const viaGet = await fetch(`${stack.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { ...bearer(token), 'apollo-require-preflight': '1' } });
+    assert.deepEqual(
+      introspection.errors?.map((error) => [error.message, error.extensions?.code]),
+      [['Introspection is off on this gateway (INTROSPECTION=0, or NODE_ENV=production)', 'GRAPHQL_VALIDATION_FAILED']],
+    );
+    const viaGet = await fetch(`${stack.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { ...bearer(token), 'apollo-require-preflight': '1' },
+    });
     assert.equal(viaGet.status, 400);
     assert.match(await viaGet.text(), /Introspection is off/);
     const client = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${token}` } });
     await assert.rejects(within(record(client, query).done, 5000, 'the refusal'), /Introspection is off/);
     // Nor do validation errors suggest names of the schema, on either transport.
     const misspelt = '{ jbo(id: "x") { id } }';
-    assert.deepEqual((await gql(stack.url, misspelt, {}, bearer(token))).errors?.map((error) => error.message), ['Cannot query field "jbo" on type "Query".']);
-    await assert.rejects(within(record(client, misspelt).done, 5000, 'the refusal'), (error: Error) => error.message.includes('Cannot query field \\"jbo\\" on type \\"Query\\".') && !error.message.includes('Did you mean'));
+    assert.deepEqual(
+      (await gql(stack.url, misspelt, {}, bearer(token))).errors?.map((error) => error.message),
+      ['Cannot query field "jbo" on type "Query".'],
+    );
+    await assert.rejects(
+      within(record(client, misspelt).done, 5000, 'the refusal'),
+      (error: Error) =>
+        error.message.includes('Cannot query field \\"jbo\\" on type \\"Query\\".') && !error.message.includes('Did you mean'),
+    );
     await client.dispose();
     assert.equal((await fetch(`${stack.url}/graphiql`)).status, 404);
   });

@@ -25,13 +25,29 @@ function closeCodeOf(url: string, init: Record<string, unknown> | null, timeoutM
 }
 
 /** POSTs a GraphQL request through `agent`; says whether it went over a socket an earlier request had used. */
-function postVia(agent: http.Agent, url: string, query: string, variables: Record<string, unknown>, credential: string): Promise<{ status: number; body: GraphqlBody; reused: boolean }> {
+function postVia(
+  agent: http.Agent,
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  credential: string,
+): Promise<{ status: number; body: GraphqlBody; reused: boolean }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...bearer(credential) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as GraphqlBody, reused: request.reusedSocket }));
-    });
+    const request = http.request(
+      `${url}/graphql`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...bearer(credential) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString()) as GraphqlBody,
+            reused: request.reusedSocket,
+          }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(JSON.stringify({ query, variables }));
   });
@@ -51,28 +67,47 @@ describe('who may do what', () => {
   before(async () => {
     stack = await Stack.start({
       workers: 1,
-      env: { JWT_SECRET: TEST_JWT_SECRET, API_KEYS: `${API_KEY}:erp-bot:submitter`, MAX_SUBSCRIPTIONS_PER_SOCKET: '3', ENQUEUES_PER_MINUTE: '40' },
+      env: {
+        JWT_SECRET: TEST_JWT_SECRET,
+        API_KEYS: `${API_KEY}:erp-bot:submitter`,
+        MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+        ENQUEUES_PER_MINUTE: '40',
+      },
     });
-    [ana, bia, viewer, admin] = await Promise.all([token('ana', ['submitter']), token('bia', ['submitter']), token('val', ['viewer']), token('root', ['admin'])]);
+    [ana, bia, viewer, admin] = await Promise.all([
+      token('ana', ['submitter']),
+      token('bia', ['submitter']),
+      token('val', ['viewer']),
+      token('root', ['admin']),
+    ]);
   });
   after(() => stack.close());
 
   const enqueueAs = async (credential: string): Promise<EnqueuedJob> => {
-    const response = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD }, bearer(credential));
+    const response = await gql<{ enqueue: EnqueuedJob }>(
+      stack.url,
+      ENQUEUE,
+      { type: 'helloWorld', data: {}, options: HELD },
+      bearer(credential),
+    );
     assert.ok(response.data?.enqueue, JSON.stringify(response.errors));
     return response.data.enqueue;
   };
 
   it('refuses a request without or with bad credentials: 401 UNAUTHENTICATED', async () => {
     for (const headers of [{}, bearer('not-a-token'), { authorization: 'Basic abc' }, bearer(await token('eve', ['admin'], -10))]) {
-      const response = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ jobTypes { name } }' }) });
+      const response = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ jobTypes { name } }' }),
+      });
       assert.equal(response.status, 401);
       const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
       assert.equal(body.errors[0].extensions.code, 'UNAUTHENTICATED');
     }
   });
 
-  it('answers another owner\'s job exactly like an absent one; a viewer sees it; an API key works', async () => {
+  it("answers another owner's job exactly like an absent one; a viewer sees it; an API key works", async () => {
     const job = await enqueueAs(ana);
     const byBia = await gql<{ job: unknown }>(stack.url, JOB, { id: job.id }, bearer(bia));
     const absent = await gql<{ job: unknown }>(stack.url, JOB, { id: 'default:999999' }, bearer(bia));
@@ -105,7 +140,11 @@ describe('who may do what', () => {
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const expired = await asked(soon);
     agent.destroy();
-    assert.deepEqual([byBia, byNobody, byAna, expired].map(({ reused }) => reused), [true, true, true, true], 'one connection throughout');
+    assert.deepEqual(
+      [byBia, byNobody, byAna, expired].map(({ reused }) => reused),
+      [true, true, true, true],
+      'one connection throughout',
+    );
     assert.equal(byBia.body.data?.job, null);
     assert.equal(byNobody.status, 401);
     assert.equal(byAna.body.data?.job?.id, id);
@@ -116,7 +155,12 @@ describe('who may do what', () => {
   it('lets a job type restrict who enqueues it (cleanupFiles: admins only)', async () => {
     const bySubmitter = await gql(stack.url, ENQUEUE, { type: 'cleanupFiles', data: {}, options: HELD }, bearer(ana));
     assert.equal(bySubmitter.errors?.[0].extensions?.code, 'FORBIDDEN');
-    const byAdmin = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'cleanupFiles', data: {}, options: HELD }, bearer(admin));
+    const byAdmin = await gql<{ enqueue: EnqueuedJob }>(
+      stack.url,
+      ENQUEUE,
+      { type: 'cleanupFiles', data: {}, options: HELD },
+      bearer(admin),
+    );
     assert.ok(byAdmin.data?.enqueue.id, JSON.stringify(byAdmin.errors));
   });
 
@@ -133,16 +177,20 @@ describe('who may do what', () => {
     assert.equal(await closeCodeOf(stack.wsUrl, null, 6000), CloseCode.ConnectionInitialisationTimeout);
   });
 
-  it('lets watchers see only what they may: another owner\'s job is NOT_FOUND; queueEvents carries only own jobs', async () => {
+  it("lets watchers see only what they may: another owner's job is NOT_FOUND; queueEvents carries only own jobs", async () => {
     const mine = await enqueueAs(ana);
     const theirs = await enqueueAs(bia);
     const client = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${bia}` } });
     const denied = record<JobEventPayload>(client, JOB_EVENTS, { id: mine.id });
     await within(denied.done, 5000, 'the refused watch');
     assert.equal(denied.results[0].errors?.[0].extensions?.code, 'NOT_FOUND');
-    const queue = record<{ queueEvents: { job: { id: string } } }>(client, `subscription { queueEvents(queue: "default") { type job { id } } }`);
+    const queue = record<{ queueEvents: { job: { id: string } } }>(
+      client,
+      `subscription { queueEvents(queue: "default") { type job { id } } }`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const job of [mine, theirs]) await gql(stack.url, `mutation ($id: ID!) { promoteJob(id: $id) { id } }`, { id: job.id }, bearer(admin));
+    for (const job of [mine, theirs])
+      await gql(stack.url, `mutation ($id: ID!) { promoteJob(id: $id) { id } }`, { id: job.id }, bearer(admin));
     await eventually(() => queue.results.length >= 3, 10_000, 'queue events');
     await new Promise((resolve) => setTimeout(resolve, 500));
     queue.stop();
@@ -169,7 +217,9 @@ describe('who may do what', () => {
 
   it('rate-limits enqueues per owner across the minute (RATE_LIMITED)', async () => {
     const owner = await token('flood', ['submitter']);
-    const answers = await Promise.all(Array.from({ length: 45 }, () => gql(stack.url, ENQUEUE, { type: 'helloWorld', data: {} }, bearer(owner))));
+    const answers = await Promise.all(
+      Array.from({ length: 45 }, () => gql(stack.url, ENQUEUE, { type: 'helloWorld', data: {} }, bearer(owner))),
+    );
     const limited = answers.filter((answer) => answer.errors?.[0].extensions?.code === 'RATE_LIMITED');
     assert.equal(limited.length, 5);
   });
@@ -177,7 +227,10 @@ describe('who may do what', () => {
 
 describe('dev mode', () => {
   it('refuses to listen beyond loopback without ALLOW_INSECURE_DEV', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, HOST: '0.0.0.0', PORT: '0', JWT_SECRET: '', JWKS_URL: '', API_KEYS: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, HOST: '0.0.0.0', PORT: '0', JWT_SECRET: '', JWKS_URL: '', API_KEYS: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await within(new Promise((resolve) => child.once('exit', resolve)), 15_000, 'the refusal');

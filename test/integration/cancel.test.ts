@@ -16,7 +16,10 @@ describe('cancelling jobs', () => {
 
   it('cancels a waiting job: CANCELLED event, it never runs, job() still answers CANCELLED', async () => {
     const input = { project: 'P', phase: 'A', stage: '1', items: 3, msPerItem: 0 };
-    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: { delayMs: 60_000 } });
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, {
+      input,
+      options: { delayMs: 60_000 },
+    });
     const client = wsClient(stack.wsUrl);
     const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
     await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
@@ -55,7 +58,11 @@ describe('cancelling jobs', () => {
   });
 
   it('runs a job cancelled mid-run again from no progress: its ACTIVE event says attempt 1 and progress 0', async () => {
-    type RunEvent = { type: string; cursor: string; job: { state: string; attempt: number; attemptsMade: number; progress: { percent: number | null; current: number | null } | null } };
+    type RunEvent = {
+      type: string;
+      cursor: string;
+      job: { state: string; attempt: number; attemptsMade: number; progress: { percent: number | null; current: number | null } | null };
+    };
     const RUN_EVENTS = `subscription ($id: ID!, $since: String) { jobEvents(id: $id, since: $since) { type cursor job { state attempt attemptsMade progress { percent current } } } }`;
     const input = { project: 'P', phase: 'B', stage: '2', items: 200, msPerItem: 50 };
     const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD });
@@ -64,8 +71,13 @@ describe('cancelling jobs', () => {
       const first = record<{ jobEvents: RunEvent }>(client, RUN_EVENTS, { id: job.id });
       await eventually(() => first.results.length > 0, 5000, 'the snapshot');
       await gqlOk(stack.url, PROMOTE, { id: job.id });
-      const progressOf = (recording: typeof first) => recording.results.map((result) => result.data!.jobEvents).filter((event) => event.type === 'PROGRESS');
-      await eventually(() => progressOf(first).some((event) => (event.job.progress?.current ?? 0) >= 5), 10_000, 'five items of the first run');
+      const progressOf = (recording: typeof first) =>
+        recording.results.map((result) => result.data!.jobEvents).filter((event) => event.type === 'PROGRESS');
+      await eventually(
+        () => progressOf(first).some((event) => (event.job.progress?.current ?? 0) >= 5),
+        10_000,
+        'five items of the first run',
+      );
       const running = first.results.find((result) => result.data?.jobEvents.type === 'ACTIVE')!.data!.jobEvents;
       assert.deepEqual({ attempt: running.job.attempt, attemptsMade: running.job.attemptsMade }, { attempt: 1, attemptsMade: 0 });
       await gqlOk(stack.url, CANCEL, { id: job.id });
@@ -79,7 +91,11 @@ describe('cancelling jobs', () => {
       // started by retryJob, until it has made some progress.
       await gqlOk(stack.url, RETRY, { id: job.id });
       const second = record<{ jobEvents: RunEvent }>(client, RUN_EVENTS, { id: job.id, since: cancelled.cursor });
-      await eventually(() => progressOf(second).some((event) => (event.job.progress?.current ?? 0) >= 3), 10_000, 'three items of the second run');
+      await eventually(
+        () => progressOf(second).some((event) => (event.job.progress?.current ?? 0) >= 3),
+        10_000,
+        'three items of the second run',
+      );
       await gqlOk(stack.url, CANCEL, { id: job.id });
       await within(second.done, 5000, 'the second CANCELLED event');
       const events = second.results.map((result) => result.data!.jobEvents);
@@ -87,10 +103,21 @@ describe('cancelling jobs', () => {
       const activeAt = types.indexOf('ACTIVE');
       assert.ok(activeAt >= 0, types.join(','));
       const active = events[activeAt].job;
-      assert.deepEqual({ attempt: active.attempt, attemptsMade: active.attemptsMade }, { attempt: 1, attemptsMade: 0 }, 'retryJob starts the attempts again');
-      assert.deepEqual(active.progress, { percent: 0, current: null }, 'the ACTIVE event carries the progress of a run that has reported none, not the cancelled run\'s');
+      assert.deepEqual(
+        { attempt: active.attempt, attemptsMade: active.attemptsMade },
+        { attempt: 1, attemptsMade: 0 },
+        'retryJob starts the attempts again',
+      );
+      assert.deepEqual(
+        active.progress,
+        { percent: 0, current: null },
+        "the ACTIVE event carries the progress of a run that has reported none, not the cancelled run's",
+      );
       // Then progress only grows: the worker's reset to 0 (so that job(id) shows it too), then 1, 2, 3…
-      const currents = events.slice(activeAt + 1).filter((event) => event.type === 'PROGRESS').map((event) => event.job.progress?.current ?? 0);
+      const currents = events
+        .slice(activeAt + 1)
+        .filter((event) => event.type === 'PROGRESS')
+        .map((event) => event.job.progress?.current ?? 0);
       assert.deepEqual(currents.slice(0, 4), [0, 1, 2, 3], currents.join(','));
     } finally {
       await client.dispose();

@@ -78,14 +78,21 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
     assert.equal(subscribes.length, 2, 'subscribed once, then once more after the drop');
     assert.equal(subscribes[0].payload?.variables?.since, undefined);
     const since = subscribes[1].payload?.variables?.since ?? '';
-    assert.ok(events.some((event) => event.cursor === since), `resumed after a cursor it had received (${since})`);
+    assert.ok(
+      events.some((event) => event.cursor === since),
+      `resumed after a cursor it had received (${since})`,
+    );
     assert.ok(compareStreamIds(since, cursorAtDrop) > 0, `resumed after the events received while the loop slept, not at ${cursorAtDrop}`);
     assert.equal(new Set(events.map((event) => `${event.cursor}/${event.type}`)).size, events.length, 'no event repeated');
 
     assert.equal(events.filter((event) => event.type === 'SNAPSHOT').length, 1);
     const steps = events.filter((event) => event.type === 'PROGRESS').map((event) => event.job.progress?.current ?? -1);
     const first = steps[0];
-    assert.deepEqual(steps, Array.from({ length: ITEMS - first + 1 }, (_, index) => first + index), 'no progress step lost or repeated');
+    assert.deepEqual(
+      steps,
+      Array.from({ length: ITEMS - first + 1 }, (_, index) => first + index),
+      'no progress step lost or repeated',
+    );
   } finally {
     await client.dispose();
   }
@@ -93,11 +100,14 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
 
 test('a gateway error reaches the caller with its code and field', async () => {
   const client = createJobgateClient({ url: `${stack.origin}/graphql` });
-  await assert.rejects(client.enqueue('importParts', { project: '', phase: 'p', stage: 's' }), (error: Error & { code?: string; field?: string }) => {
-    assert.equal(error.code, 'BAD_USER_INPUT');
-    assert.match(error.field ?? '', /project/);
-    return true;
-  });
+  await assert.rejects(
+    client.enqueue('importParts', { project: '', phase: 'p', stage: 's' }),
+    (error: Error & { code?: string; field?: string }) => {
+      assert.equal(error.code, 'BAD_USER_INPUT');
+      assert.match(error.field ?? '', /project/);
+      return true;
+    },
+  );
   await assert.rejects(client.enqueue('noSuchType', {}), { code: 'UNKNOWN_JOB_TYPE' });
   await client.dispose();
 });

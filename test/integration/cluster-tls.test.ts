@@ -21,14 +21,27 @@ describe('on a Redis Cluster that speaks TLS (clients and cluster bus)', () => {
 
   it('runs jobs of queues on different masters, and streams a job to COMPLETED over WebSocket', async () => {
     // Queues `default` and `maintenance` hash to slots of different masters (5718 and 2705).
-    const jobs = [{ type: 'helloWorld', data: {} }, { type: 'cleanupFiles', data: { olderThanDays: 36500 } }];
+    const jobs = [
+      { type: 'helloWorld', data: {} },
+      { type: 'cleanupFiles', data: { olderThanDays: 36500 } },
+    ];
     const { enqueueMany } = await gqlOk<{ enqueueMany: { id: string }[] }>(stack.url, ENQUEUE_MANY, { jobs });
     for (const { id } of enqueueMany) {
-      await eventually(async () => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state === 'COMPLETED', 10_000, `${id} to complete`);
+      await eventually(
+        async () => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state === 'COMPLETED',
+        10_000,
+        `${id} to complete`,
+      );
     }
-    assert.ok(new Set([await cluster.masterOf('{default}'), await cluster.masterOf('{maintenance}')]).size > 1, 'the two queues live on different masters');
+    assert.ok(
+      new Set([await cluster.masterOf('{default}'), await cluster.masterOf('{maintenance}')]).size > 1,
+      'the two queues live on different masters',
+    );
 
-    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { project: 'C', phase: 'A', stage: '1', items: 5, msPerItem: 20 }, options: HELD });
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, {
+      input: { project: 'C', phase: 'A', stage: '1', items: 5, msPerItem: 20 },
+      options: HELD,
+    });
     const client = wsClient(stack.wsUrl);
     try {
       const watch = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });

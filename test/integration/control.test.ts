@@ -4,11 +4,18 @@ import { eventually, gql, gqlOk } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { ENQUEUE, HELD, IMPORT_PARTS, JOB, PROMOTE, type EnqueuedJob } from './operations';
 
-const stateOf = async (stack: Stack, id: string): Promise<string | undefined> => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state;
+const stateOf = async (stack: Stack, id: string): Promise<string | undefined> =>
+  (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state;
 const hello = async (stack: Stack, options: Record<string, unknown> = {}): Promise<EnqueuedJob> =>
   (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'c' }, options })).enqueue;
 const failing = async (stack: Stack): Promise<EnqueuedJob> =>
-  (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'syncExternal', data: { orderId: 7, url: 'http://127.0.0.1:9/unreachable' }, options: { attempts: 1 } })).enqueue;
+  (
+    await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+      type: 'syncExternal',
+      data: { orderId: 7, url: 'http://127.0.0.1:9/unreachable' },
+      options: { attempts: 1 },
+    })
+  ).enqueue;
 
 describe('job and queue control', () => {
   let stack: Stack;
@@ -50,7 +57,10 @@ describe('job and queue control', () => {
     const { retryFailed } = await gqlOk<{ retryFailed: number }>(stack.url, `mutation { retryFailed(queue: "integrations", limit: 10) }`);
     assert.equal(retryFailed, 1);
     await eventually(async () => (await stateOf(stack, failed.id)) === 'FAILED', 10_000, 'the second failure');
-    const { cleanQueue } = await gqlOk<{ cleanQueue: number }>(stack.url, `mutation { cleanQueue(queue: "integrations", state: FAILED, olderThanSeconds: 0) }`);
+    const { cleanQueue } = await gqlOk<{ cleanQueue: number }>(
+      stack.url,
+      `mutation { cleanQueue(queue: "integrations", state: FAILED, olderThanSeconds: 0) }`,
+    );
     assert.equal(cleanQueue, 1);
     assert.equal(await stateOf(stack, failed.id), undefined);
     const refused = await gql(stack.url, `mutation { cleanQueue(queue: "integrations", state: ACTIVE, olderThanSeconds: 0) }`);
@@ -58,7 +68,9 @@ describe('job and queue control', () => {
   });
 
   it('leaves jobs cancelled while running out of retryFailed', async () => {
-    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { project: 'c', phase: 'p', stage: 's', items: 1000, msPerItem: 20 } });
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, {
+      input: { project: 'c', phase: 'p', stage: 's', items: 1000, msPerItem: 20 },
+    });
     await eventually(async () => (await stateOf(stack, job.id)) === 'ACTIVE', 10_000, 'the job running');
     await gqlOk(stack.url, `mutation ($id: ID!) { cancelJob(id: $id) { id } }`, { id: job.id });
     await eventually(async () => (await stateOf(stack, job.id)) === 'CANCELLED', 10_000, 'the cancellation');
@@ -76,7 +88,14 @@ describe('schedules', () => {
   after(() => stack.close());
 
   const SCHEDULES = `{ schedules { id type queue cron everyMs timeZone nextRunAt lastJobId } }`;
-  type Schedule = { id: string; type: string; cron: string | null; timeZone: string | null; nextRunAt: string | null; lastJobId: string | null };
+  type Schedule = {
+    id: string;
+    type: string;
+    cron: string | null;
+    timeZone: string | null;
+    nextRunAt: string | null;
+    lastJobId: string | null;
+  };
 
   it('has the declared daily cleanup, once, however many gateways started', async () => {
     const second = new Stack({ prefix: stack.prefix });
@@ -96,10 +115,14 @@ describe('schedules', () => {
   it('runs a schedule every second until it is removed', async () => {
     const UPSERT = `mutation ($schedule: ScheduleInput!) { upsertSchedule(schedule: $schedule) { id nextRunAt } }`;
     await gqlOk(stack.url, UPSERT, { schedule: { id: 'hello-every-second', type: 'helloWorld', everyMs: 1000, data: { name: 'beat' } } });
-    const started = await eventually(async () => {
-      const { schedules } = await gqlOk<{ schedules: Schedule[] }>(stack.url, SCHEDULES);
-      return schedules.find((schedule) => schedule.id === 'hello-every-second')?.lastJobId;
-    }, 10_000, 'a scheduled job');
+    const started = await eventually(
+      async () => {
+        const { schedules } = await gqlOk<{ schedules: Schedule[] }>(stack.url, SCHEDULES);
+        return schedules.find((schedule) => schedule.id === 'hello-every-second')?.lastJobId;
+      },
+      10_000,
+      'a scheduled job',
+    );
     assert.match(started, /^default:/);
     const { removeSchedule } = await gqlOk<{ removeSchedule: boolean }>(stack.url, `mutation { removeSchedule(id: "hello-every-second") }`);
     assert.equal(removeSchedule, true);
@@ -108,12 +131,21 @@ describe('schedules', () => {
   });
 
   it("refuses to cancel or remove a schedule's next run, naming removeSchedule, and writes nothing", async () => {
-    await gqlOk(stack.url, `mutation ($schedule: ScheduleInput!) { upsertSchedule(schedule: $schedule) { id } }`, { schedule: { id: 'new-year', type: 'helloWorld', cron: '0 0 1 1 *', data: {} } });
+    await gqlOk(stack.url, `mutation ($schedule: ScheduleInput!) { upsertSchedule(schedule: $schedule) { id } }`, {
+      schedule: { id: 'new-year', type: 'helloWorld', cron: '0 0 1 1 *', data: {} },
+    });
     try {
-      const next = await eventually(async () => {
-        const { jobs } = await gqlOk<{ jobs: { edges: { node: { id: string } }[] } }>(stack.url, `{ jobs(queue: "default", states: [DELAYED], first: 50) { edges { node { id } } } }`);
-        return jobs.edges.map((edge) => edge.node.id).find((id) => id.startsWith('default:repeat:new-year:'));
-      }, 10_000, "the schedule's next run");
+      const next = await eventually(
+        async () => {
+          const { jobs } = await gqlOk<{ jobs: { edges: { node: { id: string } }[] } }>(
+            stack.url,
+            `{ jobs(queue: "default", states: [DELAYED], first: 50) { edges { node { id } } } }`,
+          );
+          return jobs.edges.map((edge) => edge.node.id).find((id) => id.startsWith('default:repeat:new-year:'));
+        },
+        10_000,
+        "the schedule's next run",
+      );
       for (const mutation of ['cancelJob', 'removeJob']) {
         const response = await gql(stack.url, `mutation ($id: ID!) { ${mutation}(id: $id) { id } }`, { id: next });
         assert.equal(response.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${mutation}: ${JSON.stringify(response)}`);
@@ -132,7 +164,9 @@ describe('schedules', () => {
     ['invalid data', { id: 'x', type: 'importParts', everyMs: 5000, data: { items: 3 } }, 'data.project'],
   ] as const) {
     it(`refuses ${what} with BAD_USER_INPUT on ${field}`, async () => {
-      const response = await gql(stack.url, `mutation ($schedule: ScheduleInput!) { upsertSchedule(schedule: $schedule) { id } }`, { schedule });
+      const response = await gql(stack.url, `mutation ($schedule: ScheduleInput!) { upsertSchedule(schedule: $schedule) { id } }`, {
+        schedule,
+      });
       assert.equal(response.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(response));
       assert.equal(response.errors?.[0].extensions?.field, field);
     });

@@ -21,7 +21,8 @@ describe('enqueueing', () => {
     assert.equal(enqueueMany.length, 1000);
     assert.equal(new Set(enqueueMany.map((job) => job.id)).size, 1000);
     await eventually(
-      async () => (await gqlOk<{ jobs: { totalCount: number } }>(stack.url, COMPLETED_COUNT, { queue: 'default' })).jobs.totalCount === 1000,
+      async () =>
+        (await gqlOk<{ jobs: { totalCount: number } }>(stack.url, COMPLETED_COUNT, { queue: 'default' })).jobs.totalCount === 1000,
       30_000,
       '1,000 completed jobs',
     );
@@ -32,9 +33,17 @@ describe('enqueueing', () => {
     const jobs = Array.from({ length: 250 }, (_, index) =>
       index % 2 === 0
         ? { type: 'helloWorld', data: { name: `n${index}` }, options: later }
-        : { type: 'importParts', data: { ...valid, project: `P${index}` }, options: index === 3 || index === 203 ? { ...later, dedupKey: 'batch-twice' } : later },
+        : {
+            type: 'importParts',
+            data: { ...valid, project: `P${index}` },
+            options: index === 3 || index === 203 ? { ...later, dedupKey: 'batch-twice' } : later,
+          },
     );
-    const { enqueueMany } = await gqlOk<{ enqueueMany: EnqueuedJob[] }>(stack.url, 'mutation ($jobs: [EnqueueInput!]!) { enqueueMany(jobs: $jobs) { id data } }', { jobs });
+    const { enqueueMany } = await gqlOk<{ enqueueMany: EnqueuedJob[] }>(
+      stack.url,
+      'mutation ($jobs: [EnqueueInput!]!) { enqueueMany(jobs: $jobs) { id data } }',
+      { jobs },
+    );
     assert.equal(enqueueMany[203].id, enqueueMany[3].id);
     assert.equal(enqueueMany[203].data.project, 'P3', 'the first job of the key, not the later one');
     const added = enqueueMany.filter((_, index) => index !== 203);
@@ -45,14 +54,19 @@ describe('enqueueing', () => {
     for (const queue of ['default', 'imports']) {
       const ids = added.filter((job) => job.id.startsWith(`${queue}:`)).map((job) => Number(job.id.slice(queue.length + 1)));
       assert.equal(ids.length, queue === 'default' ? 125 : 124);
-      assert.deepEqual([...ids].sort((a, b) => a - b), ids, `${queue}: ids in the batch's order`);
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        ids,
+        `${queue}: ids in the batch's order`,
+      );
     }
   });
 
   it('returns the first job for a second enqueue with the same dedup key', async () => {
     const options = { dedupKey: 'import-P-A-1', delayMs: 60_000 };
     const first = (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: valid, options })).importParts;
-    const second = (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { ...valid, items: 2 }, options })).importParts;
+    const second = (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { ...valid, items: 2 }, options }))
+      .importParts;
     assert.equal(second.id, first.id);
     assert.equal(second.data.items, 1, 'the first job, not the second request');
   });
@@ -66,9 +80,21 @@ describe('enqueueing', () => {
     ['a negative delay', IMPORT_PARTS, { input: valid, options: { delayMs: -1 } }, 'BAD_USER_INPUT', 'options.delayMs'],
     ['zero attempts', IMPORT_PARTS, { input: valid, options: { attempts: 0 } }, 'BAD_USER_INPUT', 'options.attempts'],
     ['101 attempts', IMPORT_PARTS, { input: valid, options: { attempts: 101 } }, 'BAD_USER_INPUT', 'options.attempts'],
-    ['a priority out of BullMQ\'s range', IMPORT_PARTS, { input: valid, options: { priority: 2 ** 21 + 1 } }, 'BAD_USER_INPUT', 'options.priority'],
+    [
+      "a priority out of BullMQ's range",
+      IMPORT_PARTS,
+      { input: valid, options: { priority: 2 ** 21 + 1 } },
+      'BAD_USER_INPUT',
+      'options.priority',
+    ],
     ['a typed input failing validation', IMPORT_PARTS, { input: { ...valid, items: 0 } }, 'BAD_USER_INPUT', 'input.items'],
-    ['a url outside the allowed origins', ENQUEUE, { type: 'syncExternal', data: { orderId: 1, url: 'http://10.1.2.3/x' } }, 'BAD_USER_INPUT', 'data.url'],
+    [
+      'a url outside the allowed origins',
+      ENQUEUE,
+      { type: 'syncExternal', data: { orderId: 1, url: 'http://10.1.2.3/x' } },
+      'BAD_USER_INPUT',
+      'data.url',
+    ],
     ['a malformed job id', `query { job(id: "no id here") { id } }`, {}, 'BAD_USER_INPUT', 'id'],
     ['a malformed page cursor', `query { jobs(queue: "imports", after: "zzz") { totalCount } }`, {}, 'BAD_USER_INPUT', 'after'],
     ['a wrongly typed variable', IMPORT_PARTS, { input: { ...valid, items: 'x' } }, 'BAD_USER_INPUT'],
@@ -89,7 +115,9 @@ describe('enqueueing', () => {
 
   it('refuses a __proto__ key in data by its name', async () => {
     const body = `{"query":${JSON.stringify(ENQUEUE)},"variables":{"type":"importParts","data":{"project":"P","phase":"A","stage":"1","__proto__":{"items":5}}}}`;
-    const response = (await (await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { errors?: { extensions?: { code?: string; field?: string } }[] };
+    const response = (await (
+      await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    ).json()) as { errors?: { extensions?: { code?: string; field?: string } }[] };
     assert.equal(response.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(response.errors?.[0]?.extensions?.field, 'data.__proto__');
   });

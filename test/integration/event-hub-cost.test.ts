@@ -29,12 +29,20 @@ describe('the cost of watchers', () => {
     const client = wsClient(stack.wsUrl);
     const recordings = Array.from({ length: watchers }, () => record<JobEventPayload>(client, JOB_EVENTS, { id: job.id }));
     await eventually(() => recordings.every((recording) => recording.results.length > 0), 5000, 'every snapshot');
-    const counts = await countCommands(stats, () => gqlOk(stack.url, PROMOTE, { id: job.id }).then(() => within(Promise.all(recordings.map((recording) => recording.done)), 15_000, 'the watches')).then(() => undefined));
+    const counts = await countCommands(stats, () =>
+      gqlOk(stack.url, PROMOTE, { id: job.id })
+        .then(() => within(Promise.all(recordings.map((recording) => recording.done)), 15_000, 'the watches'))
+        .then(() => undefined),
+    );
     await client.dispose();
     const lengths = new Set(recordings.map((recording) => recording.results.length));
     assert.equal(lengths.size, 1, 'every watcher saw the same events');
     const types = recordings[0].results.map((result) => result.data!.jobEvents.type);
-    return { counts, events: types.length, stateEvents: types.filter((type) => type !== 'PROGRESS' && type !== 'LOG' && type !== 'SNAPSHOT').length };
+    return {
+      counts,
+      events: types.length,
+      stateEvents: types.filter((type) => type !== 'PROGRESS' && type !== 'LOG' && type !== 'SNAPSHOT').length,
+    };
   }
 
   it('reads a job once per state change (never per PROGRESS or LOG), whether 1 or 50 subscriptions watch it', async () => {
@@ -44,14 +52,28 @@ describe('the cost of watchers', () => {
     // state change (one spare for the promote's own timing): PROGRESS and LOG events reuse
     // the job as read at ACTIVE.
     const reads = (counts: Map<string, number>): number => (counts.get('hgetall') ?? 0) - 3;
-    for (const [label, run] of [['1 watcher', one], ['50 watchers', fifty]] as const) {
-      assert.ok(reads(run.counts) <= run.stateEvents + 1, `${label}: ${reads(run.counts)} job reads for ${run.stateEvents} state changes (${run.events} events)`);
+    for (const [label, run] of [
+      ['1 watcher', one],
+      ['50 watchers', fifty],
+    ] as const) {
+      assert.ok(
+        reads(run.counts) <= run.stateEvents + 1,
+        `${label}: ${reads(run.counts)} job reads for ${run.stateEvents} state changes (${run.events} events)`,
+      );
     }
-    assert.ok(Math.abs(reads(fifty.counts) - reads(one.counts)) <= 2, `job reads: ${reads(one.counts)} with 1 watcher, ${reads(fifty.counts)} with 50`);
+    assert.ok(
+      Math.abs(reads(fifty.counts) - reads(one.counts)) <= 2,
+      `job reads: ${reads(one.counts)} with 1 watcher, ${reads(fifty.counts)} with 50`,
+    );
     // Stream reads follow the writes' timing, not the watchers: never one per watcher.
-    for (const { counts, events } of [one, fifty]) assert.ok((counts.get('xread') ?? 0) <= events + 5, `${counts.get('xread')} stream reads for ${events} events`);
-    const others = (counts: Map<string, number>): number => [...counts].filter(([name]) => name !== 'xread').reduce((sum, [, count]) => sum + count, 0);
-    assert.ok(others(fifty.counts) <= others(one.counts) * 1.1 + 5, `other commands: ${others(one.counts)} with 1 watcher, ${others(fifty.counts)} with 50`);
+    for (const { counts, events } of [one, fifty])
+      assert.ok((counts.get('xread') ?? 0) <= events + 5, `${counts.get('xread')} stream reads for ${events} events`);
+    const others = (counts: Map<string, number>): number =>
+      [...counts].filter(([name]) => name !== 'xread').reduce((sum, [, count]) => sum + count, 0);
+    assert.ok(
+      others(fifty.counts) <= others(one.counts) * 1.1 + 5,
+      `other commands: ${others(one.counts)} with 1 watcher, ${others(fifty.counts)} with 50`,
+    );
   });
 });
 
@@ -79,7 +101,11 @@ describe('the reads of a busy event stream', () => {
     const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
     await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
     const started = performance.now();
-    const counts = await countCommands(stats, () => gqlOk(stack.url, PROMOTE, { id: job.id }).then(() => within(recording.done, 20_000, 'the watch')).then(() => undefined));
+    const counts = await countCommands(stats, () =>
+      gqlOk(stack.url, PROMOTE, { id: job.id })
+        .then(() => within(recording.done, 20_000, 'the watch'))
+        .then(() => undefined),
+    );
     const elapsedMs = performance.now() - started;
     await client.dispose();
     const progress = recording.results.map((result) => result.data!.jobEvents).filter((event) => event.type === 'PROGRESS');

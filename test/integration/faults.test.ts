@@ -13,7 +13,10 @@ const bullId = (id: string): string => id.slice(id.indexOf(':') + 1);
 
 function assertIncreasingCursors(events: { cursor: string }[], who: string): void {
   for (let index = 1; index < events.length; index++) {
-    assert.ok(compareStreamIds(events[index - 1].cursor, events[index].cursor) < 0, `${who}: cursor ${events[index].cursor} does not follow ${events[index - 1].cursor}`);
+    assert.ok(
+      compareStreamIds(events[index - 1].cursor, events[index].cursor) < 0,
+      `${who}: cursor ${events[index].cursor} does not follow ${events[index - 1].cursor}`,
+    );
   }
 }
 
@@ -26,7 +29,9 @@ const isRunning = (handle: ProcessHandle): boolean => handle.child.exitCode === 
 
 /** The worker process whose log says it started `jobId`. */
 function holderOf(stack: Stack, jobId: string): ProcessHandle | undefined {
-  return stack.workers.find((worker) => isRunning(worker) && worker.output.some((line) => line.includes('"job started"') && line.includes(`"jobId":"${jobId}"`)));
+  return stack.workers.find(
+    (worker) => isRunning(worker) && worker.output.some((line) => line.includes('"job started"') && line.includes(`"jobId":"${jobId}"`)),
+  );
 }
 
 describe('a worker killed in the middle of a job', () => {
@@ -43,7 +48,11 @@ describe('a worker killed in the middle of a job', () => {
     try {
       await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
       await gqlOk(stack.url, PROMOTE, { id: job.id });
-      await eventually(() => recording.results.some((result) => (result.data?.jobEvents.job.progress?.current ?? 0) >= 5), 10_000, 'some progress');
+      await eventually(
+        () => recording.results.some((result) => (result.data?.jobEvents.job.progress?.current ?? 0) >= 5),
+        10_000,
+        'some progress',
+      );
       const holder = await eventually(() => holderOf(stack, job.id), 5000, 'the worker holding the job');
       await stack.signal(holder, 'SIGKILL');
       await within(recording.done, 30_000, 'the watch after the kill');
@@ -60,7 +69,11 @@ describe('a worker killed in the middle of a job', () => {
     assertIncreasingCursors(events, 'watcher');
     const survivor = stack.workers.find(isRunning);
     // Its log line travels through a pipe and may land after the COMPLETED event did.
-    await eventually(() => survivor?.output.some((line) => line.includes('"job completed"') && line.includes(`"jobId":"${job.id}"`)), 5000, 'the other worker to log that it completed the job');
+    await eventually(
+      () => survivor?.output.some((line) => line.includes('"job completed"') && line.includes(`"jobId":"${job.id}"`)),
+      5000,
+      'the other worker to log that it completed the job',
+    );
   });
 });
 
@@ -83,9 +96,17 @@ describe('the gateway killed and restarted while clients watch', () => {
     // Handled now, awaited later: a failure must not surface as an unhandled rejection first.
     typedDone.forEach((done) => done.catch(() => undefined));
     try {
-      await eventually(() => genericWatches.every((watch) => watch.events.length > 0) && typedEvents.every((events) => events.length > 0), 10_000, 'every snapshot');
+      await eventually(
+        () => genericWatches.every((watch) => watch.events.length > 0) && typedEvents.every((events) => events.length > 0),
+        10_000,
+        'every snapshot',
+      );
       await Promise.all(jobs.map((job) => gqlOk(stack.url, PROMOTE, { id: job.id })));
-      await eventually(() => genericWatches.every((watch) => (watch.events.at(-1)?.job.progress?.current ?? 0) >= 10), 15_000, 'some progress on every job');
+      await eventually(
+        () => genericWatches.every((watch) => (watch.events.at(-1)?.job.progress?.current ?? 0) >= 10),
+        15_000,
+        'some progress on every job',
+      );
       await stack.signal(stack.gateway, 'SIGKILL');
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await stack.startGateway();
@@ -132,7 +153,8 @@ describe('Redis restarted (append-only) while jobs run and are watched', () => {
     const watch = resumingWatch(client, watched.id);
     // Long enough that some of them are still waiting or active during the outage.
     const input = { project: 'faults', phase: 'B', stage: '1', items: 20, msPerItem: 100 };
-    const enqueue = async (): Promise<string> => (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input })).importParts.id;
+    const enqueue = async (): Promise<string> =>
+      (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input })).importParts.id;
     try {
       await eventually(() => watch.events.length > 0, 5000, 'the snapshot');
       await gqlOk(stack.url, PROMOTE, { id: watched.id });
@@ -141,7 +163,8 @@ describe('Redis restarted (append-only) while jobs run and are watched', () => {
       await eventually(() => (watch.events.at(-1)?.job.progress?.current ?? 0) >= 200, 10_000, 'the watched job to progress');
 
       const unfinished = [];
-      for (const id of enqueuedBefore) unfinished.push((await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id })).job.state !== 'COMPLETED');
+      for (const id of enqueuedBefore)
+        unfinished.push((await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id })).job.state !== 'COMPLETED');
       await redis.stop();
       const down = Date.now();
       const refused = await gql(stack.url, IMPORT_PARTS, { input });
@@ -151,15 +174,27 @@ describe('Redis restarted (append-only) while jobs run and are watched', () => {
       await redis.resume();
       const outageMs = Date.now() - down;
 
-      const enqueuedAfter = [await eventually(async () => (await gql<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input })).data?.importParts.id, 15_000, 'an enqueue after the outage')];
+      const enqueuedAfter = [
+        await eventually(
+          async () => (await gql<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input })).data?.importParts.id,
+          15_000,
+          'an enqueue after the outage',
+        ),
+      ];
       const recoveredMs = Date.now() - down - outageMs;
       for (let count = 0; count < 4; count++) enqueuedAfter.push(await enqueue());
       await within(watch.done, 30_000, 'the watch across the outage');
       for (const id of [...enqueuedBefore, ...enqueuedAfter]) {
-        await eventually(async () => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state === 'COMPLETED', 20_000, `${id} to complete`);
+        await eventually(
+          async () => (await gqlOk<{ job: { state: string } | null }>(stack.url, JOB, { id })).job?.state === 'COMPLETED',
+          20_000,
+          `${id} to complete`,
+        );
       }
       assert.equal((await fetch(`${stack.url}/readyz`)).status, 200);
-      process.stdout.write(`# redis down ${outageMs} ms, enqueue works again ${recoveredMs} ms after restart; ${unfinished.filter(Boolean).length} of 8 earlier jobs were unfinished when it stopped\n`);
+      process.stdout.write(
+        `# redis down ${outageMs} ms, enqueue works again ${recoveredMs} ms after restart; ${unfinished.filter(Boolean).length} of 8 earlier jobs were unfinished when it stopped\n`,
+      );
     } finally {
       await client.dispose();
     }
@@ -167,6 +202,10 @@ describe('Redis restarted (append-only) while jobs run and are watched', () => {
     assert.equal(events.at(-1)!.type, 'COMPLETED');
     assertIncreasingCursors(events, 'watcher');
     const entries = await streamEntries(stack.redisUrl, stack.prefix, 'imports');
-    assert.deepEqual(events.slice(1).map((event) => event.cursor), entryIdsAfter(entries, bullId(watched.id), events[0].cursor), 'every stream entry of the job after the snapshot, once');
+    assert.deepEqual(
+      events.slice(1).map((event) => event.cursor),
+      entryIdsAfter(entries, bullId(watched.id), events[0].cursor),
+      'every stream entry of the job after the snapshot, once',
+    );
   });
 });

@@ -31,10 +31,28 @@ const httpBodies: (() => string)[] = [
   () => JSON.stringify({ query: '{ ' + 'job(id: "imports:1") { '.repeat(1 + Math.floor(next() * 60)) + 'id' + ' }'.repeat(60) + ' }' }),
   () => JSON.stringify({ query: '{ __schema { types { ' + 'ofType { '.repeat(40) + 'name' + ' }'.repeat(40) + ' } } }' }),
   () => JSON.stringify({ query: '{ ' + Array.from({ length: 200 }, (_, i) => `a${i}: jobTypes { name }`).join(' ') + ' }' }),
-  () => JSON.stringify({ query: ENQUEUE, variables: { type: pick(['importParts', 'exportReport', '', 'x'.repeat(1000)]), data: pick([null, 1, 'x', [], { items: -1 }, { project: junk(500) }]) } }),
+  () =>
+    JSON.stringify({
+      query: ENQUEUE,
+      variables: {
+        type: pick(['importParts', 'exportReport', '', 'x'.repeat(1000)]),
+        data: pick([null, 1, 'x', [], { items: -1 }, { project: junk(500) }]),
+      },
+    }),
   () => JSON.stringify({ query: ENQUEUE, variables: { type: 'helloWorld', data: { name: 'x'.repeat(300_000) } } }),
-  () => JSON.stringify({ query: ENQUEUE, variables: { type: 'helloWorld', data: {}, options: { attempts: pick([-1, 0, 1e9, 'x']), priority: pick([-5, 2 ** 31]), delayMs: pick([-1, 1.5]) } } }),
-  () => JSON.stringify({ query: `{ jobs(queue: ${JSON.stringify(pick(['imports', 'nope', junk(10)]))}, first: ${pick([-1, 1e6, 0])}, after: ${JSON.stringify(junk(12))}) { totalCount } }` }),
+  () =>
+    JSON.stringify({
+      query: ENQUEUE,
+      variables: {
+        type: 'helloWorld',
+        data: {},
+        options: { attempts: pick([-1, 0, 1e9, 'x']), priority: pick([-5, 2 ** 31]), delayMs: pick([-1, 1.5]) },
+      },
+    }),
+  () =>
+    JSON.stringify({
+      query: `{ jobs(queue: ${JSON.stringify(pick(['imports', 'nope', junk(10)]))}, first: ${pick([-1, 1e6, 0])}, after: ${JSON.stringify(junk(12))}) { totalCount } }`,
+    }),
   () => JSON.stringify({ query: '{ jobTypes { name unknownField } }' }),
   () => JSON.stringify({ query: 'mutation { cancelJob(id: "imports:999999999") { id } }' }),
   () => JSON.stringify({ query: '{ job(id: "imports:1") { logs(last: ' + pick(['-1', '100000', '"x"']) + ') } }' }),
@@ -63,7 +81,13 @@ const wsScripts: ((socket: WebSocket) => void)[] = [
   },
   (socket) => {
     socket.send(JSON.stringify({ type: 'connection_init' }));
-    socket.send(JSON.stringify({ type: 'subscribe', id: '2', payload: { query: 'subscription { jobEvents(id: "imports:1", since: "not-a-cursor") { type } }' } }));
+    socket.send(
+      JSON.stringify({
+        type: 'subscribe',
+        id: '2',
+        payload: { query: 'subscription { jobEvents(id: "imports:1", since: "not-a-cursor") { type } }' },
+      }),
+    );
   },
   (socket) => socket.send(JSON.stringify({ type: pick(['next', 'complete', 'pong', 'ping', 'bogus']), id: '1' })),
   (socket) => socket.send(JSON.stringify({ type: 'connection_init', payload: junk(20) })),
@@ -87,7 +111,11 @@ describe(`fuzzing a running gateway (FUZZ_SEED=${SEED})`, () => {
       await Promise.all(
         Array.from({ length: 20 }, async () => {
           const body = pick(httpBodies)();
-          const response = await within(fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), 5000, 'a response');
+          const response = await within(
+            fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+            5000,
+            'a response',
+          );
           const text = await response.text();
           assert.ok(response.status < 500, `status ${response.status} for ${body.slice(0, 120)}: ${text.slice(0, 200)}`);
           assert.doesNotMatch(text, /\bat [\w.<>]+ \(|node_modules|ECONNREFUSED/, 'no stack traces or internals');
@@ -127,7 +155,10 @@ describe(`fuzzing a running gateway (FUZZ_SEED=${SEED})`, () => {
   });
 
   it('still runs a normal job afterwards', async () => {
-    const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'after the storm' } });
+    const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+      type: 'helloWorld',
+      data: { name: 'after the storm' },
+    });
     for (let attempt = 0; attempt < 100; attempt++) {
       const { job } = await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: enqueue.id });
       if (job.state === 'COMPLETED') return;

@@ -27,10 +27,14 @@ describe('the GraphQL over HTTP audit (graphql-http serverAudits)', () => {
       const result = await audit.fn();
       outcomes.set(audit.id, result.status === 'ok' ? 'ok' : `${result.status}: ${audit.name}: ${result.reason}`);
     }
-    assert.ok(audits.some((audit) => audit.name.startsWith('MUST')), 'the audit has MUSTs');
+    assert.ok(
+      audits.some((audit) => audit.name.startsWith('MUST')),
+      'the audit has MUSTs',
+    );
     const unexpected = [...outcomes].filter(([id, outcome]) => outcome !== 'ok' && !APOLLO_CHOICES.has(id));
     assert.deepEqual(unexpected, []);
-    for (const id of APOLLO_CHOICES) assert.match(outcomes.get(id) ?? '', /^warn: SHOULD use (a status code of )?200/, `${id} is still Apollo’s choice`);
+    for (const id of APOLLO_CHOICES)
+      assert.match(outcomes.get(id) ?? '', /^warn: SHOULD use (a status code of )?200/, `${id} is still Apollo’s choice`);
     // Named by the issue: the content-type SHOULD and the GET MAYs.
     for (const id of ['22EB', '5A70', '9C48', 'D6D5', '6A70']) assert.equal(outcomes.get(id), 'ok', id);
   });

@@ -13,7 +13,11 @@ interface Answer {
 
 describe('POST /graphql bodies and request errors, on the direct path, by Express or by Apollo', () => {
   let stack: Stack;
-  const post = async (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, path = '/graphql'): Promise<Answer> => {
+  const post = async (
+    body: string | Buffer,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    path = '/graphql',
+  ): Promise<Answer> => {
     const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
     return { status: response.status, body: (await response.json()) as Answer['body'] };
   };
@@ -40,7 +44,10 @@ describe('POST /graphql bodies and request errors, on the direct path, by Expres
     const big = JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(MAX_BODY_BYTES) });
     const declared = await post(big);
     assert.equal(declared.status, 413);
-    assert.deepEqual(declared.body.errors?.map((e) => [e.message, e.extensions?.code]), [['Request body too large', 'BAD_USER_INPUT']]);
+    assert.deepEqual(
+      declared.body.errors?.map((e) => [e.message, e.extensions?.code]),
+      [['Request body too large', 'BAD_USER_INPUT']],
+    );
     const streamed = await fetch(`${stack.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -55,7 +62,11 @@ describe('POST /graphql bodies and request errors, on the direct path, by Expres
     for (const body of ['{"query":', '"{ __typename }"', '42', 'null']) {
       const answer = await post(body);
       assert.equal(answer.status, 400, body);
-      assert.deepEqual(answer.body.errors?.map((e) => [e.message, e.extensions?.code]), [['Malformed request body', 'BAD_USER_INPUT']], body);
+      assert.deepEqual(
+        answer.body.errors?.map((e) => [e.message, e.extensions?.code]),
+        [['Malformed request body', 'BAD_USER_INPUT']],
+        body,
+      );
     }
   });
 
@@ -95,7 +106,11 @@ describe('POST /graphql bodies and request errors, on the direct path, by Expres
   it('counts requests of both paths in jobgate_http_requests_total by status', async () => {
     await post('{"query":');
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
-    const count = (status: number): number => Number(new RegExp(`jobgate_http_requests_total\\{method="POST",route="/graphql",status_code="${status}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    const count = (status: number): number =>
+      Number(
+        new RegExp(`jobgate_http_requests_total\\{method="POST",route="/graphql",status_code="${status}"\\} (\\d+)`).exec(metrics)?.[1] ??
+          0,
+      );
     assert.equal(count(200), 6, 'the 200s on /graphql (a trailing slash is another route)');
     assert.equal(count(413), 2);
     assert.equal(count(400), 12);

@@ -11,7 +11,10 @@ const eventsOf = (results: { data?: JobEventPayload | null }[]) => results.map((
 
 function assertIncreasingCursors(events: { cursor: string }[]): void {
   for (let index = 1; index < events.length; index++) {
-    assert.ok(compareStreamIds(events[index - 1].cursor, events[index].cursor) < 0, `cursor ${events[index].cursor} does not follow ${events[index - 1].cursor}`);
+    assert.ok(
+      compareStreamIds(events[index - 1].cursor, events[index].cursor) < 0,
+      `cursor ${events[index].cursor} does not follow ${events[index - 1].cursor}`,
+    );
   }
 }
 
@@ -46,7 +49,10 @@ describe('watching a job over graphql-ws', () => {
       assert.ok(types.includes('ACTIVE'), `ACTIVE missing from ${types.join(',')}`);
       assert.ok(types.indexOf('ACTIVE') < types.indexOf('PROGRESS'));
       const progress = events.filter((event) => event.type === 'PROGRESS').map((event) => event.job.progress!.current);
-      assert.deepEqual(progress, Array.from({ length: 20 }, (_, index) => index + 1));
+      assert.deepEqual(
+        progress,
+        Array.from({ length: 20 }, (_, index) => index + 1),
+      );
       assert.ok(events.some((event) => event.type === 'LOG' && event.log === 'imported 20/20'));
       assertIncreasingCursors(events);
       assert.deepEqual(events.at(-1)!.job.result, { imported: 20 });
@@ -57,7 +63,11 @@ describe('watching a job over graphql-ws', () => {
   it('gives a mid-run SNAPSHOT the log as of its cursor: its lines plus the LOG events make the whole log once', async () => {
     const input = { project: 'P3', phase: 'C', stage: '03', items: 60, msPerItem: 15 };
     const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
-    await eventually(async () => (await gqlOk<{ job: { logs: string[] } }>(stack.url, JOB, { id: job.id })).job.logs.length >= 3, 10_000, 'some log lines');
+    await eventually(
+      async () => (await gqlOk<{ job: { logs: string[] } }>(stack.url, JOB, { id: job.id })).job.logs.length >= 3,
+      10_000,
+      'some log lines',
+    );
     const client = wsClient(stack.wsUrl);
     const recording = record<{ jobEvents: { type: string; log: string | null; job: { logs: string[] } } }>(
       client,
@@ -69,7 +79,9 @@ describe('watching a job over graphql-ws', () => {
     const events = recording.results.map((result) => result.data!.jobEvents);
     assert.equal(events[0].type, 'SNAPSHOT');
     const seen = [...events[0].job.logs, ...events.filter((event) => event.type === 'LOG').map((event) => event.log!)];
-    const { job: done } = await gqlOk<{ job: { logs: string[] } }>(stack.url, `query ($id: ID!) { job(id: $id) { logs(last: 1000) } }`, { id: job.id });
+    const { job: done } = await gqlOk<{ job: { logs: string[] } }>(stack.url, `query ($id: ID!) { job(id: $id) { logs(last: 1000) } }`, {
+      id: job.id,
+    });
     assert.deepEqual(seen, done.logs);
   });
 
@@ -135,13 +147,18 @@ describe('watching a job over graphql-ws', () => {
     assert.equal(malformed.results[0].errors?.[0].extensions?.code, 'BAD_USER_INPUT');
   });
 
-  it('answers a subscription that does not parse or validate with an error message, and the socket\'s other watch goes on', async () => {
+  it("answers a subscription that does not parse or validate with an error message, and the socket's other watch goes on", async () => {
     const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD });
     const client = wsClient(stack.wsUrl);
     const watch = record<JobEventPayload>(client, JOB_EVENTS, { id: enqueue.id });
     await eventually(() => watch.results.length > 0, 5000, 'the snapshot');
     const refusals = await Promise.all(
-      ['subscription { jobEvents(id: ', 'subscription { jobEventz(id: "x") { type } }'].map((query) => record(client, query).done.then(() => 'completed', (error: Error) => error.message)),
+      ['subscription { jobEvents(id: ', 'subscription { jobEventz(id: "x") { type } }'].map((query) =>
+        record(client, query).done.then(
+          () => 'completed',
+          (error: Error) => error.message,
+        ),
+      ),
     );
     assert.match(refusals[0], /Syntax Error.*"code":"GRAPHQL_PARSE_FAILED"/);
     assert.match(refusals[1], /Cannot query field.*"code":"GRAPHQL_VALIDATION_FAILED"/);
@@ -161,7 +178,13 @@ describe('watching jobs of several queues and with several selections', () => {
 
   it('delivers events of a second watched queue at once while the first queue is idle (its reader blocks only its own connection)', async () => {
     const idle = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD })).enqueue;
-    const busy = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'P', phase: 'A', stage: '1', items: 2, msPerItem: 10 }, options: HELD })).enqueue;
+    const busy = (
+      await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+        type: 'importParts',
+        data: { project: 'P', phase: 'A', stage: '1', items: 2, msPerItem: 10 },
+        options: HELD,
+      })
+    ).enqueue;
     assert.notEqual(idle.id.split(':')[0], busy.id.split(':')[0]);
     const client = wsClient(stack.wsUrl);
     const idleWatch = record<JobEventPayload>(client, JOB_EVENTS, { id: idle.id });
@@ -181,11 +204,23 @@ describe('watching jobs of several queues and with several selections', () => {
   });
 
   it('gives each selection its own payload when watchers of one job select differently, and the same bytes to the same selection', async () => {
-    const job = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'P', phase: 'A', stage: '2', items: 5, msPerItem: 20 }, options: HELD })).enqueue;
+    const job = (
+      await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+        type: 'importParts',
+        data: { project: 'P', phase: 'A', stage: '2', items: 5, msPerItem: 20 },
+        options: HELD,
+      })
+    ).enqueue;
     const narrow = 'subscription ($id: ID!) { jobEvents(id: $id) { type cursor job { state } } }';
-    const wide = 'subscription ($id: ID!, $since: String) { jobEvents(id: $id, since: $since) { type cursor log job { id state progress { percent current total } } } }';
+    const wide =
+      'subscription ($id: ID!, $since: String) { jobEvents(id: $id, since: $since) { type cursor log job { id state progress { percent current total } } } }';
     const client = wsClient(stack.wsUrl);
-    const watches = [record(client, narrow, { id: job.id }), record(client, narrow, { id: job.id }), record(client, wide, { id: job.id }), record(client, wide, { id: job.id, since: null })];
+    const watches = [
+      record(client, narrow, { id: job.id }),
+      record(client, narrow, { id: job.id }),
+      record(client, wide, { id: job.id }),
+      record(client, wide, { id: job.id, since: null }),
+    ];
     await eventually(() => watches.every((watch) => watch.results.length > 0), 5000, 'the snapshots');
     await gqlOk(stack.url, PROMOTE, { id: job.id });
     await within(Promise.all(watches.map((watch) => watch.done)), 15_000, 'the watches');
@@ -194,14 +229,26 @@ describe('watching jobs of several queues and with several selections', () => {
     assert.ok(live(watches[0]).length >= 7, `expected ACTIVE, 5 PROGRESS and COMPLETED, got ${live(watches[0]).length} events`);
     assert.deepEqual(live(watches[1]), live(watches[0]));
     assert.deepEqual(live(watches[3]), live(watches[2]));
-    for (const result of watches[0].results) assert.deepEqual(Object.keys((result.data as { jobEvents: { job: object } }).jobEvents.job), ['state']);
-    const progress = watches[2].results.map((result) => (result.data as { jobEvents: { type: string; job: { progress: { current: number } | null } } }).jobEvents).filter((event) => event.type === 'PROGRESS');
-    assert.deepEqual(progress.map((event) => event.job.progress?.current), [1, 2, 3, 4, 5]);
+    for (const result of watches[0].results)
+      assert.deepEqual(Object.keys((result.data as { jobEvents: { job: object } }).jobEvents.job), ['state']);
+    const progress = watches[2].results
+      .map((result) => (result.data as { jobEvents: { type: string; job: { progress: { current: number } | null } } }).jobEvents)
+      .filter((event) => event.type === 'PROGRESS');
+    assert.deepEqual(
+      progress.map((event) => event.job.progress?.current),
+      [1, 2, 3, 4, 5],
+    );
   });
 
   it('delivers a burst read in one go whole and in order to every socket, then completes each watch', async () => {
     const items = 400;
-    const job = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'P', phase: 'A', stage: '3', items, msPerItem: 0 }, options: HELD })).enqueue;
+    const job = (
+      await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+        type: 'importParts',
+        data: { project: 'P', phase: 'A', stage: '3', items, msPerItem: 0 },
+        options: HELD,
+      })
+    ).enqueue;
     const clients = [wsClient(stack.wsUrl), wsClient(stack.wsUrl), wsClient(stack.wsUrl)];
     const watches = clients.map((client) => record<JobEventPayload>(client, JOB_EVENTS, { id: job.id }));
     await eventually(() => watches.every((watch) => watch.results.length > 0), 5000, 'the snapshots');
@@ -210,7 +257,10 @@ describe('watching jobs of several queues and with several selections', () => {
     await Promise.all(clients.map((client) => client.dispose()));
     const sequences = watches.map((watch) => eventsOf(watch.results));
     const progress = sequences[0].filter((event) => event.type === 'PROGRESS').map((event) => event.job.progress!.current);
-    assert.deepEqual(progress, Array.from({ length: items }, (_, index) => index + 1));
+    assert.deepEqual(
+      progress,
+      Array.from({ length: items }, (_, index) => index + 1),
+    );
     assert.equal(sequences[0].at(-1)!.type, 'COMPLETED');
     assertIncreasingCursors(sequences[0].slice(1));
     for (const sequence of sequences.slice(1)) assert.deepEqual(sequence.slice(1), sequences[0].slice(1));

@@ -28,8 +28,14 @@ describe('per-job expiry removes that job only, when it says', () => {
     assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
     return answer.data!.enqueue.id;
   };
-  const job = async (as: Record<string, string>, id: string): Promise<Seen | null> => (await gql<{ job: Seen | null }>(stack.url, JOB, { id }, as)).data?.job ?? null;
-  const completed = (as: Record<string, string>, id: string): Promise<Seen> => eventually(async () => ((await job(as, id))?.state === 'COMPLETED' ? job(as, id) : undefined), 10_000, `${id} completed`) as Promise<Seen>;
+  const job = async (as: Record<string, string>, id: string): Promise<Seen | null> =>
+    (await gql<{ job: Seen | null }>(stack.url, JOB, { id }, as)).data?.job ?? null;
+  const completed = (as: Record<string, string>, id: string): Promise<Seen> =>
+    eventually(
+      async () => ((await job(as, id))?.state === 'COMPLETED' ? job(as, id) : undefined),
+      10_000,
+      `${id} completed`,
+    ) as Promise<Seen>;
 
   it("an owner's removeOnCompleteAfterSeconds: 0 removes that owner's job, not another owner's finished jobs", async () => {
     const kept = await enqueue(alice);

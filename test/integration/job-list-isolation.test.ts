@@ -12,13 +12,29 @@ const JOBS = `query ($states: [JobState!], $first: Int!, $after: String) {
 }`;
 
 interface JobsPage {
-  jobs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: { id: string; state: string } }[] };
+  jobs: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: { id: string; state: string } }[];
+  };
 }
 
 /** POSTs an operation and returns the HTTP status with the body. */
-async function post(url: string, query: string, variables: Record<string, unknown>, credential: string): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } }> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(credential) }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  credential: string,
+): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(credential) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 describe('jobs(): an owner counts and pages its own jobs only; pages cost what they read', () => {
@@ -34,20 +50,31 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
   const removed: string[] = [];
 
   const enqueue = async (credential: string, count: number, options: Record<string, unknown> | null): Promise<string[]> => {
-    const jobs = Array.from({ length: count }, (_, index) => ({ type: 'helloWorld', data: { name: `n${index}` }, ...(options && { options }) }));
+    const jobs = Array.from({ length: count }, (_, index) => ({
+      type: 'helloWorld',
+      data: { name: `n${index}` },
+      ...(options && { options }),
+    }));
     const response = await gql<{ enqueueMany: { id: string }[] }>(stack.url, ENQUEUE_MANY, { jobs }, bearer(credential));
     assert.ok(response.data?.enqueueMany, JSON.stringify(response.errors));
     return response.data.enqueueMany.map((job) => job.id);
   };
 
-  const page = async (credential: string, variables: { states?: string[]; first: number; after?: string | null }): Promise<JobsPage['jobs']> => {
+  const page = async (
+    credential: string,
+    variables: { states?: string[]; first: number; after?: string | null },
+  ): Promise<JobsPage['jobs']> => {
     const response = await gql<JobsPage>(stack.url, JOBS, variables, bearer(credential));
     assert.ok(response.data, JSON.stringify(response.errors));
     return response.data.jobs;
   };
 
   /** Every page of a listing, `first` at a time: each page's count, and every id in order. */
-  const everyPage = async (credential: string, first: number, states?: string[]): Promise<{ totals: number[]; ids: string[]; pages: number }> => {
+  const everyPage = async (
+    credential: string,
+    first: number,
+    states?: string[],
+  ): Promise<{ totals: number[]; ids: string[]; pages: number }> => {
     const totals: number[] = [];
     const ids: string[] = [];
     let cursor: string | null = null;
@@ -66,7 +93,12 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
 
   before(async () => {
     stack = await Stack.start({ workers: 0, env: { JWT_SECRET: TEST_JWT_SECRET } });
-    [alice, bob, carol, viewer] = await Promise.all([token('alice', ['submitter']), token('bob', ['submitter']), token('carol', ['submitter']), token('val', ['viewer'])]);
+    [alice, bob, carol, viewer] = await Promise.all([
+      token('alice', ['submitter']),
+      token('bob', ['submitter']),
+      token('carol', ['submitter']),
+      token('val', ['viewer']),
+    ]);
     // No worker: delayed jobs stay DELAYED, the others WAITING. Bob's are enqueued around Alice's,
     // more of them than the owner index takes in one script call (1,000).
     const bobBefore = [...(await enqueue(bob, 1000, HELD)), ...(await enqueue(bob, 150, HELD))];
@@ -79,10 +111,13 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
   it('gives a submitter its own count, its own jobs only, and pages over them', async () => {
     const own = [...aliceWaiting, ...aliceDelayed];
     const first = await page(alice, { first: 2 });
-    assert.equal(first.totalCount, 5, 'totalCount counts Alice\'s jobs only');
-    assert.equal(first.edges.length, 2, 'a full page, not one emptied by other owners\' jobs');
+    assert.equal(first.totalCount, 5, "totalCount counts Alice's jobs only");
+    assert.equal(first.edges.length, 2, "a full page, not one emptied by other owners' jobs");
     assert.equal(first.pageInfo.hasNextPage, true);
-    assert.ok(first.edges.every((edge) => own.includes(edge.node.id)), 'only Alice\'s jobs');
+    assert.ok(
+      first.edges.every((edge) => own.includes(edge.node.id)),
+      "only Alice's jobs",
+    );
 
     const all = await everyPage(alice, 2);
     assert.deepEqual(all.totals, [5, 5, 5]);
@@ -101,7 +136,7 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
     assert.deepEqual([counted.totalCount, counted.edges.length, counted.pageInfo.hasNextPage], [5, 0, true]);
   });
 
-  it('tells a submitter nothing of other owners\' jobs: none of its own is a count of 0', async () => {
+  it("tells a submitter nothing of other owners' jobs: none of its own is a count of 0", async () => {
     const jobs = await page(carol, { first: 10 });
     assert.deepEqual([jobs.totalCount, jobs.edges.length, jobs.pageInfo.hasNextPage], [0, 0, false]);
     const bobs = await everyPage(bob, 500);
@@ -109,7 +144,7 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
     assert.deepEqual([...bobs.ids].sort(), [...bobIds].sort());
   });
 
-  it('leaves jobs removed since out of the owner\'s counts and pages', async () => {
+  it("leaves jobs removed since out of the owner's counts and pages", async () => {
     for (const id of [aliceWaiting[0], aliceDelayed[0]]) {
       assert.ok((await gql(stack.url, REMOVE, { id }, bearer(alice))).data, 'removed');
       removed.push(id);
@@ -121,7 +156,7 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
     assert.deepEqual([waiting.totalCount, waiting.edges.map((edge) => edge.node.id)], [1, [aliceWaiting[1]]]);
   });
 
-  it('still shows a viewer every job of the queue, with the queue\'s counts', async () => {
+  it("still shows a viewer every job of the queue, with the queue's counts", async () => {
     const all = await everyPage(viewer, 500);
     const everyId = [...aliceWaiting, ...aliceDelayed, ...bobIds].filter((id) => !removed.includes(id));
     assert.equal(everyId.length, 1260 - removed.length);
@@ -130,7 +165,8 @@ describe('jobs(): an owner counts and pages its own jobs only; pages cost what t
   });
 
   it('counts `first` in the cost limit: 8 pages of 500 are refused, one passes', async () => {
-    const minimal = (first: string) => `{ ${Array.from({ length: 8 }, (_, index) => `a${index}: jobs(queue: "default", first: ${first}) { edges { node { id } } }`).join(' ')} }`;
+    const minimal = (first: string) =>
+      `{ ${Array.from({ length: 8 }, (_, index) => `a${index}: jobs(queue: "default", first: ${first}) { edges { node { id } } }`).join(' ')} }`;
     const literal = await post(stack.url, minimal('500'), {}, viewer);
     assert.equal(literal.status, 400, JSON.stringify(literal.body).slice(0, 300));
     assert.equal(literal.body.errors?.[0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED');

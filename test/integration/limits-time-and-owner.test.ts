@@ -63,7 +63,11 @@ const politeStop: JobDefinition<{ throwAtSoft: boolean }, unknown> = {
 
 async function runTestWorker(): Promise<void> {
   const config = loadConfig();
-  await startWorkerPool(config, new JobRegistry([...jobDefinitions, stubbornWait as JobDefinition, politeStop as JobDefinition]), createLogger(config, 'worker'));
+  await startWorkerPool(
+    config,
+    new JobRegistry([...jobDefinitions, stubbornWait as JobDefinition, politeStop as JobDefinition]),
+    createLogger(config, 'worker'),
+  );
 }
 
 /** Starts this file as a worker process of `stack` (closed with it). */
@@ -119,8 +123,19 @@ async function jobOf(stack: Stack, id: string, headers: Record<string, string>):
 }
 
 /** Enqueues an importParts through the gateway as `headers`' caller. */
-async function importParts(stack: Stack, headers: Record<string, string>, items: number, msPerItem: number, options: Record<string, unknown> = {}): Promise<EnqueuedJob> {
-  const answer = await gql<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input: { project: 'limits', phase: 'p', stage: 's', items, msPerItem }, options }, headers);
+async function importParts(
+  stack: Stack,
+  headers: Record<string, string>,
+  items: number,
+  msPerItem: number,
+  options: Record<string, unknown> = {},
+): Promise<EnqueuedJob> {
+  const answer = await gql<{ importParts: EnqueuedJob }>(
+    stack.url,
+    IMPORT_PARTS,
+    { input: { project: 'limits', phase: 'p', stage: 's', items, msPerItem }, options },
+    headers,
+  );
   assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
   return answer.data!.importParts;
 }
@@ -164,40 +179,50 @@ if (WORKER_MODE) {
     });
 
     /** Adds a job the way the gateway does (owner in `opts.jobgate`), for the types the gateway does not know. */
-    const add = (name: string, data: object, attempts = 3): Promise<Job> => queue.add(name, data, { attempts, backoff: { type: 'fixed', delay: 50 }, jobgate: { owner: ALICE } } as JobsOptions);
+    const add = (name: string, data: object, attempts = 3): Promise<Job> =>
+      queue.add(name, data, { attempts, backoff: { type: 'fixed', delay: 50 }, jobgate: { owner: ALICE } } as JobsOptions);
 
     it('an importParts past JOB_TIME_LIMIT_MS fails with "time limit" once, not retried, and the only slot runs the next job', async () => {
       const long = await importParts(stack, alice, 100, 50, { attempts: 3 });
       const next = await importParts(stack, alice, 2, 10);
-      const failed = await eventually(async () => {
-        const job = await jobOf(stack, long.id, alice);
-        return job.state === 'FAILED' && job;
-      }, 20_000, 'the long import to fail');
+      const failed = await eventually(
+        async () => {
+          const job = await jobOf(stack, long.id, alice);
+          return job.state === 'FAILED' && job;
+        },
+        20_000,
+        'the long import to fail',
+      );
       assert.match(failed.failedReason ?? '', /^time limit/);
       assert.equal(failed.attemptsMade, 1, 'no retry');
       assert.equal(failed.maxAttempts, 3);
       assert.ok((failed.progress?.current ?? 0) < 100, 'stopped before the end');
       const ranMs = Date.parse(failed.finishedAt!) - Date.parse(failed.startedAt!);
       assert.ok(ranMs >= 1400 && ranMs < 6000, `ran ${ranMs} ms for a limit of 1500 ms`);
-      const completed = await eventually(async () => {
-        const job = await jobOf(stack, next.id, alice);
-        return job.state === 'COMPLETED' && job;
-      }, 20_000, 'the next import to complete');
+      const completed = await eventually(
+        async () => {
+          const job = await jobOf(stack, next.id, alice);
+          return job.state === 'COMPLETED' && job;
+        },
+        20_000,
+        'the next import to complete',
+      );
       assert.equal(completed.attemptsMade, 1);
       // Still FAILED after the retry backoff would have passed: UnrecoverableError, not an attempt.
       assert.equal((await jobOf(stack, long.id, alice)).state, 'FAILED');
     });
 
-    it('a processor that ignores its signal is cut loose at its type\'s timeLimitMs: job failed, lock gone, slot free while it still runs', async () => {
+    it("a processor that ignores its signal is cut loose at its type's timeLimitMs: job failed, lock gone, slot free while it still runs", async () => {
       const stubborn = await add('stubbornWait', { ms: 8000 });
       const next = await add('importParts', { project: 'limits', phase: 'p', stage: 's', items: 1, msPerItem: 0 });
       const failed = await settled(queue, stubborn.id!, ['failed']);
-      assert.match(failed.failedReason, /^time limit: hard limit of 1000 ms/, 'the type\'s own limit, below JOB_TIME_LIMIT_MS');
+      assert.match(failed.failedReason, /^time limit: hard limit of 1000 ms/, "the type's own limit, below JOB_TIME_LIMIT_MS");
       assert.equal(failed.attemptsMade, 1);
       assert.ok(failed.finishedOn! - failed.processedOn! < 4000, `failed ${failed.finishedOn! - failed.processedOn!} ms after it started`);
       assert.equal(await redis.exists(`${stack.prefix}:imports:${stubborn.id}:lock`), 0, 'its lock is removed');
       const done = await settled(queue, next.id!, ['completed']);
-      const strayEnded = (): boolean => logLines(worker, 'processor stopped after its hard time limit').some((line) => line.jobId === `imports:${stubborn.id}`);
+      const strayEnded = (): boolean =>
+        logLines(worker, 'processor stopped after its hard time limit').some((line) => line.jobId === `imports:${stubborn.id}`);
       assert.equal(strayEnded(), false, 'the next job completed while the stray processor still ran');
       assert.ok(done.finishedOn! < stubborn.timestamp + 8000);
       // The stray processor returns in the end; its log line is refused, and the job stays failed.
@@ -218,7 +243,10 @@ if (WORKER_MODE) {
       assert.match(failed.failedReason, /^time limit: soft limit of 500 ms/);
       assert.equal(failed.attemptsMade, 1, 'not retried');
       const { logs } = await queue.getJobLogs(throwing.id!);
-      assert.ok(logs.some((line) => line.startsWith('stopping: time limit: soft')), logs.join('\n'));
+      assert.ok(
+        logs.some((line) => line.startsWith('stopping: time limit: soft')),
+        logs.join('\n'),
+      );
     });
   });
 
@@ -228,7 +256,8 @@ if (WORKER_MODE) {
     let alice: Record<string, string>;
     let bob: Record<string, string>;
     let admin: Record<string, string>;
-    const slotsKey = (prefix: string, kind: 'owner-slots' | 'owner-deferred'): string => `${prefix}:imports:jobgate:${kind}:${encodeURIComponent(ALICE)}`;
+    const slotsKey = (prefix: string, kind: 'owner-slots' | 'owner-deferred'): string =>
+      `${prefix}:imports:jobgate:${kind}:${encodeURIComponent(ALICE)}`;
 
     before(async () => {
       stack = await Stack.start({ workers: 0, env: { JWT_SECRET: TEST_JWT_SECRET, OWNER_ACTIVE_LIMIT: '1', LOG_LEVEL: 'debug' } });
@@ -242,7 +271,7 @@ if (WORKER_MODE) {
       await stack?.close();
     });
 
-    it('one owner holds at most 1 of 3 slots: another owner\'s job runs at once, its own run in turn, no attempt used', async () => {
+    it("one owner holds at most 1 of 3 slots: another owner's job runs at once, its own run in turn, no attempt used", async () => {
       const worker = await stack.startWorker(['--concurrency', '3']);
       const client = wsClient(stack.wsUrl, { connectionParams: { authorization: admin.authorization } });
       const events = record<{ queueEvents: { type: string; job: { id: string; attemptsMade: number } } }>(client, QUEUE_EVENTS);
@@ -252,19 +281,28 @@ if (WORKER_MODE) {
         const bobs = (await importParts(stack, bob, 2, 50)).id;
         let mostRunning = 0;
         const finished = new Map<string, JobTimes>();
-        await eventually(async () => {
-          // Alice's jobs running: ACTIVE and past their first item. A job being put back is ACTIVE for a
-          // few ms (BullMQ moved it there before the cap is checked), without progress.
-          const { data } = await gql<{ jobs: { edges: { node: { id: string; progress: { current: number | null } | null } }[] } }>(stack.url, ACTIVE_JOBS, {}, admin);
-          const running = data!.jobs.edges.filter(({ node }) => alices.includes(node.id) && node.progress?.current);
-          mostRunning = Math.max(mostRunning, running.length);
-          for (const id of [...alices, bobs]) {
-            if (finished.has(id)) continue;
-            const job = await jobOf(stack, id, admin);
-            if (job.state === 'COMPLETED' || job.state === 'FAILED') finished.set(id, job);
-          }
-          return finished.size === 4;
-        }, 35_000, 'every job to finish');
+        await eventually(
+          async () => {
+            // Alice's jobs running: ACTIVE and past their first item. A job being put back is ACTIVE for a
+            // few ms (BullMQ moved it there before the cap is checked), without progress.
+            const { data } = await gql<{ jobs: { edges: { node: { id: string; progress: { current: number | null } | null } }[] } }>(
+              stack.url,
+              ACTIVE_JOBS,
+              {},
+              admin,
+            );
+            const running = data!.jobs.edges.filter(({ node }) => alices.includes(node.id) && node.progress?.current);
+            mostRunning = Math.max(mostRunning, running.length);
+            for (const id of [...alices, bobs]) {
+              if (finished.has(id)) continue;
+              const job = await jobOf(stack, id, admin);
+              if (job.state === 'COMPLETED' || job.state === 'FAILED') finished.set(id, job);
+            }
+            return finished.size === 4;
+          },
+          35_000,
+          'every job to finish',
+        );
         assert.equal(mostRunning, 1, 'alice never had 2 jobs running');
         for (const id of [...alices, bobs]) {
           assert.equal(finished.get(id)!.state, 'COMPLETED', id);
@@ -272,7 +310,7 @@ if (WORKER_MODE) {
         }
         const bobsEnd = Date.parse(finished.get(bobs)!.finishedAt!);
         const alicesEnds = alices.map((id) => Date.parse(finished.get(id)!.finishedAt!)).sort((a, b) => a - b);
-        assert.ok(bobsEnd < alicesEnds[1], 'bob did not wait behind alice\'s backlog');
+        assert.ok(bobsEnd < alicesEnds[1], "bob did not wait behind alice's backlog");
         // The processor ran alice's jobs one after the other (its own log lines: the cap is checked before it).
         const runs = alices
           .map((id) => {
@@ -285,15 +323,31 @@ if (WORKER_MODE) {
           .sort((a, b) => a.start - b.start);
         for (let n = 1; n < runs.length; n++) assert.ok(runs[n].start >= runs[n - 1].end, `alice's runs overlap: ${JSON.stringify(runs)}`);
         // Put back with a growing delay, and moved to wait when alice's running job ends: a few times each, not in a loop.
-        const deferrals = logLines(worker, 'owner at its cap of active jobs: job deferred').filter((line) => alices.includes(line.jobId ?? ''));
+        const deferrals = logLines(worker, 'owner at its cap of active jobs: job deferred').filter((line) =>
+          alices.includes(line.jobId ?? ''),
+        );
         assert.ok(deferrals.length >= 2 && deferrals.length <= 12, `${deferrals.length} deferrals`);
         // Watchers saw alice's jobs put back as DELAYED, never FAILED or RETRYING.
-        await eventually(() => events.results.filter((result) => result.data?.queueEvents.type === 'COMPLETED').length >= 4, 10_000, 'the COMPLETED events');
-        const alicesTypes = events.results.map((result) => result.data!.queueEvents).filter((event) => alices.includes(event.job.id)).map((event) => event.type);
+        await eventually(
+          () => events.results.filter((result) => result.data?.queueEvents.type === 'COMPLETED').length >= 4,
+          10_000,
+          'the COMPLETED events',
+        );
+        const alicesTypes = events.results
+          .map((result) => result.data!.queueEvents)
+          .filter((event) => alices.includes(event.job.id))
+          .map((event) => event.type);
         assert.ok(alicesTypes.includes('DELAYED'), alicesTypes.join(','));
-        assert.deepEqual(alicesTypes.filter((type) => type === 'FAILED' || type === 'RETRYING'), []);
+        assert.deepEqual(
+          alicesTypes.filter((type) => type === 'FAILED' || type === 'RETRYING'),
+          [],
+        );
         // Nothing left behind in Redis once alice's jobs are done.
-        await eventually(async () => (await redis.exists(slotsKey(stack.prefix, 'owner-slots'), slotsKey(stack.prefix, 'owner-deferred'))) === 0, 10_000, 'alice\'s slot entries to go');
+        await eventually(
+          async () => (await redis.exists(slotsKey(stack.prefix, 'owner-slots'), slotsKey(stack.prefix, 'owner-deferred'))) === 0,
+          10_000,
+          "alice's slot entries to go",
+        );
       } finally {
         events.stop();
         await client.dispose();
@@ -310,7 +364,14 @@ if (WORKER_MODE) {
       // Locks expire at most 4 s after a worker dies, and a job whose worker died fails at its first stall
       // (no takeover): the next job of its owner can only start once the dead worker's slot entry stops
       // counting. Debug logs show the deferrals.
-      const env = { JWT_SECRET: TEST_JWT_SECRET, OWNER_ACTIVE_LIMIT: '1', WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '500', WORKER_MAX_STALLED_COUNT: '0', LOG_LEVEL: 'debug' };
+      const env = {
+        JWT_SECRET: TEST_JWT_SECRET,
+        OWNER_ACTIVE_LIMIT: '1',
+        WORKER_LOCK_DURATION_MS: '4000',
+        WORKER_STALLED_INTERVAL_MS: '500',
+        WORKER_MAX_STALLED_COUNT: '0',
+        LOG_LEVEL: 'debug',
+      };
       stack = await Stack.start({ workers: 0, env });
       redis = new IORedis(stack.redisUrl, { maxRetriesPerRequest: null });
       alice = bearer(await token('alice', ['submitter']));
@@ -320,7 +381,7 @@ if (WORKER_MODE) {
       await stack?.close();
     });
 
-    it('the dead worker\'s slot counts until its lock expires, then not: the owner\'s next job runs, and no entry is left', async () => {
+    it("the dead worker's slot counts until its lock expires, then not: the owner's next job runs, and no entry is left", async () => {
       const workers = await Promise.all([stack.startWorker(['--concurrency', '3']), stack.startWorker(['--concurrency', '3'])]);
       const long = await importParts(stack, alice, 100, 100);
       const startedOn = (handle: ProcessHandle, id: string): boolean => logLines(handle, 'job started').some((line) => line.jobId === id);
@@ -328,19 +389,23 @@ if (WORKER_MODE) {
       const survivor = workers.find((handle) => handle !== running)!;
       await within(stack.signal(running, 'SIGKILL'), 5000, 'the kill');
       const slots = `${stack.prefix}:imports:jobgate:owner-slots:${encodeURIComponent(ALICE)}`;
-      assert.equal(await redis.hlen(slots), 1, 'the dead worker\'s entry');
+      assert.equal(await redis.hlen(slots), 1, "the dead worker's entry");
       const next = await importParts(stack, alice, 2, 10);
-      const states = await eventually(async () => {
-        const jobs = await Promise.all([long.id, next.id].map((id) => jobOf(stack, id, alice)));
-        return jobs.every((job) => job.state === 'COMPLETED' || job.state === 'FAILED') && jobs;
-      }, 30_000, 'both jobs to finish');
+      const states = await eventually(
+        async () => {
+          const jobs = await Promise.all([long.id, next.id].map((id) => jobOf(stack, id, alice)));
+          return jobs.every((job) => job.state === 'COMPLETED' || job.state === 'FAILED') && jobs;
+        },
+        30_000,
+        'both jobs to finish',
+      );
       assert.equal(states[0].state, 'FAILED', 'the killed job stalled (WORKER_MAX_STALLED_COUNT=0)');
       assert.equal(states[1].state, 'COMPLETED', `${states[1].failedReason}`);
       // The surviving worker took the next job while the dead one's lock lived, and put it back.
       const deferrals = logLines(survivor, 'owner at its cap of active jobs: job deferred').filter((line) => line.jobId === next.id);
-      assert.ok(deferrals.length >= 1, 'the dead worker\'s entry counted while its lock lived');
+      assert.ok(deferrals.length >= 1, "the dead worker's entry counted while its lock lived");
       assert.ok(startedOn(survivor, next.id));
-      await eventually(async () => (await redis.exists(slots)) === 0, 10_000, 'alice\'s slot entries to go');
+      await eventually(async () => (await redis.exists(slots)) === 0, 10_000, "alice's slot entries to go");
     });
   });
 }

@@ -24,18 +24,26 @@ function upgrade(url: string, headers: Record<string, string>): Promise<'open' |
 function post(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   const body = JSON.stringify({ query: 'mutation { enqueue(type: "helloWorld", data: { name: "origin" }) { id } }' });
   return new Promise((resolve, reject) => {
-    const outgoing = request(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
+    const outgoing = request(
+      `${url}/graphql`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
 }
 
 async function helloCount(url: string): Promise<number> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ jobs(queue: "default") { totalCount } }' }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ jobs(queue: "default") { totalCount } }' }),
+  });
   return ((await response.json()) as { data: { jobs: { totalCount: number } } }).data.jobs.totalCount;
 }
 

@@ -24,7 +24,9 @@ function host(route: (path: string) => [number, Record<string, string>, string])
     const [status, headers, body] = route(request.url ?? '/');
     response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls })),
+  );
 }
 
 interface FinishedJob extends EnqueuedJob {
@@ -59,12 +61,21 @@ describe('syncExternal checks every hop against SYNC_ALLOWED_ORIGINS', () => {
   });
 
   const run = async (path: string): Promise<FinishedJob> => {
-    const enqueued = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'syncExternal', data: { orderId: 1, url: `${erp.origin}${path}` }, options: { backoff: { type: 'FIXED', delayMs: 50 } } }, headers);
+    const enqueued = await gql<{ enqueue: EnqueuedJob }>(
+      stack.url,
+      ENQUEUE,
+      { type: 'syncExternal', data: { orderId: 1, url: `${erp.origin}${path}` }, options: { backoff: { type: 'FIXED', delayMs: 50 } } },
+      headers,
+    );
     const { id } = enqueued.data!.enqueue;
-    return eventually(async () => {
-      const job = (await gql<{ job: FinishedJob }>(stack.url, JOB, { id }, headers)).data?.job;
-      return job && (job.state === 'COMPLETED' || job.state === 'FAILED') ? job : undefined;
-    }, 20_000, `job ${id} to finish`);
+    return eventually(
+      async () => {
+        const job = (await gql<{ job: FinishedJob }>(stack.url, JOB, { id }, headers)).data?.job;
+        return job && (job.state === 'COMPLETED' || job.state === 'FAILED') ? job : undefined;
+      },
+      20_000,
+      `job ${id} to finish`,
+    );
   };
 
   it('fails at once on a 302 or a 307 to a host outside the list, without calling it or returning its body', async () => {
@@ -72,7 +83,11 @@ describe('syncExternal checks every hop against SYNC_ALLOWED_ORIGINS', () => {
       const job = await run(path);
       assert.equal(job.state, 'FAILED', path);
       assert.equal(job.attemptsMade, 1, `${path}: no retry`);
-      assert.match(job.failedReason ?? '', new RegExp(`redirects to ${internal.origin.replace(/\./g, '\\.')}, which is not in SYNC_ALLOWED_ORIGINS`), path);
+      assert.match(
+        job.failedReason ?? '',
+        new RegExp(`redirects to ${internal.origin.replace(/\./g, '\\.')}, which is not in SYNC_ALLOWED_ORIGINS`),
+        path,
+      );
       assert.equal(job.result, null);
     }
     assert.deepEqual(internal.calls, [], 'the internal host was never called');
@@ -93,7 +108,11 @@ describe('syncExternal checks every hop against SYNC_ALLOWED_ORIGINS', () => {
     const connection = new IORedis(stack.redisUrl, { maxRetriesPerRequest: null });
     const queue = new Queue('integrations', { connection, prefix: stack.prefix });
     try {
-      const job = await queue.add('syncExternal', { orderId: 5, url: `${internal.origin}/latest/meta-data` }, { attempts: 5, backoff: { type: 'fixed', delay: 50 } });
+      const job = await queue.add(
+        'syncExternal',
+        { orderId: 5, url: `${internal.origin}/latest/meta-data` },
+        { attempts: 5, backoff: { type: 'fixed', delay: 50 } },
+      );
       const failed = await eventually(async () => ((await job.isFailed()) ? queue.getJob(job.id!) : undefined), 20_000, 'the job to fail');
       assert.equal(failed?.attemptsMade, 1);
       assert.match(failed?.failedReason ?? '', /not in SYNC_ALLOWED_ORIGINS/);

@@ -21,7 +21,8 @@ function signed(claims: { sub?: string; roles?: string[]; aud?: string; iss?: st
 }
 
 /** A token the stack accepts: its audience, its issuer, an expiry. */
-const valid = (sub: string, roles = ['submitter']): Promise<string> => signed({ sub, roles, aud: AUDIENCE, iss: ISSUER, expiresInSeconds: 3600 });
+const valid = (sub: string, roles = ['submitter']): Promise<string> =>
+  signed({ sub, roles, aud: AUDIENCE, iss: ISSUER, expiresInSeconds: 3600 });
 
 describe('owners live in namespaces no token can forge', () => {
   let stack: Stack;
@@ -37,11 +38,17 @@ describe('owners live in namespaces no token can forge', () => {
   });
 
   const enqueue = async (authorization: Record<string, string>, options: Record<string, unknown> = {}): Promise<EnqueuedJob> => {
-    const answer = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'importParts', data: { project: 'owners', phase: 'p', stage: 's' }, options: { delayMs: 600_000, ...options } }, authorization);
+    const answer = await gql<{ enqueue: EnqueuedJob }>(
+      stack.url,
+      ENQUEUE,
+      { type: 'importParts', data: { project: 'owners', phase: 'p', stage: 's' }, options: { delayMs: 600_000, ...options } },
+      authorization,
+    );
     assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
     return answer.data!.enqueue;
   };
-  const sees = async (authorization: Record<string, string>, id: string): Promise<boolean> => (await gql<{ job: { id: string } | null }>(stack.url, JOB, { id }, authorization)).data?.job !== null;
+  const sees = async (authorization: Record<string, string>, id: string): Promise<boolean> =>
+    (await gql<{ job: { id: string } | null }>(stack.url, JOB, { id }, authorization)).data?.job !== null;
 
   it('a JWT subject and an API key owner of the same name are two owners', async () => {
     const jwtBob = bearer(await valid('bob'));
@@ -65,13 +72,27 @@ describe('owners live in namespaces no token can forge', () => {
 
   it('a token whose subject is "scheduler" neither sees nor controls the jobs schedules start', async () => {
     const admin = bearer(await valid('root', ['admin']));
-    const upsert = await gql(stack.url, 'mutation ($s: ScheduleInput!) { upsertSchedule(schedule: $s) { id } }', { s: { id: 'owners-test', type: 'helloWorld', everyMs: 1000, data: {} } }, admin);
+    const upsert = await gql(
+      stack.url,
+      'mutation ($s: ScheduleInput!) { upsertSchedule(schedule: $s) { id } }',
+      { s: { id: 'owners-test', type: 'helloWorld', everyMs: 1000, data: {} } },
+      admin,
+    );
     assert.equal(upsert.errors, undefined, JSON.stringify(upsert.errors));
     try {
-      const scheduled = await eventually(async () => {
-        const answer = await gql<{ schedules: { id: string; lastJobId: string | null }[] }>(stack.url, '{ schedules { id lastJobId } }', {}, admin);
-        return answer.data?.schedules.find((schedule) => schedule.id === 'owners-test')?.lastJobId ?? undefined;
-      }, 15_000, 'a scheduled job');
+      const scheduled = await eventually(
+        async () => {
+          const answer = await gql<{ schedules: { id: string; lastJobId: string | null }[] }>(
+            stack.url,
+            '{ schedules { id lastJobId } }',
+            {},
+            admin,
+          );
+          return answer.data?.schedules.find((schedule) => schedule.id === 'owners-test')?.lastJobId ?? undefined;
+        },
+        15_000,
+        'a scheduled job',
+      );
       const impostor = bearer(await valid('scheduler', ['submitter']));
       assert.equal(await sees(impostor, scheduled), false);
       const cancel = await gql(stack.url, 'mutation ($id: ID!) { cancelJob(id: $id) { id } }', { id: scheduled }, impostor);
@@ -90,7 +111,11 @@ describe('owners live in namespaces no token can forge', () => {
       ['the test default (no aud, no iss)', token('carol', ['submitter']), /claim "(iss|aud)"/],
     ];
     for (const [label, made, message] of cases) {
-      const response = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(await made) }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const response = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(await made) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
       assert.equal(response.status, 401, label);
       assert.equal(body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', label);

@@ -12,7 +12,11 @@ interface QueueEventPayload {
 }
 
 interface JobsPage {
-  jobs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: { id: string; state: string } }[] };
+  jobs: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: { id: string; state: string } }[];
+  };
 }
 
 describe('queries and queue-wide streams', () => {
@@ -23,7 +27,11 @@ describe('queries and queue-wide streams', () => {
   after(() => stack.close());
 
   it('pages through jobs with cursors: every job once, then no next page', async () => {
-    const enqueued = await Promise.all(Array.from({ length: 5 }, (_, index) => gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: `p${index}` }, options: HELD })));
+    const enqueued = await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: `p${index}` }, options: HELD }),
+      ),
+    );
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
@@ -38,13 +46,22 @@ describe('queries and queue-wide streams', () => {
     await Promise.all(enqueued.map(({ enqueue }) => gqlOk(stack.url, PROMOTE, { id: enqueue.id })));
   });
 
-  it('carries the request id of an enqueue into the worker\'s log lines for that job', async () => {
-    const response = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'traced' } }, { 'x-request-id': 'req-trace-42' });
+  it("carries the request id of an enqueue into the worker's log lines for that job", async () => {
+    const response = await gql<{ enqueue: EnqueuedJob }>(
+      stack.url,
+      ENQUEUE,
+      { type: 'helloWorld', data: { name: 'traced' } },
+      { 'x-request-id': 'req-trace-42' },
+    );
     const id = response.data!.enqueue.id;
-    const lines = await eventually(() => {
-      const found = stack.workers[0].output.filter((line) => line.includes(`"jobId":"${id}"`));
-      return found.some((line) => line.includes('job completed')) && found;
-    }, 10_000, 'the worker log lines');
+    const lines = await eventually(
+      () => {
+        const found = stack.workers[0].output.filter((line) => line.includes(`"jobId":"${id}"`));
+        return found.some((line) => line.includes('job completed')) && found;
+      },
+      10_000,
+      'the worker log lines',
+    );
     for (const line of lines) assert.equal((JSON.parse(line) as { requestId?: string }).requestId, 'req-trace-42');
   });
 
@@ -52,7 +69,9 @@ describe('queries and queue-wide streams', () => {
     const client = wsClient(stack.wsUrl);
     const live = record<QueueEventPayload>(client, QUEUE_EVENTS, { queue: 'default' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const jobs = await Promise.all([1, 2, 3].map((index) => gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: `q${index}` } })));
+    const jobs = await Promise.all(
+      [1, 2, 3].map((index) => gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: `q${index}` } })),
+    );
     const ids = jobs.map(({ enqueue }) => enqueue.id);
     const completedIds = (results: { data?: QueueEventPayload | null }[]): string[] =>
       results.filter((result) => result.data?.queueEvents.type === 'COMPLETED').map((result) => result.data!.queueEvents.job.id);
@@ -65,6 +84,12 @@ describe('queries and queue-wide streams', () => {
     await client.dispose();
     const replayedCursors = replay.results.map((result) => result.data!.queueEvents.cursor);
     assert.ok(!replayedCursors.includes(first), 'replay starts after `since`');
-    assert.deepEqual(replayedCursors, live.results.slice(1).map((result) => result.data!.queueEvents.cursor).slice(0, replayedCursors.length));
+    assert.deepEqual(
+      replayedCursors,
+      live.results
+        .slice(1)
+        .map((result) => result.data!.queueEvents.cursor)
+        .slice(0, replayedCursors.length),
+    );
   });
 });

@@ -10,7 +10,11 @@ import { countCommands } from '../support/redis-stats';
 const LIMIT = 30;
 
 /** Which of `takes` were refused, as indexes, and the Redis commands they cost. */
-async function run(limiter: EnqueueRateLimiter, stats: IORedis, takes: { owner: string; jobs: number }[]): Promise<{ refused: number[]; counts: Map<string, number> }> {
+async function run(
+  limiter: EnqueueRateLimiter,
+  stats: IORedis,
+  takes: { owner: string; jobs: number }[],
+): Promise<{ refused: number[]; counts: Map<string, number> }> {
   const refused: number[] = [];
   const counts = await countCommands(stats, () =>
     Promise.all(

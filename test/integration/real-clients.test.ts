@@ -32,7 +32,11 @@ const JOB = 'query ($id: ID!) { job(id: $id) { id state result } }';
 
 /** Request errors every client must report with their code. */
 const UNKNOWN_FIELD = { query: '{ nope }', variables: {}, code: 'GRAPHQL_VALIDATION_FAILED' };
-const BAD_VARIABLE = { query: 'query ($first: Int) { jobs(queue: "imports", first: $first) { totalCount } }', variables: { first: 'ten' }, code: 'BAD_USER_INPUT' };
+const BAD_VARIABLE = {
+  query: 'query ($first: Int) { jobs(queue: "imports", first: $first) { totalCount } }',
+  variables: { first: 'ten' },
+  code: 'BAD_USER_INPUT',
+};
 const PARSE_ERROR_CODE = 'GRAPHQL_PARSE_FAILED';
 
 /**
@@ -150,7 +154,12 @@ describe('Apollo Client 4 (HttpLink + GraphQLWsLink, default settings)', () => {
 
       const log = new EventLog();
       const subscription = client.subscribe<JobEventsData>({ query: gql(JOB_EVENTS), variables: { id: job.id } }).subscribe({
-        next: (result) => (result.error ? log.fail(result.error) : result.data ? log.next(result.data.jobEvents) : log.fail(new Error('a result without data'))),
+        next: (result) =>
+          result.error
+            ? log.fail(result.error)
+            : result.data
+              ? log.next(result.data.jobEvents)
+              : log.fail(new Error('a result without data')),
         error: log.fail,
         complete: log.complete,
       });
@@ -190,7 +199,12 @@ describe('urql 6 (cacheExchange, fetchExchange, subscriptionExchange over graphq
     const requests: { method: string; url: string; status: number; contentType: string | null }[] = [];
     const recordingFetch: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      requests.push({ method: init?.method ?? 'GET', url: String(input), status: response.status, contentType: response.headers.get('content-type') });
+      requests.push({
+        method: init?.method ?? 'GET',
+        url: String(input),
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+      });
       return response;
     };
     const wsClient = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket });
@@ -225,7 +239,13 @@ describe('urql 6 (cacheExchange, fetchExchange, subscriptionExchange over graphq
       const subscription = pipe(
         client.subscription<JobEventsData>(JOB_EVENTS, { id: job.id }),
         onEnd(log.complete),
-        subscribe((result) => (result.error ? log.fail(result.error) : result.data ? log.next(result.data.jobEvents) : log.fail(new Error('a result without data')))),
+        subscribe((result) =>
+          result.error
+            ? log.fail(result.error)
+            : result.data
+              ? log.next(result.data.jobEvents)
+              : log.fail(new Error('a result without data')),
+        ),
       );
       await within(log.snapshot, 10_000, 'the SNAPSHOT');
       const promoted = await client.mutation(PROMOTE, { id: job.id }).toPromise();
@@ -252,7 +272,11 @@ describe('urql 6 (cacheExchange, fetchExchange, subscriptionExchange over graphq
         const sent = requests.at(-1);
         assert.equal(sent?.method, 'GET', `${name}: sent as a GET`);
         assert.ok(result.error instanceof CombinedError, `${name}: expected a CombinedError, got ${JSON.stringify(result)}`);
-        assert.equal(result.error.networkError, undefined, `${name}: ${describeError(result.error)} (status ${sent?.status}, ${sent?.contentType})`);
+        assert.equal(
+          result.error.networkError,
+          undefined,
+          `${name}: ${describeError(result.error)} (status ${sent?.status}, ${sent?.contentType})`,
+        );
         assert.equal(result.error.graphQLErrors[0]?.extensions.code, code, `${name}: ${result.error.message}`);
       }
     } finally {
@@ -271,11 +295,19 @@ describe('graphql-request 7 (GraphQLClient, default settings) with a graphql-ws 
       assert.equal(job.state, 'DELAYED');
 
       const log = new EventLog();
-      const unsubscribe = wsClient.subscribe<JobEventsData>({ query: JOB_EVENTS, variables: { id: job.id } }, {
-        next: (result) => (result.errors ? log.fail(new Error(JSON.stringify(result.errors))) : result.data ? log.next(result.data.jobEvents) : log.fail(new Error('a result without data'))),
-        error: log.fail,
-        complete: log.complete,
-      });
+      const unsubscribe = wsClient.subscribe<JobEventsData>(
+        { query: JOB_EVENTS, variables: { id: job.id } },
+        {
+          next: (result) =>
+            result.errors
+              ? log.fail(new Error(JSON.stringify(result.errors)))
+              : result.data
+                ? log.next(result.data.jobEvents)
+                : log.fail(new Error('a result without data')),
+          error: log.fail,
+          complete: log.complete,
+        },
+      );
       await within(log.snapshot, 10_000, 'the SNAPSHOT');
       await client.request(PROMOTE, { id: job.id });
       const events = await within(log.done, 30_000, 'the watch to COMPLETED');
@@ -295,7 +327,11 @@ describe('graphql-request 7 (GraphQLClient, default settings) with a graphql-ws 
         await assert.rejects(client.request(query, variables), (error: unknown) => {
           assert.ok(error instanceof ClientError, `${name}: expected a ClientError, got ${describeError(error)}`);
           const { status, headers, body } = error.response;
-          assert.equal(error.response.errors?.[0]?.extensions?.code, code, `${name}: status ${status}, ${headers.get('content-type')}: ${body}`);
+          assert.equal(
+            error.response.errors?.[0]?.extensions?.code,
+            code,
+            `${name}: status ${status}, ${headers.get('content-type')}: ${body}`,
+          );
           return true;
         });
       }

@@ -21,8 +21,13 @@ describe('on a Redis that requires a password (REDIS_PASSWORD)', () => {
 
   it('enqueues and runs a job, and no log line of the gateway or the worker holds the password', async () => {
     const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {} });
-    await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: enqueue.id })).job.state === 'COMPLETED', 10_000, 'the job to complete');
-    for (const handle of [stack.gateway, ...stack.workers]) assert.ok(!handle.output.some((line) => line.includes(PASSWORD)), 'a log line holds the password');
+    await eventually(
+      async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: enqueue.id })).job.state === 'COMPLETED',
+      10_000,
+      'the job to complete',
+    );
+    for (const handle of [stack.gateway, ...stack.workers])
+      assert.ok(!handle.output.some((line) => line.includes(PASSWORD)), 'a log line holds the password');
   });
 
   it('with a wrong password: not ready, enqueues answer UNAVAILABLE, and the log names the refusal', async () => {
@@ -31,7 +36,10 @@ describe('on a Redis that requires a password (REDIS_PASSWORD)', () => {
       assert.equal((await fetch(`${wrong.url}/readyz`)).status, 503);
       const response = await gql(wrong.url, ENQUEUE, { type: 'helloWorld', data: {} });
       assert.equal(response.errors?.[0].extensions?.code, 'UNAVAILABLE', JSON.stringify(response));
-      assert.ok(wrong.gateway.output.some((line) => line.includes('Redis is not reachable yet') && line.includes('WRONGPASS')), wrong.gateway.output.join('\n'));
+      assert.ok(
+        wrong.gateway.output.some((line) => line.includes('Redis is not reachable yet') && line.includes('WRONGPASS')),
+        wrong.gateway.output.join('\n'),
+      );
     } finally {
       await wrong.close();
     }

@@ -18,14 +18,22 @@ describe('on a Redis that speaks TLS only', () => {
     const stack = await Stack.start({ workers: 1, redisUrl: redis.url, env: { NODE_EXTRA_CA_CERTS: redis.caFile } });
     try {
       const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {} });
-      await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: enqueue.id })).job.state === 'COMPLETED', 10_000, 'the job to complete');
+      await eventually(
+        async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: enqueue.id })).job.state === 'COMPLETED',
+        10_000,
+        'the job to complete',
+      );
     } finally {
       await stack.close();
     }
   });
 
   it('speaks TLS on a redis:// URL with REDIS_TLS=1', async () => {
-    const stack = await Stack.start({ workers: 0, redisUrl: redis.url.replace(/^rediss:/, 'redis:'), env: { REDIS_TLS: '1', NODE_EXTRA_CA_CERTS: redis.caFile } });
+    const stack = await Stack.start({
+      workers: 0,
+      redisUrl: redis.url.replace(/^rediss:/, 'redis:'),
+      env: { REDIS_TLS: '1', NODE_EXTRA_CA_CERTS: redis.caFile },
+    });
     try {
       assert.equal((await fetch(`${stack.url}/readyz`)).status, 200);
       const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {} });

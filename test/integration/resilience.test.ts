@@ -17,7 +17,11 @@ describe('a plain BullMQ worker', () => {
   after(() => stack.close());
 
   it('processes a job enqueued through the gateway, and its progress reaches subscribers', async () => {
-    const { enqueue: job } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'plain' }, options: HELD });
+    const { enqueue: job } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+      type: 'helloWorld',
+      data: { name: 'plain' },
+      options: HELD,
+    });
     const client = wsClient(stack.wsUrl);
     const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
     await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
@@ -54,34 +58,47 @@ describe('Redis going away and coming back', () => {
     // SIGKILL can lose the reply to a command Redis ran and persisted: a job the worker was taking
     // is then active with nobody's lock, and runs once the lock expires and the stall check
     // returns it (README, Deploying). Short values keep that within the test's budget.
-    stack = await Stack.start({ workers: 1, redisUrl: redis.url, env: { WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' } });
+    stack = await Stack.start({
+      workers: 1,
+      redisUrl: redis.url,
+      env: { WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' },
+    });
   });
   after(async () => {
     await stack.close();
     await redis.destroy();
   });
 
-  it('answers UNAVAILABLE within a second while Redis is down, then works again without a restart', () => withLogsOnFailure(stack, async () => {
-    const input = { project: 'P', phase: 'A', stage: '1', items: 1, msPerItem: 0 };
-    const before = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
-    await redis.stop();
-    const started = Date.now();
-    const down = await gql(stack.url, IMPORT_PARTS, { input });
-    assert.ok(Date.now() - started < 1000, `answered in ${Date.now() - started} ms`);
-    assert.equal(down.errors?.[0].extensions?.code, 'UNAVAILABLE');
-    assert.doesNotMatch(JSON.stringify(down), /ECONNREFUSED|127\.0\.0\.1|stream/i);
-    const ready = await fetch(`${stack.url}/readyz`);
-    assert.equal(ready.status, 503);
-    await redis.resume();
-    const after = await eventually(async () => {
-      const response = await gql<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
-      return response.data?.importParts;
-    }, 15_000, 'an enqueue after Redis returned');
-    for (const id of [before.importParts.id, after.id]) {
-      await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id })).job?.state === 'COMPLETED', 15_000, `${id} completed`);
-    }
-    assert.equal((await fetch(`${stack.url}/readyz`)).status, 200);
-  }));
+  it('answers UNAVAILABLE within a second while Redis is down, then works again without a restart', () =>
+    withLogsOnFailure(stack, async () => {
+      const input = { project: 'P', phase: 'A', stage: '1', items: 1, msPerItem: 0 };
+      const before = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
+      await redis.stop();
+      const started = Date.now();
+      const down = await gql(stack.url, IMPORT_PARTS, { input });
+      assert.ok(Date.now() - started < 1000, `answered in ${Date.now() - started} ms`);
+      assert.equal(down.errors?.[0].extensions?.code, 'UNAVAILABLE');
+      assert.doesNotMatch(JSON.stringify(down), /ECONNREFUSED|127\.0\.0\.1|stream/i);
+      const ready = await fetch(`${stack.url}/readyz`);
+      assert.equal(ready.status, 503);
+      await redis.resume();
+      const after = await eventually(
+        async () => {
+          const response = await gql<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
+          return response.data?.importParts;
+        },
+        15_000,
+        'an enqueue after Redis returned',
+      );
+      for (const id of [before.importParts.id, after.id]) {
+        await eventually(
+          async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id })).job?.state === 'COMPLETED',
+          15_000,
+          `${id} completed`,
+        );
+      }
+      assert.equal((await fetch(`${stack.url}/readyz`)).status, 200);
+    }));
 });
 
 describe('graceful shutdown of a worker', () => {
@@ -94,7 +111,11 @@ describe('graceful shutdown of a worker', () => {
   it('lets the active job finish on SIGTERM: the job completes and the worker exits 0', async () => {
     const input = { project: 'P', phase: 'A', stage: '1', items: 20, msPerItem: 50 };
     const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
-    await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: job.id })).job.state === 'ACTIVE', 10_000, 'the job to start');
+    await eventually(
+      async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: job.id })).job.state === 'ACTIVE',
+      10_000,
+      'the job to start',
+    );
     const code = await stack.signal(stack.workers[0], 'SIGTERM');
     assert.equal(code, 0);
     const { job: done } = await gqlOk<{ job: { state: string; result: unknown } }>(stack.url, JOB, { id: job.id });
@@ -103,7 +124,11 @@ describe('graceful shutdown of a worker', () => {
   });
 
   it('closes WebSockets with 1001 when the gateway gets SIGTERM', async () => {
-    const { enqueue: job } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: { delayMs: 60_000 } });
+    const { enqueue: job } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
+      type: 'helloWorld',
+      data: {},
+      options: { delayMs: 60_000 },
+    });
     const client = wsClient(stack.wsUrl);
     const recording = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id });
     await eventually(() => recording.results.length > 0, 5000, 'the snapshot');

@@ -20,7 +20,11 @@ describe('resuming past the event stream retention', () => {
     first.stop();
     await gqlOk(stack.url, PROMOTE, { id: job.id });
     const since = first.results[0].data!.jobEvents.cursor;
-    await eventually(async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: job.id })).job.state === 'COMPLETED', 20_000, 'completion');
+    await eventually(
+      async () => (await gqlOk<{ job: { state: string } }>(stack.url, JOB, { id: job.id })).job.state === 'COMPLETED',
+      20_000,
+      'completion',
+    );
     const resumed = record<JobEventPayload>(client, JOB_EVENTS, { id: job.id, since });
     await within(resumed.done, 5000, 'the resumed watch');
     await client.dispose();

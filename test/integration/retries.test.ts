@@ -7,7 +7,10 @@ import { Stack } from '../support/stack';
 import { ENQUEUE, HELD, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
 /** An ERP stand-in: answers each order with the statuses scripted for it, in turn, after the order's delay (ms) if any. */
-function erp(script: Record<string, number[]>, delays: Record<string, number> = {}): Promise<{ server: Server; url: string; calls: Record<string, number> }> {
+function erp(
+  script: Record<string, number[]>,
+  delays: Record<string, number> = {},
+): Promise<{ server: Server; url: string; calls: Record<string, number> }> {
   const calls: Record<string, number> = {};
   const server = createServer((request, response) => {
     const order = request.url?.split('/').pop() ?? '';
@@ -19,7 +22,9 @@ function erp(script: Record<string, number[]>, delays: Record<string, number> = 
       response.end(JSON.stringify({ order }));
     }, delays[order] ?? 0);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls })),
+  );
 }
 
 /** What a watch selects of each attempt. */
@@ -71,15 +76,24 @@ describe('retries and failures (syncExternal against a local HTTP server)', () =
   it('says in each ACTIVE event which attempt runs now, attemptsMade counting those before it', async () => {
     const job = await enqueue(4);
     const events = (await watchToEnd(stack, job.id, ATTEMPT_EVENTS)) as (JobEventPayload['jobEvents'] & { job: { attempt: number } })[];
-    const active = events.filter((event) => event.type === 'ACTIVE').map((event) => ({ attempt: event.job.attempt, attemptsMade: event.job.attemptsMade }));
-    assert.deepEqual(active, [
-      { attempt: 1, attemptsMade: 0 },
-      { attempt: 2, attemptsMade: 1 },
-      { attempt: 3, attemptsMade: 2 },
-    ], events.map((event) => event.type).join(','));
+    const active = events
+      .filter((event) => event.type === 'ACTIVE')
+      .map((event) => ({ attempt: event.job.attempt, attemptsMade: event.job.attemptsMade }));
+    assert.deepEqual(
+      active,
+      [
+        { attempt: 1, attemptsMade: 0 },
+        { attempt: 2, attemptsMade: 1 },
+        { attempt: 3, attemptsMade: 2 },
+      ],
+      events.map((event) => event.type).join(','),
+    );
     const last = events.at(-1)!;
     assert.equal(last.type, 'COMPLETED');
-    assert.deepEqual({ attempt: last.job.attempt, attemptsMade: last.job.attemptsMade, failedReason: last.job.failedReason }, { attempt: 3, attemptsMade: 3, failedReason: null });
+    assert.deepEqual(
+      { attempt: last.job.attempt, attemptsMade: last.job.attemptsMade, failedReason: last.job.failedReason },
+      { attempt: 3, attemptsMade: 3, failedReason: null },
+    );
     assert.equal(server.calls['4'], 3);
   });
 

@@ -66,7 +66,12 @@ describe('two gateways and two workers on one Redis', () => {
   it('moves watchers of a killed gateway to the other one, resuming with since: no hole, no duplicate', async () => {
     await pause(a, 'imports');
     const input = { project: 'S', phase: 'A', stage: '1', items: 30, msPerItem: 60 };
-    const jobs = await Promise.all(Array.from({ length: MOVING }, async () => (await gqlOk<{ importParts: EnqueuedJob }>(a.url, IMPORT_PARTS, { input })).importParts.id));
+    const jobs = await Promise.all(
+      Array.from(
+        { length: MOVING },
+        async () => (await gqlOk<{ importParts: EnqueuedJob }>(a.url, IMPORT_PARTS, { input })).importParts.id,
+      ),
+    );
     const referenceClient = wsClient(a.wsUrl);
     const references = jobs.map((id) => record<JobEventPayload>(referenceClient, JOB_EVENTS, { id }));
     const moving = createJobgateClient({ urls: [`${b.url}/graphql`, `${a.url}/graphql`], webSocketImpl: WebSocket, maxRetryWaitMs: 300 });
@@ -77,7 +82,11 @@ describe('two gateways and two workers on one Redis', () => {
       const watching = jobs.map(async (id, index) => {
         for await (const event of moving.watch(id)) received[index].push({ event, at: Date.now() });
       });
-      await eventually(() => references.every((watch) => watch.results.length > 0) && received.every((events) => events.length > 0), 10_000, 'every snapshot');
+      await eventually(
+        () => references.every((watch) => watch.results.length > 0) && received.every((events) => events.length > 0),
+        10_000,
+        'every snapshot',
+      );
       await resume(a, 'imports');
       await eventually(() => received.every((events) => events.length >= 5), 15_000, 'progress on every moving watcher');
       const killedAt = Date.now();

@@ -24,13 +24,25 @@ describe('subscription events rendered once and shared between subscribers', () 
   after(() => stack.close());
 
   it('give each caller its own answer for a caller-dependent field (Job.canControl)', async () => {
-    const enqueued = await gql<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD }, bearer(owner));
+    const enqueued = await gql<{ enqueue: EnqueuedJob }>(
+      stack.url,
+      ENQUEUE,
+      { type: 'helloWorld', data: {}, options: HELD },
+      bearer(owner),
+    );
     const job = enqueued.data?.enqueue;
     assert.ok(job, JSON.stringify(enqueued.errors));
     const callers = { owner, viewer, admin };
-    const clients = Object.fromEntries(Object.entries(callers).map(([name, credential]) => [name, wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${credential}` } })]));
+    const clients = Object.fromEntries(
+      Object.entries(callers).map(([name, credential]) => [
+        name,
+        wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${credential}` } }),
+      ]),
+    );
     try {
-      const watches = Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, record<WatchPayload>(client, WATCH, { id: job.id })]));
+      const watches = Object.fromEntries(
+        Object.entries(clients).map(([name, client]) => [name, record<WatchPayload>(client, WATCH, { id: job.id })]),
+      );
       await eventually(() => Object.values(watches).every((watch) => watch.results.length > 0), 10_000, 'every snapshot');
       const promoted = await gql(stack.url, PROMOTE, { id: job.id }, bearer(admin));
       assert.equal(promoted.errors, undefined, JSON.stringify(promoted.errors));
@@ -38,7 +50,11 @@ describe('subscription events rendered once and shared between subscribers', () 
 
       const answers = Object.fromEntries(
         Object.entries(watches).map(([name, watch]) => {
-          assert.deepEqual(watch.results.flatMap((result) => result.errors ?? []), [], `${name}: no errors`);
+          assert.deepEqual(
+            watch.results.flatMap((result) => result.errors ?? []),
+            [],
+            `${name}: no errors`,
+          );
           return [name, watch.results.map((result) => [result.data!.jobEvents.type, result.data!.jobEvents.job.canControl] as const)];
         }),
       );
@@ -48,9 +64,21 @@ describe('subscription events rendered once and shared between subscribers', () 
       assert.deepEqual(types('viewer'), types('owner'));
       assert.deepEqual(types('admin'), types('owner'));
       // The owner and an admin may control the job; a viewer may not: each sees its own answer in every event.
-      assert.deepEqual(answers.owner.map(([, can]) => can), types('owner').map(() => true), 'owner');
-      assert.deepEqual(answers.viewer.map(([, can]) => can), types('owner').map(() => false), 'viewer');
-      assert.deepEqual(answers.admin.map(([, can]) => can), types('owner').map(() => true), 'admin');
+      assert.deepEqual(
+        answers.owner.map(([, can]) => can),
+        types('owner').map(() => true),
+        'owner',
+      );
+      assert.deepEqual(
+        answers.viewer.map(([, can]) => can),
+        types('owner').map(() => false),
+        'viewer',
+      );
+      assert.deepEqual(
+        answers.admin.map(([, can]) => can),
+        types('owner').map(() => true),
+        'admin',
+      );
     } finally {
       await Promise.all(Object.values(clients).map((client) => client.dispose()));
     }
@@ -67,7 +95,11 @@ describe('an unknown queue', () => {
   it('is refused in one wording, naming the known queues, by queries and subscriptions alike', async () => {
     const admin = await token('root', ['admin']);
     const wording = /^Unknown queue "nope"; known queues: \S/;
-    const answers = await Promise.all(['{ jobs(queue: "nope") { totalCount } }', '{ workers(queue: "nope") { address } }', 'mutation { pauseQueue(queue: "nope") }'].map((query) => gql(stack.url, query, {}, bearer(admin))));
+    const answers = await Promise.all(
+      ['{ jobs(queue: "nope") { totalCount } }', '{ workers(queue: "nope") { address } }', 'mutation { pauseQueue(queue: "nope") }'].map(
+        (query) => gql(stack.url, query, {}, bearer(admin)),
+      ),
+    );
     const client = wsClient(stack.wsUrl, { connectionParams: { authorization: `Bearer ${admin}` } });
     try {
       const watch = record(client, 'subscription { queueEvents(queue: "nope") { type } }');

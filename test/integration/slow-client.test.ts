@@ -52,9 +52,13 @@ class RawClient {
   /** The events received for subscription `id`; fails on an error message. */
   events(id: string): WatchedEvent[] {
     const mine = this.messages.filter((message) => message.id === id);
-    const error = mine.find((message) => message.type === 'error' || (message.type === 'next' && !Array.isArray(message.payload) && message.payload?.errors));
+    const error = mine.find(
+      (message) => message.type === 'error' || (message.type === 'next' && !Array.isArray(message.payload) && message.payload?.errors),
+    );
     if (error) throw new Error(`subscription ${id} failed: ${JSON.stringify(error.payload)}`);
-    return mine.filter((message) => message.type === 'next').map((message) => (message.payload as { data: JobEventPayload }).data.jobEvents);
+    return mine
+      .filter((message) => message.type === 'next')
+      .map((message) => (message.payload as { data: JobEventPayload }).data.jobEvents);
   }
 
   /** Bytes of the messages of `id` received before its first coalesced PROGRESS (what the kernel held for the paused socket). */
@@ -110,17 +114,29 @@ function rssMb(pid: number): number {
 /** SNAPSHOT, every state change and log in stream order, PROGRESS coalesced at most: checks what a slow client must get. */
 function assertNothingButProgressDropped(events: WatchedEvent[], entries: StreamEntry[], jobId: string, total = PROGRESS_EVENTS): number {
   const cursors = events.map((event) => event.cursor);
-  for (let index = 1; index < cursors.length; index++) assert.ok(compareStreamIds(cursors[index - 1], cursors[index]) < 0, `cursor ${cursors[index]} out of order`);
+  for (let index = 1; index < cursors.length; index++)
+    assert.ok(compareStreamIds(cursors[index - 1], cursors[index]) < 0, `cursor ${cursors[index]} out of order`);
   assert.equal(events[0].type, 'SNAPSHOT');
   assert.equal(events.at(-1)!.type, 'COMPLETED');
   const after = new Set(entryIdsAfter(entries, jobId, events[0].cursor));
   const others = entries.filter((entry) => after.has(entry.id) && entry.event !== 'progress').map((entry) => entry.id);
-  assert.deepEqual(events.slice(1).filter((event) => event.type !== 'PROGRESS').map((event) => event.cursor), others, 'every state change and log, once, in order');
+  assert.deepEqual(
+    events
+      .slice(1)
+      .filter((event) => event.type !== 'PROGRESS')
+      .map((event) => event.cursor),
+    others,
+    'every state change and log, once, in order',
+  );
   const progress = events.filter((event) => event.type === 'PROGRESS');
   const current = progress.map((event) => event.job.progress?.current ?? 0);
-  for (let index = 1; index < current.length; index++) assert.ok(current[index - 1] < current[index], `progress ${current[index]} after ${current[index - 1]}`);
+  for (let index = 1; index < current.length; index++)
+    assert.ok(current[index - 1] < current[index], `progress ${current[index]} after ${current[index - 1]}`);
   const types = events.map((event) => event.type);
-  assert.ok(types.indexOf('ACTIVE') < types.indexOf('PROGRESS') && types.lastIndexOf('PROGRESS') < types.indexOf('COMPLETED'), 'PROGRESS only between ACTIVE and COMPLETED');
+  assert.ok(
+    types.indexOf('ACTIVE') < types.indexOf('PROGRESS') && types.lastIndexOf('PROGRESS') < types.indexOf('COMPLETED'),
+    'PROGRESS only between ACTIVE and COMPLETED',
+  );
   assert.equal(current.at(-1), total, 'the last progress always gets through');
   return progress.length;
 }
@@ -143,9 +159,14 @@ describe('a slow WebSocket client', () => {
   });
 
   it('does not grow the gateway, slow other clients, or lose state changes; its PROGRESS events are coalesced', async () => {
-    const importInput = (items: number, msPerItem: number): Record<string, unknown> => ({ input: { project: 'slow', phase: 'A', stage: '1', items, msPerItem }, options: HELD });
+    const importInput = (items: number, msPerItem: number): Record<string, unknown> => ({
+      input: { project: 'slow', phase: 'A', stage: '1', items, msPerItem },
+      options: HELD,
+    });
     const small = (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, importInput(PROGRESS_EVENTS, 1))).importParts;
-    const big = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'big progress' }, options: HELD })).enqueue;
+    const big = (
+      await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'big progress' }, options: HELD })
+    ).enqueue;
     const other = (await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, importInput(100, 40))).importParts;
 
     const [slowSmall, slowBig, control, normal] = await Promise.all([0, 1, 2, 3].map(() => RawClient.connect(stack.wsUrl)));
@@ -185,7 +206,11 @@ describe('a slow WebSocket client', () => {
       assert.ok(normal.completed('other'), 'the other client was served while they were paused');
       slowSmall.resume();
       slowBig.resume();
-      await eventually(() => slowSmall.completed('small') && slowBig.completed('big'), 30_000, 'the paused clients to get their final events');
+      await eventually(
+        () => slowSmall.completed('small') && slowBig.completed('big'),
+        30_000,
+        'the paused clients to get their final events',
+      );
       process.stdout.write(`# gateway RSS ${rssBefore.toFixed(0)} MB before, ${rssMax.toFixed(0)} MB at most while paused\n`);
       assert.ok(rssMax - rssBefore < 100, `gateway RSS grew by ${(rssMax - rssBefore).toFixed(0)} MB`);
     } finally {
@@ -197,16 +222,35 @@ describe('a slow WebSocket client', () => {
     process.stdout.write(`# other client: ${lags.length} events, lag median ${median} ms, max ${lags.at(-1)} ms\n`);
     assert.ok(median < 500 && lags.at(-1)! < 3000, `the other client was slowed: median ${median} ms, max ${lags.at(-1)} ms`);
 
-    const [imports, defaults] = await Promise.all([streamEntries(stack.redisUrl, stack.prefix, 'imports'), streamEntries(stack.redisUrl, stack.prefix, 'default')]);
+    const [imports, defaults] = await Promise.all([
+      streamEntries(stack.redisUrl, stack.prefix, 'imports'),
+      streamEntries(stack.redisUrl, stack.prefix, 'default'),
+    ]);
     const bullId = (id: string): string => id.slice(id.indexOf(':') + 1);
-    assert.equal(assertNothingButProgressDropped(normal.events('other'), imports, bullId(other.id), 100), 100, 'a client that keeps up gets every event');
-    assert.equal(assertNothingButProgressDropped(control.events('small'), imports, bullId(small.id)), PROGRESS_EVENTS, 'the control client gets every event');
-    assert.equal(assertNothingButProgressDropped(control.events('big'), defaults, bullId(big.id)), PROGRESS_EVENTS, 'the control client gets every event');
+    assert.equal(
+      assertNothingButProgressDropped(normal.events('other'), imports, bullId(other.id), 100),
+      100,
+      'a client that keeps up gets every event',
+    );
+    assert.equal(
+      assertNothingButProgressDropped(control.events('small'), imports, bullId(small.id)),
+      PROGRESS_EVENTS,
+      'the control client gets every event',
+    );
+    assert.equal(
+      assertNothingButProgressDropped(control.events('big'), defaults, bullId(big.id)),
+      PROGRESS_EVENTS,
+      'the control client gets every event',
+    );
     const smallProgress = assertNothingButProgressDropped(slowSmall.events('small'), imports, bullId(small.id));
     const bigProgress = assertNothingButProgressDropped(slowBig.events('big'), defaults, bullId(big.id));
     const sentBefore = (client: RawClient, id: string): string => `${(client.bytesBeforeFirstGap(id) / 1024).toFixed(0)} KiB`;
-    process.stdout.write(`# paused clients got ${smallProgress} (small events) and ${bigProgress} (8 KiB events) PROGRESS of ${PROGRESS_EVENTS}\n`);
-    process.stdout.write(`# sent to them before the first coalesced event: ${sentBefore(slowSmall, 'small')} (small), ${sentBefore(slowBig, 'big')} (big)\n`);
+    process.stdout.write(
+      `# paused clients got ${smallProgress} (small events) and ${bigProgress} (8 KiB events) PROGRESS of ${PROGRESS_EVENTS}\n`,
+    );
+    process.stdout.write(
+      `# sent to them before the first coalesced event: ${sentBefore(slowSmall, 'small')} (small), ${sentBefore(slowBig, 'big')} (big)\n`,
+    );
     assert.ok(bigProgress < PROGRESS_EVENTS, 'PROGRESS events were coalesced once the socket backed up');
   });
 });

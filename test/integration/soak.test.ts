@@ -58,7 +58,12 @@ describe(`soak: ${SOAK_SECONDS} s of enqueues and watches, random disconnects, a
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     process.stdout.write(`# soak seed ${SEED} (SOAK_SEED=${SEED} replays the choices)\n`);
     const clients = Array.from({ length: GRAPHQL_WS_CLIENTS }, () => retryingClient(stack.wsUrl, 40_000, DroppableWebSocket));
-    const typed = createJobgateClient({ url: `${stack.url}/graphql`, webSocketImpl: DroppableWebSocket, retryAttempts: 200, maxRetryWaitMs: 500 });
+    const typed = createJobgateClient({
+      url: `${stack.url}/graphql`,
+      webSocketImpl: DroppableWebSocket,
+      retryAttempts: 200,
+      maxRetryWaitMs: 500,
+    });
     const watches: Watch[] = [];
     let drops = 0;
     let restarted = false;
@@ -67,7 +72,13 @@ describe(`soak: ${SOAK_SECONDS} s of enqueues and watches, random disconnects, a
     let nextDrop = started + 1000 + next() * 2000;
     try {
       while (Date.now() < end) {
-        const input = { project: 'soak', phase: 'A', stage: String(watches.length), items: 5 + Math.floor(next() * 35), msPerItem: 5 + Math.floor(next() * 25) };
+        const input = {
+          project: 'soak',
+          phase: 'A',
+          stage: String(watches.length),
+          items: 5 + Math.floor(next() * 35),
+          msPerItem: 5 + Math.floor(next() * 25),
+        };
         const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input });
         if (next() < 0.5) {
           const watch = resumingWatch(pick(clients), job.id);
@@ -110,13 +121,22 @@ describe(`soak: ${SOAK_SECONDS} s of enqueues and watches, random disconnects, a
       const [snapshot, ...rest] = watch.events;
       assert.equal(snapshot?.type, 'SNAPSHOT', `${watch.via} watch of ${watch.jobId} starts with a SNAPSHOT`);
       const last = watch.events.at(-1)!;
-      assert.ok(last.type === 'COMPLETED' || (last === snapshot && snapshot.job.state === 'COMPLETED'), `${watch.via} watch of ${watch.jobId} ended with ${last.type}`);
+      assert.ok(
+        last.type === 'COMPLETED' || (last === snapshot && snapshot.job.state === 'COMPLETED'),
+        `${watch.via} watch of ${watch.jobId} ended with ${last.type}`,
+      );
       if (rest.length > 0) {
-        assert.deepEqual(rest.map((event) => event.cursor), entryIdsAfter(entries, bullId, snapshot.cursor), `${watch.via} watch of ${watch.jobId}: every event once, in order`);
+        assert.deepEqual(
+          rest.map((event) => event.cursor),
+          entryIdsAfter(entries, bullId, snapshot.cursor),
+          `${watch.via} watch of ${watch.jobId}: every event once, in order`,
+        );
       }
     }
     const events = watches.reduce((sum, watch) => sum + watch.events.length, 0);
-    process.stdout.write(`# soak: ${watches.length} jobs, ${events} events watched, ${drops} sockets dropped, worker restarted: ${restarted}, ${Math.round((Date.now() - started) / 1000)} s\n`);
+    process.stdout.write(
+      `# soak: ${watches.length} jobs, ${events} events watched, ${drops} sockets dropped, worker restarted: ${restarted}, ${Math.round((Date.now() - started) / 1000)} s\n`,
+    );
     assert.ok(restarted, 'the worker was restarted during the run');
   });
 });

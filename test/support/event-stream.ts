@@ -68,7 +68,8 @@ export function retryingClient(wsUrl: string, patienceMs = 40_000, webSocketImpl
 /** graphql-ws reports a closed socket as a CloseEvent and protocol errors as arrays: make them Errors. */
 function asError(error: unknown): Error {
   if (error instanceof Error) return error;
-  if (error && typeof error === 'object' && 'code' in error) return new Error(`socket closed with code ${String(error.code)} ${'reason' in error ? String(error.reason) : ''}`);
+  if (error && typeof error === 'object' && 'code' in error)
+    return new Error(`socket closed with code ${String(error.code)} ${'reason' in error ? String(error.reason) : ''}`);
   if (error && typeof error === 'object' && 'message' in error) return new Error(`socket error: ${String(error.message)}`);
   return new Error(`subscription failed: ${JSON.stringify(error)}`);
 }
@@ -96,14 +97,17 @@ export function resumingWatch(client: Client, id: string): ResumingWatch {
   };
   let stop = (): void => undefined;
   const done = new Promise<void>((resolve, reject) => {
-    stop = client.subscribe<JobEventPayload>({ query: JOB_EVENTS, variables }, {
-      next: (value) => {
-        if (value.errors) reject(new Error(`subscription errors: ${JSON.stringify(value.errors)}`));
-        else if (value.data) events.push(value.data.jobEvents);
+    stop = client.subscribe<JobEventPayload>(
+      { query: JOB_EVENTS, variables },
+      {
+        next: (value) => {
+          if (value.errors) reject(new Error(`subscription errors: ${JSON.stringify(value.errors)}`));
+          else if (value.data) events.push(value.data.jobEvents);
+        },
+        error: (error) => reject(asError(error)),
+        complete: resolve,
       },
-      error: (error) => reject(asError(error)),
-      complete: resolve,
-    });
+    );
   });
   // Handled now, awaited later: a failure must not surface as an unhandled rejection first.
   done.catch(() => undefined);

@@ -8,7 +8,12 @@ export interface GraphQLResponse<T> {
 }
 
 /** POSTs an operation to `url/graphql` over real HTTP. */
-export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -55,17 +60,24 @@ export function record<T = Record<string, unknown>>(client: Client, query: strin
   const results: Recording<T>['results'] = [];
   let stop = (): void => undefined;
   const done = new Promise<void>((resolve, reject) => {
-    stop = client.subscribe<T>({ query, variables }, {
-      next: (value) => void results.push(value as Recording<T>['results'][number]),
-      error: (error) => reject(asError(error)),
-      complete: resolve,
-    });
+    stop = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => void results.push(value as Recording<T>['results'][number]),
+        error: (error) => reject(asError(error)),
+        complete: resolve,
+      },
+    );
   });
   return { results, done, stop: () => stop() };
 }
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -77,5 +89,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 
 /** Resolves within `ms` or rejects: so a hung promise fails a test instead of stalling it. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref()),
+  ]);
 }

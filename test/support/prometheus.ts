@@ -45,7 +45,9 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
     const sample = SAMPLE.exec(raw);
     if (!sample) throw new Error(`line ${line}: not a sample: ${raw}`);
     const [, name, labels, value] = sample;
-    const family = types.has(name) ? name : SUFFIXES.map((suffix) => (name.endsWith(suffix) ? name.slice(0, -suffix.length) : '')).find((base) => types.has(base));
+    const family = types.has(name)
+      ? name
+      : SUFFIXES.map((suffix) => (name.endsWith(suffix) ? name.slice(0, -suffix.length) : '')).find((base) => types.has(base));
     if (!family) throw new Error(`line ${line}: sample of ${name} before its TYPE`);
     const number = value === '+Inf' ? Infinity : value === '-Inf' ? -Infinity : Number(value);
     // Prometheus reads values with Go's ParseFloat, which takes NaN in any case; prom-client writes `Nan`

@@ -25,7 +25,6 @@ export interface NodeRole {
   failed: boolean;
 }
 
-
 /**
  * Starts `redis-server` with `args(port, spare, extra)`, three free loopback ports (`spare` for a
  * cluster bus, `extra` for TLS), and resolves once the server answers as itself (its `process_id`;
@@ -43,7 +42,11 @@ export async function startServer(
     const child = spawn('redis-server', args(port, spare, extra), { stdio: 'ignore' });
     const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
     try {
-      await pollUntil(async () => gone() || String(await askWith(port, password, 'INFO', 'server')).includes(`process_id:${child.pid}\r\n`), 10_000, `${what} to answer on ${port}`);
+      await pollUntil(
+        async () => gone() || String(await askWith(port, password, 'INFO', 'server')).includes(`process_id:${child.pid}\r\n`),
+        10_000,
+        `${what} to answer on ${port}`,
+      );
     } catch (error) {
       child.kill('SIGKILL');
       throw error;
@@ -53,7 +56,8 @@ export async function startServer(
   throw new Error(`${what} did not start: the ports picked were taken`);
 }
 
-const replicationOffset = (info: unknown, field: string): number => Number(new RegExp(`${field}:(\\d+)`).exec(String(info))?.[1] ?? Number.NaN);
+const replicationOffset = (info: unknown, field: string): number =>
+  Number(new RegExp(`${field}:(\\d+)`).exec(String(info))?.[1] ?? Number.NaN);
 
 /**
  * Pauses writes on `master` (`CLIENT PAUSE … WRITE`: reads go on, writes and scripts wait) and
@@ -66,7 +70,11 @@ export async function pauseUntilReplicated(master: number, replica: number, time
   if ((await ask(master, 'CLIENT', 'PAUSE', String(timeoutMs + 5000), 'WRITE')) !== 'OK') throw new Error(`${master} refused CLIENT PAUSE`);
   const target = replicationOffset(await ask(master, 'INFO', 'replication'), 'master_repl_offset');
   if (!Number.isFinite(target)) throw new Error(`${master} gave no master_repl_offset`);
-  await pollUntil(async () => replicationOffset(await ask(replica, 'INFO', 'replication'), 'slave_repl_offset') >= target, timeoutMs, `replica ${replica} to reach offset ${target} of ${master}`);
+  await pollUntil(
+    async () => replicationOffset(await ask(replica, 'INFO', 'replication'), 'slave_repl_offset') >= target,
+    timeoutMs,
+    `replica ${replica} to reach offset ${target} of ${master}`,
+  );
 }
 
 /**
@@ -113,8 +121,27 @@ export class PrivateCluster {
   async requireUser(username: string, password: string): Promise<void> {
     for (const node of this.nodes) {
       const user = await ask(node.port, 'ACL', 'SETUSER', username, 'reset', 'on', `>${password}`, '~*', '&*', '+@all');
-      const restricted = await ask(node.port, 'ACL', 'SETUSER', 'default', 'resetkeys', 'resetchannels', '-@all', '+ping', '+info', '+cluster', '+client', '+replconf', '+psync', '+sync', '+auth', '+hello', '+command');
-      if (user !== 'OK' || restricted !== 'OK') throw new Error(`node ${node.port} refused the ACL: ${String(user)}, ${String(restricted)}`);
+      const restricted = await ask(
+        node.port,
+        'ACL',
+        'SETUSER',
+        'default',
+        'resetkeys',
+        'resetchannels',
+        '-@all',
+        '+ping',
+        '+info',
+        '+cluster',
+        '+client',
+        '+replconf',
+        '+psync',
+        '+sync',
+        '+auth',
+        '+hello',
+        '+command',
+      );
+      if (user !== 'OK' || restricted !== 'OK')
+        throw new Error(`node ${node.port} refused the ACL: ${String(user)}, ${String(restricted)}`);
     }
   }
 
@@ -133,19 +160,47 @@ export class PrivateCluster {
     for (let index = 0; index < 6; index++) {
       // The bus port is chosen too: port + 10000 may be taken or beyond 65535.
       const certificate = this.certificate;
-      const started = await startServer((port, busPort, tlsPort) => {
-        const dir = path.join(this.dir, String(port));
-        mkdirSync(dir, { recursive: true });
-        const tls = certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-cluster', 'yes', '--tls-replication', 'yes'] : [];
-        return ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-          '--cluster-node-timeout', String(this.nodeTimeoutMs), '--repl-diskless-sync-delay', '0', '--appendonly', 'no', '--save', '', ...tls];
-      }, `cluster node ${index + 1}`);
+      const started = await startServer(
+        (port, busPort, tlsPort) => {
+          const dir = path.join(this.dir, String(port));
+          mkdirSync(dir, { recursive: true });
+          const tls = certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-cluster', 'yes', '--tls-replication', 'yes'] : [];
+          return [
+            '--port',
+            String(port),
+            '--cluster-port',
+            String(busPort),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            String(this.nodeTimeoutMs),
+            '--repl-diskless-sync-delay',
+            '0',
+            '--appendonly',
+            'no',
+            '--save',
+            '',
+            ...tls,
+          ];
+        },
+        `cluster node ${index + 1}`,
+      );
       this.nodes.push({ port: started.port, tlsPort: certificate ? started.extra : 0, child: started.child });
     }
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...this.nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const created = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...this.nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     await this.until(() => this.healthy(), 20_000, 'cluster_state:ok on every node with 3 masters and 3 replicas');
     await this.until(() => this.replicasInSync(), 20_000, 'every replica to finish its first sync');

@@ -7,7 +7,15 @@ export async function ask(port: number, ...command: string[]): Promise<unknown> 
 
 /** {@link ask} for a server that wants `password` (`requirepass`). */
 export async function askWith(port: number, password: string | undefined, ...command: string[]): Promise<unknown> {
-  const client = new IORedis({ port, host: '127.0.0.1', password, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new IORedis({
+    port,
+    host: '127.0.0.1',
+    password,
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -6,7 +6,6 @@ import { pauseUntilReplicated, startServer } from './redis-cluster';
 import { askWith, pollUntil } from './redis-probe';
 import { selfSignedCertificate, tlsServerArgs, type Certificate } from './redis-server';
 
-
 /** What the servers of a {@link PrivateSentinel} want: `redis` for master and replica, `sentinel` for the sentinel. */
 export interface Passwords {
   redis?: string;
@@ -68,41 +67,72 @@ export class PrivateSentinel {
     const auth = redis ? ['--requirepass', redis, '--masterauth', redis] : [];
     const master = await this.launch(auth, 'the master');
     const replica = await this.launch(['--replicaof', '127.0.0.1', String(master.served), ...auth], 'the replica');
-    const sentinel = await startServer((port, _spare, tlsPort) => {
-      // Sentinel rewrites its configuration file, so it needs one of its own.
-      const conf = path.join(this.dir, `sentinel-${port}.conf`);
-      writeFileSync(
-        conf,
-        [
-          `port ${port}`,
-          'bind 127.0.0.1',
-          `dir ${this.dir}`,
-          `sentinel monitor ${this.name} 127.0.0.1 ${master.served} 1`,
-          `sentinel down-after-milliseconds ${this.name} 1000`,
-          `sentinel failover-timeout ${this.name} 5000`,
-          ...(redis ? [`sentinel auth-pass ${this.name} ${redis}`] : []),
-          ...(sentinelPassword ? [`requirepass ${sentinelPassword}`] : []),
-          '',
-        ].join('\n'),
-      );
-      return [conf, '--sentinel', ...(certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-replication', 'yes'] : [])];
-    }, 'the sentinel', sentinelPassword);
+    const sentinel = await startServer(
+      (port, _spare, tlsPort) => {
+        // Sentinel rewrites its configuration file, so it needs one of its own.
+        const conf = path.join(this.dir, `sentinel-${port}.conf`);
+        writeFileSync(
+          conf,
+          [
+            `port ${port}`,
+            'bind 127.0.0.1',
+            `dir ${this.dir}`,
+            `sentinel monitor ${this.name} 127.0.0.1 ${master.served} 1`,
+            `sentinel down-after-milliseconds ${this.name} 1000`,
+            `sentinel failover-timeout ${this.name} 5000`,
+            ...(redis ? [`sentinel auth-pass ${this.name} ${redis}`] : []),
+            ...(sentinelPassword ? [`requirepass ${sentinelPassword}`] : []),
+            '',
+          ].join('\n'),
+        );
+        return [conf, '--sentinel', ...(certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-replication', 'yes'] : [])];
+      },
+      'the sentinel',
+      sentinelPassword,
+    );
     this.sentinelPort = sentinel.port;
     this.sentinelTlsPort = certificate ? sentinel.extra : 0;
     this.servers.set(sentinel.port, sentinel.child);
-    await this.until(async () => String(await askWith(replica.port, redis, 'INFO', 'replication')).includes('master_link_status:up'), 10_000, 'the replica to sync');
-    await this.until(async () => ((await this.askSentinel('SENTINEL', 'REPLICAS', this.name)) as unknown[] | undefined)?.length === 1, 15_000, 'the sentinel to find the replica');
+    await this.until(
+      async () => String(await askWith(replica.port, redis, 'INFO', 'replication')).includes('master_link_status:up'),
+      10_000,
+      'the replica to sync',
+    );
+    await this.until(
+      async () => ((await this.askSentinel('SENTINEL', 'REPLICAS', this.name)) as unknown[] | undefined)?.length === 1,
+      15_000,
+      'the sentinel to find the replica',
+    );
   }
 
   /** Starts a master or replica: its plain port (this harness's), and the port it serves clients on (the TLS one when TLS is on). */
   private async launch(args: string[], what: string): Promise<{ port: number; served: number }> {
     const { certificate } = this;
-    const { port, extra, child } = await startServer((plainPort, _spare, tlsPort) => {
-      const dir = path.join(this.dir, String(plainPort));
-      mkdirSync(dir, { recursive: true });
-      const tls = certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-replication', 'yes'] : [];
-      return ['--port', String(plainPort), ...args, ...tls, '--bind', '127.0.0.1', '--dir', dir, '--repl-diskless-sync-delay', '0', '--save', '', '--appendonly', 'no'];
-    }, what, this.passwords.redis);
+    const { port, extra, child } = await startServer(
+      (plainPort, _spare, tlsPort) => {
+        const dir = path.join(this.dir, String(plainPort));
+        mkdirSync(dir, { recursive: true });
+        const tls = certificate ? [...tlsServerArgs(certificate, tlsPort), '--tls-replication', 'yes'] : [];
+        return [
+          '--port',
+          String(plainPort),
+          ...args,
+          ...tls,
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--repl-diskless-sync-delay',
+          '0',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ];
+      },
+      what,
+      this.passwords.redis,
+    );
     this.servers.set(port, child);
     return { port, served: certificate ? extra : port };
   }

@@ -26,13 +26,44 @@ export interface Certificate {
 /** Makes a self-signed certificate for 127.0.0.1, valid for a day, in `dir` (with openssl). */
 export function selfSignedCertificate(dir: string): Certificate {
   const certificate = { certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') };
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', certificate.keyFile, '-out', certificate.certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      certificate.keyFile,
+      '-out',
+      certificate.certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return certificate;
 }
 
 /** `redis-server` options to listen for TLS on `tlsPort` with `certificate`, clients needing no certificate of their own. */
 export function tlsServerArgs(certificate: Certificate, tlsPort: number): string[] {
-  return ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.certFile, '--tls-key-file', certificate.keyFile, '--tls-ca-cert-file', certificate.certFile, '--tls-auth-clients', 'no'];
+  return [
+    '--tls-port',
+    String(tlsPort),
+    '--tls-cert-file',
+    certificate.certFile,
+    '--tls-key-file',
+    certificate.keyFile,
+    '--tls-ca-cert-file',
+    certificate.certFile,
+    '--tls-auth-clients',
+    'no',
+  ];
 }
 
 /** What a private server wants of its clients. */
@@ -77,13 +108,21 @@ export class PrivateRedis {
     const { password } = this.options;
     const { certificate } = this;
     const auth = password ? ['--requirepass', password] : [];
-    const listen = certificate
-      ? ['--port', '0', ...tlsServerArgs(certificate, this.port)]
-      : ['--port', String(this.port)];
-    this.child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...auth], { stdio: 'ignore' });
+    const listen = certificate ? ['--port', '0', ...tlsServerArgs(certificate, this.port)] : ['--port', String(this.port)];
+    this.child = spawn(
+      'redis-server',
+      [...listen, '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...auth],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, password, ...(certificate && { tls: { ca: readFileSync(certificate.certFile) } }) });
+      const client = new IORedis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        password,
+        ...(certificate && { tls: { ca: readFileSync(certificate.certFile) } }),
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();

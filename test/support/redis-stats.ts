@@ -13,7 +13,8 @@ export async function countCommands(redis: IORedis, during: () => Promise<unknow
   await during();
   const after = await commandStats(redis);
   const delta = new Map<string, number>();
-  for (const [name, calls] of after) if (name !== 'info' && calls > (before.get(name) ?? 0)) delta.set(name, calls - (before.get(name) ?? 0));
+  for (const [name, calls] of after)
+    if (name !== 'info' && calls > (before.get(name) ?? 0)) delta.set(name, calls - (before.get(name) ?? 0));
   return delta;
 }
 

@@ -14,7 +14,12 @@ const key = (event: CursorEvent): string => `${event.cursor}/${event.type}`;
  * `since` = the first half's last cursor) saw exactly what an uninterrupted `reference` watch
  * saw after the first half's snapshot: no hole, no duplicate, same order.
  */
-export function assertResumedWithoutLoss(reference: CursorEvent[], firstHalf: CursorEvent[], secondHalf: CursorEvent[], what: string): void {
+export function assertResumedWithoutLoss(
+  reference: CursorEvent[],
+  firstHalf: CursorEvent[],
+  secondHalf: CursorEvent[],
+  what: string,
+): void {
   assert.equal(firstHalf[0]?.type, 'SNAPSHOT', `${what}: the first half starts with a SNAPSHOT`);
   assert.ok(!secondHalf.some((event) => event.type === 'SNAPSHOT'), `${what}: no SNAPSHOT when resuming`);
   const union = [...firstHalf.slice(1), ...secondHalf].map(key);

@@ -35,8 +35,15 @@ export async function withLogsOnFailure(stack: Stack, body: () => Promise<void>)
   try {
     await body();
   } catch (error) {
-    for (const [name, handle] of [['gateway', stack.gateway], ...stack.workers.map((worker, index) => [`worker ${index}`, worker] as const)] as const) {
-      process.stdout.write(`# ${name} warnings and errors:\n${warnings(handle.output).map((line) => `#   ${line}`).join('\n')}\n`);
+    for (const [name, handle] of [
+      ['gateway', stack.gateway],
+      ...stack.workers.map((worker, index) => [`worker ${index}`, worker] as const),
+    ] as const) {
+      process.stdout.write(
+        `# ${name} warnings and errors:\n${warnings(handle.output)
+          .map((line) => `#   ${line}`)
+          .join('\n')}\n`,
+      );
     }
     throw error;
   }

@@ -44,7 +44,10 @@ describe('configuration', () => {
   ];
   for (const [name, value] of bad) {
     it(`refuses ${name}=${value} with a message naming ${name}`, () => {
-      assert.throws(() => loadConfig({ [name]: value }), (error: unknown) => error instanceof ConfigError && error.message.includes(name));
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
     });
   }
 
@@ -53,26 +56,52 @@ describe('configuration', () => {
       { host: 'a', port: 7000 },
       { host: 'b', port: 7001 },
     ]);
-    assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis+cluster://c:7002' }).redisClusterNodes, [{ host: 'c', port: 7002 }]);
+    assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'redis+cluster://c:7002' }).redisClusterNodes, [
+      { host: 'c', port: 7002 },
+    ]);
     const secured = loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: 'rediss+cluster://jobs:p%40ss@c1:7000,c2:7001' });
-    assert.deepEqual(secured.redisClusterNodes, [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }]);
+    assert.deepEqual(secured.redisClusterNodes, [
+      { host: 'c1', port: 7000 },
+      { host: 'c2', port: 7001 },
+    ]);
     assert.deepEqual(secured.redisAuth, { username: 'jobs', password: 'p@ss', tls: true });
     assert.equal(redisTarget(secured), 'cluster c1:7000,c2:7001');
   });
 
   it('takes Redis credentials and TLS from REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, and keeps them out of messages', () => {
-    const config = loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379', REDIS_USERNAME: 'jobs', REDIS_PASSWORD: 's3cret', REDIS_TLS: '1', REDIS_SENTINEL_PASSWORD: 'watch' });
+    const config = loadConfig({
+      REDIS_URL: 'redis://10.0.0.5:6379',
+      REDIS_USERNAME: 'jobs',
+      REDIS_PASSWORD: 's3cret',
+      REDIS_TLS: '1',
+      REDIS_SENTINEL_PASSWORD: 'watch',
+    });
     assert.deepEqual(config.redisAuth, { username: 'jobs', password: 's3cret', tls: true, sentinelPassword: 'watch' });
-    assert.deepEqual(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_USERNAME: '', REDIS_PASSWORD: '', REDIS_TLS: '', REDIS_SENTINEL_PASSWORD: '' }).redisAuth, { tls: false });
+    assert.deepEqual(
+      loadConfig({
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_USERNAME: '',
+        REDIS_PASSWORD: '',
+        REDIS_TLS: '',
+        REDIS_SENTINEL_PASSWORD: '',
+      }).redisAuth,
+      { tls: false },
+    );
     assert.equal(redisTarget(loadConfig({ REDIS_URL: 'rediss://jobs:s3cret@10.0.0.5:6380/2' })), 'rediss://jobs:***@10.0.0.5:6380/2');
     for (const raw of ['ftp://jobs:s3cret@host', 'redis+cluster://jobs:s3cret@']) {
-      assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: raw }), (error: unknown) => error instanceof ConfigError && error.message.includes('REDIS_URL') && !error.message.includes('s3cret'));
+      assert.throws(
+        () => loadConfig({ REDIS_CLUSTER_NODES: '', REDIS_URL: raw }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes('REDIS_URL') && !error.message.includes('s3cret'),
+      );
     }
   });
 
   it('reads Sentinel addresses and master name, and refuses Sentinel beside a cluster', () => {
     const config = loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'jobs' });
-    assert.deepEqual(config.redisSentinels, [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }]);
+    assert.deepEqual(config.redisSentinels, [
+      { host: 's1', port: 26379 },
+      { host: 's2', port: 26379 },
+    ]);
     assert.equal(config.redisSentinelName, 'jobs');
     assert.equal(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: '' }).redisSentinelName, 'mymaster');
     assert.throws(() => loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_CLUSTER_NODES: 'a:7000' }), ConfigError);
@@ -81,7 +110,10 @@ describe('configuration', () => {
   it('reads per-queue global concurrency caps', () => {
     assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: 'imports:2, reports:1' }).queueGlobalConcurrency, { imports: 2, reports: 1 });
     assert.deepEqual(loadConfig({ QUEUE_GLOBAL_CONCURRENCY: '' }).queueGlobalConcurrency, {});
-    assert.deepEqual(loadConfig({ QUEUE_RATE_LIMITS: 'integrations:10/1000, maintenance:1/60000' }).queueRateLimits, { integrations: { max: 10, durationMs: 1000 }, maintenance: { max: 1, durationMs: 60000 } });
+    assert.deepEqual(loadConfig({ QUEUE_RATE_LIMITS: 'integrations:10/1000, maintenance:1/60000' }).queueRateLimits, {
+      integrations: { max: 10, durationMs: 1000 },
+      maintenance: { max: 1, durationMs: 60000 },
+    });
   });
 
   it('reads the worker, time and owner limits, with their defaults and bounds', () => {
@@ -90,20 +122,31 @@ describe('configuration', () => {
     assert.equal(defaults.jobTimeLimitMs, 3_600_000);
     assert.equal(defaults.ownerActiveLimit, 0);
     assert.equal(defaults.maxQueryTokens, 5000);
-    const edges = loadConfig({ WORKER_MAX_STALLED_COUNT: '0', JOB_TIME_LIMIT_MS: '2147483647', OWNER_ACTIVE_LIMIT: '100000', MAX_QUERY_TOKENS: '1000000' });
+    const edges = loadConfig({
+      WORKER_MAX_STALLED_COUNT: '0',
+      JOB_TIME_LIMIT_MS: '2147483647',
+      OWNER_ACTIVE_LIMIT: '100000',
+      MAX_QUERY_TOKENS: '1000000',
+    });
     assert.equal(edges.workerMaxStalledCount, 0);
     assert.equal(edges.jobTimeLimitMs, 2_147_483_647);
     assert.equal(edges.ownerActiveLimit, 100_000);
     assert.equal(edges.maxQueryTokens, 1_000_000);
     assert.equal(loadConfig({ JOB_TIME_LIMIT_MS: '100', MAX_QUERY_TOKENS: '100' }).jobTimeLimitMs, 100);
-    assert.throws(() => loadConfig({ JOB_TIME_LIMIT_MS: '1.5' }), { message: 'Invalid JOB_TIME_LIMIT_MS: expected an integer from 100 to 2147483647, got "1.5"' });
+    assert.throws(() => loadConfig({ JOB_TIME_LIMIT_MS: '1.5' }), {
+      message: 'Invalid JOB_TIME_LIMIT_MS: expected an integer from 100 to 2147483647, got "1.5"',
+    });
   });
 
   it('reads ALLOWED_ORIGINS as origins, and JWT_REQUIRE_EXP as a boolean that defaults to on', () => {
-    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173/,,' }).allowedOrigins, ['https://app.example.com', 'http://localhost:5173']);
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173/,,' }).allowedOrigins, [
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
     assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: '' }).allowedOrigins, []);
     assert.throws(() => loadConfig({ ALLOWED_ORIGINS: 'https://ok.example, https://app.example.com/x' }), {
-      message: 'Invalid ALLOWED_ORIGINS: expected a comma-separated list of origins like https://app.example.com (no path), got "https://app.example.com/x"',
+      message:
+        'Invalid ALLOWED_ORIGINS: expected a comma-separated list of origins like https://app.example.com (no path), got "https://app.example.com/x"',
     });
     assert.equal(loadConfig({ JWT_REQUIRE_EXP: '' }).jwtRequireExp, true);
     assert.equal(loadConfig({ JWT_REQUIRE_EXP: 'off' }).jwtRequireExp, false);
@@ -118,10 +161,13 @@ describe('configuration', () => {
       ['REDIS_URL', 'redis+cluster://jobs:s3cret@host-without-port'],
     ];
     for (const [name, value] of secrets) {
-      assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '', [name]: value }), (error: unknown) => {
-        const secret = name === 'REDIS_URL' ? 's3cret' : name === 'API_KEYS' ? 'abcdefghijklmnopq' : value;
-        return error instanceof ConfigError && error.message.startsWith(`Invalid ${name}: expected `) && !error.message.includes(secret);
-      });
+      assert.throws(
+        () => loadConfig({ REDIS_CLUSTER_NODES: '', [name]: value }),
+        (error: unknown) => {
+          const secret = name === 'REDIS_URL' ? 's3cret' : name === 'API_KEYS' ? 'abcdefghijklmnopq' : value;
+          return error instanceof ConfigError && error.message.startsWith(`Invalid ${name}: expected `) && !error.message.includes(secret);
+        },
+      );
     }
   });
 
@@ -137,11 +183,22 @@ describe('configuration', () => {
   });
 
   it('feeds every Config field from the schema, and documents every variable in docs/configuration.md', () => {
-    const fed = new Set<string>(Object.values(variables).flatMap((variable) => ('field' in variable ? [variable.field, ...variable.feeds] : variable.feeds)));
-    assert.deepEqual(Object.keys(loadConfig()).filter((field) => !fed.has(field)), []);
+    const fed = new Set<string>(
+      Object.values(variables).flatMap((variable) => ('field' in variable ? [variable.field, ...variable.feeds] : variable.feeds)),
+    );
+    assert.deepEqual(
+      Object.keys(loadConfig()).filter((field) => !fed.has(field)),
+      [],
+    );
     const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
     const documented = new Set([...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1]));
-    assert.deepEqual(Object.keys(variables).filter((name) => !documented.has(name)), []);
-    assert.deepEqual([...documented].filter((name) => !(name in variables)), []);
+    assert.deepEqual(
+      Object.keys(variables).filter((name) => !documented.has(name)),
+      [],
+    );
+    assert.deepEqual(
+      [...documented].filter((name) => !(name in variables)),
+      [],
+    );
   });
 });

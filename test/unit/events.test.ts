@@ -34,7 +34,11 @@ describe('job ids', () => {
 
   it('refuses malformed ids as BAD_USER_INPUT', () => {
     for (const bad of ['42', 'imports:', ':42', 'Imports:1', 'a b:1', 'imports:1:2']) {
-      assert.throws(() => parseGlobalId(bad), (error: unknown) => (error as { extensions: { code: string } }).extensions.code === 'BAD_USER_INPUT', bad);
+      assert.throws(
+        () => parseGlobalId(bad),
+        (error: unknown) => (error as { extensions: { code: string } }).extensions.code === 'BAD_USER_INPUT',
+        bad,
+      );
     }
   });
 });

@@ -15,7 +15,10 @@ describe('throughput from BullMQ metrics', () => {
   });
 
   it('is all zeros before any job finished', () => {
-    assert.deepEqual(throughputOf({ meta: { count: 0, prevTS: 0, prevCount: 0 }, data: [], count: 0 }, Date.now(), 3), { total: 0, perMinute: [0, 0, 0] });
+    assert.deepEqual(throughputOf({ meta: { count: 0, prevTS: 0, prevCount: 0 }, data: [], count: 0 }, Date.now(), 3), {
+      total: 0,
+      perMinute: [0, 0, 0],
+    });
   });
 });
 
@@ -28,7 +31,7 @@ describe('workers from CLIENT LIST', () => {
     '',
   ].join('\n');
 
-  it('finds a queue\'s named and unnamed workers, and nothing else', () => {
+  it("finds a queue's named and unnamed workers, and nothing else", () => {
     const workers = workersOf(parseClientList(list), 'bull:ZGVmYXVsdA==');
     assert.deepEqual(workers, [
       { name: 'jobgate-41', address: '127.0.0.1:50001', ageSeconds: 12, idleSeconds: 3, process: '127.0.0.1/jobgate-41' },

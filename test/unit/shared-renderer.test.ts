@@ -24,11 +24,14 @@ const schema = new GraphQLSchema({
   subscription: new GraphQLObjectType({ name: 'Subscription', fields: { events: { type: Event, resolve: (event: unknown) => event } } }),
 });
 
-const renderer = new SharedRenderer((result) => ({ data: result.data, errors: result.errors?.map((error) => ({ message: error.message })) }), {
-  shared: () => ({ caller: NO_CALLER }),
-  own: (context) => context,
-  callerKey: (context) => (context as Context).caller.id,
-});
+const renderer = new SharedRenderer(
+  (result) => ({ data: result.data, errors: result.errors?.map((error) => ({ message: error.message })) }),
+  {
+    shared: () => ({ caller: NO_CALLER }),
+    own: (context) => context,
+    callerKey: (context) => (context as Context).caller.id,
+  },
+);
 
 const ana: Context = { caller: { id: 'jwt:ana', roles: ['submitter'] } };
 const val: Context = { caller: { id: 'jwt:val', roles: ['viewer'] } };
@@ -37,7 +40,11 @@ const val: Context = { caller: { id: 'jwt:val', roles: ['viewer'] } };
 const documents = new Map<string, ReturnType<typeof parse>>();
 
 function subscription(query: string, context: Context): { args: ExecutionArgs; key: string } {
-  const args: ExecutionArgs = { schema, document: documents.get(query) ?? documents.set(query, parse(query)).get(query)!, contextValue: context };
+  const args: ExecutionArgs = {
+    schema,
+    document: documents.get(query) ?? documents.set(query, parse(query)).get(query)!,
+    contextValue: context,
+  };
   return { args, key: renderer.selectionKey(args) };
 }
 async function render(event: object, { args, key }: { args: ExecutionArgs; key: string }): Promise<unknown> {
@@ -48,26 +55,35 @@ async function render(event: object, { args, key }: { args: ExecutionArgs; key: 
 describe('SharedRenderer', () => {
   it('shares a caller-independent selection between callers', async () => {
     const event = { owner: 'jwt:ana' };
-    const [first, second] = [subscription('subscription { events { owner } }', ana), subscription('subscription { events { owner } }', val)];
+    const [first, second] = [
+      subscription('subscription { events { owner } }', ana),
+      subscription('subscription { events { owner } }', val),
+    ];
     assert.equal(first.key, second.key);
     assert.equal(renderer.payload(event, first.key, first.args), renderer.payload(event, second.key, second.args), 'one render');
     assert.deepEqual(await render(event, second), { data: { events: { owner: 'jwt:ana' } } });
   });
 
-  it('renders a selection that reaches a marked field per caller, with each caller\'s own context', async () => {
+  it("renders a selection that reaches a marked field per caller, with each caller's own context", async () => {
     const event = { owner: 'jwt:ana' };
     const query = 'subscription { events { ... on Event { mine } } }';
     const [first, second, again] = [subscription(query, ana), subscription(query, val), subscription(query, ana)];
     assert.notEqual(first.key, second.key);
-    assert.equal(first.key, again.key, 'one caller\'s subscriptions still share');
+    assert.equal(first.key, again.key, "one caller's subscriptions still share");
     assert.deepEqual(await render(event, first), { data: { events: { mine: true } } });
     assert.deepEqual(await render(event, second), { data: { events: { mine: false } } });
   });
 
-  it('fails an unmarked field that reads the caller rather than sharing one caller\'s answer', async () => {
+  it("fails an unmarked field that reads the caller rather than sharing one caller's answer", async () => {
     const event = { owner: 'jwt:ana' };
-    const [first, second] = [subscription('subscription { events { unmarkedMine } }', ana), subscription('subscription { events { unmarkedMine } }', val)];
-    const answers = [await render(event, first), await render(event, second)] as { data: { events: { unmarkedMine: boolean | null } }; errors?: { message: string }[] }[];
+    const [first, second] = [
+      subscription('subscription { events { unmarkedMine } }', ana),
+      subscription('subscription { events { unmarkedMine } }', val),
+    ];
+    const answers = [await render(event, first), await render(event, second)] as {
+      data: { events: { unmarkedMine: boolean | null } };
+      errors?: { message: string }[];
+    }[];
     for (const answer of answers) {
       assert.equal(answer.data.events.unmarkedMine, null);
       assert.match(answer.errors?.[0].message ?? '', /@CallerDependent/);

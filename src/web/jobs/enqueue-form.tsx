@@ -9,7 +9,14 @@ import { InputTypeFieldsDocument } from './operations';
 export type JobTypeEntry = JobTypesQuery['jobTypes'][number];
 
 /** Stands in for a job type without a typed input: its data is typed as JSON. */
-const RAW_DATA_FIELD: FieldSpec = { name: 'data', description: 'Job data as JSON', kind: 'json', required: true, initial: '{}', options: [] };
+const RAW_DATA_FIELD: FieldSpec = {
+  name: 'data',
+  description: 'Job data as JSON',
+  kind: 'json',
+  required: true,
+  initial: '{}',
+  options: [],
+};
 
 type Values = Record<string, string | boolean>;
 
@@ -39,7 +46,15 @@ function useFieldSpecs(client: JobgateClient, inputType: string | undefined): Fi
 }
 
 /** Form that enqueues any registered job type, its fields generated from the schema. */
-export function EnqueueForm({ client, jobTypes, onEnqueued }: { client: JobgateClient; jobTypes: readonly JobTypeEntry[]; onEnqueued: (job: Job) => void }) {
+export function EnqueueForm({
+  client,
+  jobTypes,
+  onEnqueued,
+}: {
+  client: JobgateClient;
+  jobTypes: readonly JobTypeEntry[];
+  onEnqueued: (job: Job) => void;
+}) {
   const [typeName, setTypeName] = useState(jobTypes[0]?.name ?? '');
   const selected = jobTypes.find((entry) => entry.name === typeName);
   const specs = useFieldSpecs(client, selected?.inputType);
@@ -77,7 +92,16 @@ export function EnqueueForm({ client, jobTypes, onEnqueued }: { client: JobgateC
       <h2 id="enqueue-title">Enqueue a job</h2>
       <div className="field">
         <label htmlFor="job-type">Job type</label>
-        <select id="job-type" data-testid="job-type" value={typeName} onChange={(event) => { setTypeName(event.target.value); setValues({}); setErrors({}); }}>
+        <select
+          id="job-type"
+          data-testid="job-type"
+          value={typeName}
+          onChange={(event) => {
+            setTypeName(event.target.value);
+            setValues({});
+            setErrors({});
+          }}
+        >
           {jobTypes.map((entry) => (
             <option key={entry.name} value={entry.name}>
               {entry.name} ({entry.queue})
@@ -90,14 +114,28 @@ export function EnqueueForm({ client, jobTypes, onEnqueued }: { client: JobgateC
         <p className="muted">Loading fields…</p>
       ) : (
         specs.map((spec) => (
-          <FieldInput key={`${typeName}-${spec.name}`} scope={`data-${typeName}`} spec={spec} value={values[spec.name] ?? spec.initial} error={errors[spec.name]} onChange={(value) => setValues((previous) => ({ ...previous, [spec.name]: value }))} />
+          <FieldInput
+            key={`${typeName}-${spec.name}`}
+            scope={`data-${typeName}`}
+            spec={spec}
+            value={values[spec.name] ?? spec.initial}
+            error={errors[spec.name]}
+            onChange={(value) => setValues((previous) => ({ ...previous, [spec.name]: value }))}
+          />
         ))
       )}
       {optionSpecs !== undefined && optionSpecs.length > 0 && (
         <details>
           <summary>Options</summary>
           {optionSpecs.map((spec) => (
-            <FieldInput key={spec.name} scope="options" spec={spec} value={options[spec.name] ?? spec.initial} error={errors[spec.name]} onChange={(value) => setOptions((previous) => ({ ...previous, [spec.name]: value }))} />
+            <FieldInput
+              key={spec.name}
+              scope="options"
+              spec={spec}
+              value={options[spec.name] ?? spec.initial}
+              error={errors[spec.name]}
+              onChange={(value) => setOptions((previous) => ({ ...previous, [spec.name]: value }))}
+            />
           ))}
         </details>
       )}

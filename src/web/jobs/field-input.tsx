@@ -38,7 +38,9 @@ export function FieldInput({ scope, spec, value, error, onChange }: FieldInputPr
       </select>
     );
   } else if (spec.kind === 'json') {
-    control = <textarea {...common} rows={3} required={spec.required} value={String(value)} onChange={(event) => onChange(event.target.value)} />;
+    control = (
+      <textarea {...common} rows={3} required={spec.required} value={String(value)} onChange={(event) => onChange(event.target.value)} />
+    );
   } else {
     const numeric = spec.kind === 'int' || spec.kind === 'float';
     control = (

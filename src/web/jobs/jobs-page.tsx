@@ -76,7 +76,11 @@ export function JobsPage({ client, tokenKey }: { client: JobgateClient; tokenKey
         {jobTypes === undefined && loadError === undefined && <p className="muted">Loading job types…</p>}
         {jobTypes !== undefined && (
           <div className="columns">
-            <EnqueueForm client={client} jobTypes={jobTypes} onEnqueued={(job) => setJobs((previous) => [job, ...previous.filter((other) => other.id !== job.id)])} />
+            <EnqueueForm
+              client={client}
+              jobTypes={jobTypes}
+              onEnqueued={(job) => setJobs((previous) => [job, ...previous.filter((other) => other.id !== job.id)])}
+            />
             <QueuePanel client={client} queues={queues} />
           </div>
         )}
