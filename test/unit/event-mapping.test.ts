@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Job } from 'bullmq';
+import { isGoneView, toPendingEvent } from '../../src/events/event-mapping';
+import { CUSTOM_EVENTS, JobEventType, type StreamFields } from '../../src/events/job-event';
+import type { JobAddress } from '../../src/jobs/job-id';
+import type { JobReader } from '../../src/jobs/job-reader';
+import { CANCELLED_REASON_PREFIX, JobState, type JobView } from '../../src/jobs/job-view';
+
+const QUEUE = 'imports';
+const CURSOR = '1795316597597-3';
+
+/** The fields of a stored BullMQ job that the mapping reads. */
+interface StoredJob {
+  attemptsMade?: number;
+  failedReason?: string;
+  finishedOn?: number;
+  processedOn?: number;
+  delay?: number;
+}
+
+function job(stored: StoredJob): Job {
+  return {
+    id: '42',
+    queueName: QUEUE,
+    name: 'report',
+    data: { n: 1 },
+    opts: { attempts: 3, jobgate: { owner: 'jwt:ana' } },
+    progress: 0,
+    returnvalue: null,
+    failedReason: stored.failedReason ?? '',
+    attemptsMade: stored.attemptsMade ?? 0,
+    attemptsStarted: stored.attemptsMade ?? 0,
+    timestamp: 1_000,
+    processedOn: stored.processedOn,
+    finishedOn: stored.finishedOn,
+    delay: stored.delay ?? 0,
+  } as unknown as Job;
+}
+
+class Store implements JobReader {
+  fetches = 0;
+  constructor(
+    private readonly stored: Job | undefined,
+    private readonly tomb?: JobView,
+  ) {}
+  fetch(_address: JobAddress): Promise<Job | undefined> {
+    this.fetches += 1;
+    return Promise.resolve(this.stored);
+  }
+  load(): Promise<JobView | undefined> {
+    return Promise.reject(new Error('not used by the mapping'));
+  }
+  tombstone(address: JobAddress): Promise<JobView | undefined> {
+    assert.deepEqual(address, { queue: QUEUE, jobId: '42' });
+    return Promise.resolve(this.tomb);
+  }
+}
+
+const tombstone = { jobId: '42', queue: QUEUE, state: JobState.CANCELLED } as JobView;
+
+interface Row {
+  what: string;
+  name: string;
+  fields?: StreamFields;
+  stored?: StoredJob | null;
+  tomb?: JobView;
+  type: JobEventType;
+  final: boolean;
+  /** The job's state as of the event. */
+  state: JobState;
+}
+
+const table: Row[] = [
+  { what: 'a new job', name: 'waiting', type: JobEventType.WAITING, final: false, state: JobState.WAITING },
+  {
+    what: 'a job moved back after failing',
+    name: 'waiting',
+    fields: { prev: 'failed' },
+    type: JobEventType.RETRYING,
+    final: false,
+    state: JobState.WAITING,
+  },
+  { what: 'a parent waiting for children', name: 'waiting-children', type: JobEventType.WAITING, final: false, state: JobState.WAITING },
+  {
+    what: 'a first delay',
+    name: 'delayed',
+    stored: { attemptsMade: 0, delay: 5_000 },
+    type: JobEventType.DELAYED,
+    final: false,
+    state: JobState.DELAYED,
+  },
+  {
+    what: 'a backoff after an attempt',
+    name: 'delayed',
+    stored: { attemptsMade: 1, processedOn: 2_000 },
+    type: JobEventType.RETRYING,
+    final: false,
+    state: JobState.DELAYED,
+  },
+  {
+    what: 'a delay of a job already gone',
+    name: 'delayed',
+    stored: null,
+    type: JobEventType.DELAYED,
+    final: false,
+    state: JobState.UNKNOWN,
+  },
+  {
+    what: 'a run starting',
+    name: 'active',
+    stored: { processedOn: 2_000 },
+    type: JobEventType.ACTIVE,
+    final: false,
+    state: JobState.ACTIVE,
+  },
+  { what: 'progress', name: 'progress', fields: { data: '50' }, type: JobEventType.PROGRESS, final: false, state: JobState.ACTIVE },
+  {
+    what: 'completion',
+    name: 'completed',
+    stored: { finishedOn: 3_000 },
+    type: JobEventType.COMPLETED,
+    final: true,
+    state: JobState.COMPLETED,
+  },
+  {
+    what: 'a last failure',
+    name: 'failed',
+    stored: { attemptsMade: 3, failedReason: 'boom', finishedOn: 3_000 },
+    type: JobEventType.FAILED,
+    final: true,
+    state: JobState.FAILED,
+  },
+  {
+    what: 'a failure with attempts left',
+    name: 'failed',
+    stored: { attemptsMade: 1, failedReason: 'boom' },
+    type: JobEventType.RETRYING,
+    final: false,
+    state: JobState.WAITING,
+  },
+  {
+    what: 'a cancel while running',
+    name: 'failed',
+    stored: { attemptsMade: 1, failedReason: `${CANCELLED_REASON_PREFIX}cancelled by ana`, finishedOn: 3_000 },
+    type: JobEventType.CANCELLED,
+    final: true,
+    state: JobState.CANCELLED,
+  },
+  {
+    what: 'a failure whose reason only contains the prefix',
+    name: 'failed',
+    stored: { failedReason: `x ${CANCELLED_REASON_PREFIX}`, finishedOn: 3_000 },
+    type: JobEventType.FAILED,
+    final: true,
+    state: JobState.FAILED,
+  },
+  { what: 'a stall', name: 'stalled', type: JobEventType.STALLED, final: false, state: JobState.WAITING },
+  {
+    what: 'a removal with a tombstone (cancelled before running)',
+    name: 'removed',
+    stored: null,
+    tomb: tombstone,
+    type: JobEventType.CANCELLED,
+    final: true,
+    state: JobState.CANCELLED,
+  },
+  { what: 'a removal', name: 'removed', stored: null, type: JobEventType.REMOVED, final: true, state: JobState.UNKNOWN },
+  {
+    what: 'a log line',
+    name: CUSTOM_EVENTS.LOG,
+    fields: { line: 'step 2' },
+    stored: { processedOn: 2_000 },
+    type: JobEventType.LOG,
+    final: false,
+    state: JobState.ACTIVE,
+  },
+];
+
+describe('stream entries become Jobgate events', () => {
+  for (const row of table) {
+    it(`${row.name}: ${row.what} is ${row.type}`, async () => {
+      const store = new Store(row.stored === null ? undefined : job(row.stored ?? {}), row.tomb);
+      const pending = toPendingEvent(QUEUE, row.name, CURSOR, { jobId: '42', ...row.fields }, store);
+      assert.ok(pending);
+      assert.equal(pending.cursor, CURSOR);
+      assert.equal(pending.jobId, '42');
+      assert.equal(pending.isProgress, row.type === JobEventType.PROGRESS);
+      const event = await pending.event;
+      assert.ok(event);
+      assert.equal(event.type, row.type);
+      assert.equal(event.isFinal, row.final);
+      assert.equal(event.queue, QUEUE);
+      assert.equal(event.at.getTime(), 1795316597597);
+      assert.equal(event.log, row.type === JobEventType.LOG ? 'step 2' : null);
+      const view = await event.job();
+      assert.equal(view.state, row.state);
+    });
+  }
+
+  it('takes the progress of a PROGRESS event from the entry, not the stored job', async () => {
+    const pending = toPendingEvent(QUEUE, 'progress', CURSOR, { jobId: '42', data: '{"current":3,"total":4}' }, new Store(job({})));
+    const view = await (await pending!.event)!.job();
+    assert.deepEqual(view.progress, { percent: 75, current: 3, total: 4, message: null, data: null });
+  });
+
+  it('shows a job absent when its event is read as gone, at the time of its cursor', async () => {
+    const pending = toPendingEvent(QUEUE, 'completed', CURSOR, { jobId: '42' }, new Store(undefined));
+    const view = await (await pending!.event)!.job();
+    assert.equal(isGoneView(view), true);
+    assert.equal(view.id, 'imports:42');
+    assert.equal(view.createdAt.getTime(), 1795316597597);
+  });
+
+  it('reads the job only when someone asks, and once, unless the type depends on it', async () => {
+    const lazy = new Store(job({ finishedOn: 3_000 }));
+    const completed = await toPendingEvent(QUEUE, 'completed', CURSOR, { jobId: '42' }, lazy)!.event;
+    assert.equal(lazy.fetches, 0);
+    await completed!.job();
+    await completed!.job();
+    assert.equal(lazy.fetches, 1);
+
+    const eager = new Store(job({ attemptsMade: 1 }));
+    const delayed = await toPendingEvent(QUEUE, 'delayed', CURSOR, { jobId: '42' }, eager)!.event;
+    assert.equal(eager.fetches, 1, 'delayed needs attemptsMade to tell a retry');
+    await delayed!.job();
+    assert.equal(eager.fetches, 1, 'the classification read is reused');
+  });
+
+  it('sizes an entry by its fields, for the slow-client budget', () => {
+    const pending = toPendingEvent(QUEUE, 'progress', CURSOR, { jobId: '42', data: 'x'.repeat(1000) }, new Store(undefined));
+    assert.equal(pending?.approxBytes, 256 + 2 + 1000);
+  });
+
+  it('ignores entries without a job id and events that concern no job', () => {
+    const store = new Store(undefined);
+    assert.equal(toPendingEvent(QUEUE, 'completed', CURSOR, {}, store), null);
+    for (const name of ['drained', 'paused', 'duplicated', 'retries-exhausted'])
+      assert.equal(toPendingEvent(QUEUE, name, CURSOR, { jobId: '42' }, store), null, name);
+  });
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { TurnWrites } from '../../src/server/turn-writes';
+
+/** A transport that records each system-call-sized write: one entry per `_write` or `_writev`. */
+class Transport extends Duplex {
+  readonly writes: string[][] = [];
+  override _read(): void {}
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writes.push([chunk.toString()]);
+    callback();
+  }
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.writes.push(chunks.map(({ chunk }) => chunk.toString()));
+    callback();
+  }
+}
+
+/** A WebSocket as TurnWrites sees it: only a key for its transport. */
+const webSocket = (): WebSocket => ({}) as WebSocket;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('TurnWrites', () => {
+  it("sends a socket's messages of one turn in one write, in order", async () => {
+    const writes = new TurnWrites();
+    const socket = webSocket();
+    const transport = new Transport();
+    writes.attach(socket, transport);
+    for (const message of ['one', 'two', 'three']) {
+      writes.hold(socket);
+      transport.write(message);
+    }
+    assert.deepEqual(transport.writes, [], 'nothing leaves before the turn ends');
+    await nextTurn();
+    assert.deepEqual(transport.writes, [['one', 'two', 'three']]);
+  });
+
+  it('flushes every socket written to in the turn, each in one write', async () => {
+    const writes = new TurnWrites();
+    const [first, second] = [webSocket(), webSocket()];
+    const [a, b] = [new Transport(), new Transport()];
+    writes.attach(first, a);
+    writes.attach(second, b);
+    writes.hold(first);
+    a.write('a1');
+    writes.hold(second);
+    b.write('b1');
+    writes.hold(first);
+    a.write('a2');
+    b.write('b2');
+    await nextTurn();
+    assert.deepEqual(a.writes, [['a1', 'a2']]);
+    assert.deepEqual(b.writes, [['b1', 'b2']]);
+  });
+
+  it('holds again in a later turn, and leaves a transport uncorked after the turn', async () => {
+    const writes = new TurnWrites();
+    const socket = webSocket();
+    const transport = new Transport();
+    writes.attach(socket, transport);
+    writes.hold(socket);
+    transport.write('1');
+    await nextTurn();
+    assert.equal(transport.writableCorked, 0);
+    transport.write('direct');
+    assert.deepEqual(transport.writes, [['1'], ['direct']], 'unheld writes go at once');
+    writes.hold(socket);
+    transport.write('2');
+    transport.write('3');
+    assert.equal(transport.writableCorked, 1, 'corked once however many holds');
+    await nextTurn();
+    assert.deepEqual(transport.writes, [['1'], ['direct'], ['2', '3']]);
+  });
+
+  it('ignores a socket whose transport it was not told of', async () => {
+    const writes = new TurnWrites();
+    const transport = new Transport();
+    writes.hold(webSocket());
+    transport.write('x');
+    assert.deepEqual(transport.writes, [['x']]);
+    await nextTurn();
+  });
+});
