@@ -8,6 +8,8 @@ import { startStack, type Stack } from './stack';
 
 const RESULT_POLLS = 300;
 const RESULT_POLL_MS = 100;
+/** Longer than GraphiQL's debounce of the operation name after the editor changes. */
+const OPERATION_NAME_DEBOUNCE_MS = 500;
 
 let stack: Stack;
 let browser: Browser;
@@ -34,8 +36,9 @@ async function responseText(): Promise<string> {
 async function openTab(name: string): Promise<void> {
   await page.locator('.graphiql-tab', { hasText: name }).click();
   await page.locator('.graphiql-query-editor', { hasText: name }).waitFor();
-  // GraphiQL derives the operation name from the editor content on a short debounce.
-  await sleep(500);
+  // Time-based on purpose: GraphiQL derives the operation name from the editor content on a
+  // short debounce and shows no sign of having done so; executing earlier runs the previous tab's.
+  await sleep(OPERATION_NAME_DEBOUNCE_MS);
 }
 
 async function execute(): Promise<void> {

@@ -4,12 +4,14 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { CloseCode } from '../../src/server/close-codes';
-import { eventually, gql, record, within, wsClient } from '../support/graphql';
+import { eventually, gql, record, subscriptionsStarted, within, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { bearer, TEST_JWT_SECRET, token } from '../support/tokens';
 import { ENQUEUE, HELD, JOB, JOB_EVENTS, type EnqueuedJob, type JobEventPayload } from './operations';
 
 const API_KEY = 'machine-key-0123456789abcdef';
+/** Past the expiry of a token that lives 2 s. */
+const TOKEN_EXPIRY_WAIT_MS = 2100;
 
 /** Opens a raw graphql-transport-ws socket and resolves with its close code. */
 function closeCodeOf(url: string, init: Record<string, unknown> | null, timeoutMs = 5000): Promise<number> {
@@ -137,7 +139,8 @@ describe('who may do what', () => {
     const byBia = await asked(bia);
     const byNobody = await asked('not-a-token');
     const byAna = await asked(soon);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // Time-based on purpose: the token's 2 s lifetime must run out (JWT `exp` has whole seconds).
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_EXPIRY_WAIT_MS));
     const expired = await asked(soon);
     agent.destroy();
     assert.deepEqual(
@@ -184,19 +187,28 @@ describe('who may do what', () => {
     const denied = record<JobEventPayload>(client, JOB_EVENTS, { id: mine.id });
     await within(denied.done, 5000, 'the refused watch');
     assert.equal(denied.results[0].errors?.[0].extensions?.code, 'NOT_FOUND');
-    const queue = record<{ queueEvents: { job: { id: string } } }>(
+    const queue = record<{ queueEvents: { type: string; job: { id: string } } }>(
       client,
-      `subscription { queueEvents(queue: "default") { type job { id } } }`,
+      `subscription AuthQueueWatch { queueEvents(queue: "default") { type job { id } } }`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const job of [mine, theirs])
-      await gql(stack.url, `mutation ($id: ID!) { promoteJob(id: $id) { id } }`, { id: job.id }, bearer(admin));
-    await eventually(() => queue.results.length >= 3, 10_000, 'queue events');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await subscriptionsStarted(stack.url, 'AuthQueueWatch');
+    const promote = (job: EnqueuedJob) =>
+      gql(stack.url, `mutation ($id: ID!) { promoteJob(id: $id) { id } }`, { id: job.id }, bearer(admin));
+    for (const job of [mine, theirs]) await promote(job);
+    const stateOf = async (job: EnqueuedJob) =>
+      (await gql<{ job: { state: string } | null }>(stack.url, JOB, { id: job.id }, bearer(admin))).data?.job?.state;
+    await eventually(async () => (await stateOf(mine)) === 'COMPLETED' && (await stateOf(theirs)) === 'COMPLETED', 10_000, 'both jobs');
+    // No quiet period to prove ana's events never come: a marker job of bia's, run after both
+    // finished. The stream is delivered in order, so any event of ana's job would come before its COMPLETED.
+    const marker = await enqueueAs(bia);
+    await promote(marker);
+    const completed = (job: EnqueuedJob) =>
+      queue.results.some((result) => result.data?.queueEvents.type === 'COMPLETED' && result.data.queueEvents.job.id === job.id);
+    await eventually(() => completed(theirs) && completed(marker), 10_000, "bia's COMPLETED events");
     queue.stop();
     await client.dispose();
     const ids = new Set(queue.results.map((result) => result.data!.queueEvents.job.id));
-    assert.deepEqual([...ids], [theirs.id]);
+    assert.deepEqual([...ids], [theirs.id, marker.id]);
   });
 
   it('ends a subscription when its token expires, and limits subscriptions per socket', async () => {

@@ -1,27 +1,37 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { createJobgateClient, type JobEvent, type JobEventType } from '../../src/client';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { startStack, type Stack } from '../browser/stack';
+import { eventually } from '../support/graphql';
 
 const ITEMS = 40;
 const DROP_AT_ITEM = 12;
-/** Long enough for several 50 ms items to arrive unread before the drop. */
-const SLOW_CONSUMER_MS = 400;
-/** Longer than the first reconnect wait (at most 2 × 250 ms with `maxRetryWaitMs: 500`). */
-const RECONNECTED_MS = 1500;
+/** Events the slow consumer leaves unread (received on the socket) before the drop. */
+const UNREAD_EVENTS = 3;
 
 /** A `ws` WebSocket the test can cut, as a network failure would (no close handshake). */
 class DroppableWebSocket extends WebSocket {
   static readonly open = new Set<DroppableWebSocket>();
   static readonly sent: string[] = [];
+  /** `next` messages received, read by the consumer or not. */
+  static nextReceived = 0;
 
   constructor(...args: ConstructorParameters<typeof WebSocket>) {
     super(...args);
     DroppableWebSocket.open.add(this);
     this.once('close', () => DroppableWebSocket.open.delete(this));
+    this.on('message', (data: WebSocket.RawData) => {
+      if ((JSON.parse(String(data)) as { type?: string }).type === 'next') DroppableWebSocket.nextReceived++;
+    });
+  }
+
+  /** The subscribe messages sent so far. */
+  static subscribes(): { type: string; payload?: { variables?: { since?: string } } }[] {
+    return DroppableWebSocket.sent
+      .map((data) => JSON.parse(data) as { type: string; payload?: { variables?: { since?: string } } })
+      .filter((message) => message.type === 'subscribe');
   }
 
   override send(data: string, ...rest: unknown[]): void {
@@ -61,9 +71,10 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
         // A slow consumer: events keep arriving unread, the socket is cut, and the client
         // reconnects before they are read. The resume must start after the last event
         // received, not the last one read, or those would come twice.
-        await sleep(SLOW_CONSUMER_MS);
+        const received = DroppableWebSocket.nextReceived;
+        await eventually(() => DroppableWebSocket.nextReceived >= received + UNREAD_EVENTS, 10_000, 'events to arrive unread');
         assert.equal(DroppableWebSocket.dropAll(), 1, 'one socket carries the watch');
-        await sleep(RECONNECTED_MS);
+        await eventually(() => DroppableWebSocket.subscribes().length === 2, 10_000, 'the client to reconnect and subscribe again');
       }
     }
 
@@ -72,9 +83,7 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
     assert.deepEqual(last?.job.result, { imported: ITEMS });
     assert.ok(cursorAtDrop !== undefined, 'the socket should have been dropped mid-job');
 
-    const subscribes = DroppableWebSocket.sent
-      .map((data) => JSON.parse(data) as { type: string; payload?: { variables?: { since?: string } } })
-      .filter((message) => message.type === 'subscribe');
+    const subscribes = DroppableWebSocket.subscribes();
     assert.equal(subscribes.length, 2, 'subscribed once, then once more after the drop');
     assert.equal(subscribes[0].payload?.variables?.since, undefined);
     const since = subscribes[1].payload?.variables?.since ?? '';
@@ -82,7 +91,10 @@ test('watch() streams typed events to COMPLETED across a dropped socket, resumin
       events.some((event) => event.cursor === since),
       `resumed after a cursor it had received (${since})`,
     );
-    assert.ok(compareStreamIds(since, cursorAtDrop) > 0, `resumed after the events received while the loop slept, not at ${cursorAtDrop}`);
+    assert.ok(
+      compareStreamIds(since, cursorAtDrop) > 0,
+      `resumed after the events received while the loop was busy, not at ${cursorAtDrop}`,
+    );
     assert.equal(new Set(events.map((event) => `${event.cursor}/${event.type}`)).size, events.length, 'no event repeated');
 
     assert.equal(events.filter((event) => event.type === 'SNAPSHOT').length, 1);

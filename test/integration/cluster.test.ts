@@ -138,7 +138,8 @@ describe('on a Redis Cluster (3 masters, 3 replicas) that requires a user', () =
       await interrupted.dispose();
 
       const probe = enqueueContinuously(stack);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The kill comes once enqueues are being acknowledged, so the loop measures a real outage.
+      await eventually(() => probe.acknowledged.length >= 5, 10_000, 'enqueues before the kill');
       const killedAt = Date.now();
       await cluster.killInSync(victim);
       await cluster.until(() => cluster.healthy(), 40_000, 'a replica to take over');

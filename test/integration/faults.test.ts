@@ -9,6 +9,9 @@ import { PrivateRedis } from '../support/redis-server';
 import { Stack, type ProcessHandle } from '../support/stack';
 import { HELD, IMPORT_PARTS, JOB, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
+/** How long Redis stays stopped: an outage the gateway must ride out, not a wait for anything. */
+const REDIS_OUTAGE_MS = 2000;
+
 const bullId = (id: string): string => id.slice(id.indexOf(':') + 1);
 
 function assertIncreasingCursors(events: { cursor: string }[], who: string): void {
@@ -108,7 +111,16 @@ describe('the gateway killed and restarted while clients watch', () => {
         'some progress on every job',
       );
       await stack.signal(stack.gateway, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Restarted once every job has written events no client got, so resuming must replay them.
+      const lastSeen = genericWatches.map((watch) => watch.events.at(-1)!.cursor);
+      await eventually(
+        async () => {
+          const entries = await streamEntries(stack.redisUrl, stack.prefix, 'imports');
+          return jobs.every((job, index) => entryIdsAfter(entries, bullId(job.id), lastSeen[index]).length >= 3);
+        },
+        10_000,
+        'events written while the gateway is down',
+      );
       await stack.startGateway();
       await within(Promise.all([...genericWatches.map((watch) => watch.done), ...typedDone]), 45_000, 'every watch after the restart');
     } finally {
@@ -170,7 +182,8 @@ describe('Redis restarted (append-only) while jobs run and are watched', () => {
       const refused = await gql(stack.url, IMPORT_PARTS, { input });
       assert.equal(refused.errors?.[0].extensions?.code, 'UNAVAILABLE');
       assert.equal((await fetch(`${stack.url}/readyz`)).status, 503);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Time-based on purpose: Redis stays down a while, so the watch and the workers live through a real outage.
+      await new Promise((resolve) => setTimeout(resolve, REDIS_OUTAGE_MS));
       await redis.resume();
       const outageMs = Date.now() - down;
 

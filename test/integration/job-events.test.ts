@@ -1,13 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import IORedis from 'ioredis';
 import WebSocket from 'ws';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { eventually, gqlOk, record, within, wsClient } from '../support/graphql';
+import { PrivateRedis } from '../support/redis-server';
 import { Stack } from '../support/stack';
 import { ENQUEUE, HELD, IMPORT_PARTS, JOB, JOB_EVENTS, PROMOTE, type EnqueuedJob, type JobEventPayload } from './operations';
 
 /** Types and cursors of a recording, for assertions. */
 const eventsOf = (results: { data?: JobEventPayload | null }[]) => results.map((result) => result.data!.jobEvents);
+
+/** Resolves once a gateway event reader of the Redis at `url` is blocked in XREAD (CLIENT LIST: `cmd=xread`, flag `b`). */
+async function blockedInXread(url: string): Promise<void> {
+  const redis = new IORedis(url);
+  try {
+    await eventually(
+      async () => {
+        const clients = ((await redis.client('LIST')) as string).split('\n');
+        return clients.some((line) => / name=jobgate:gateway:events /.test(line) && / flags=\w*b/.test(line) && / cmd=xread /.test(line));
+      },
+      5000,
+      'the event reader to block in XREAD',
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
 
 function assertIncreasingCursors(events: { cursor: string }[]): void {
   for (let index = 1; index < events.length; index++) {
@@ -114,7 +133,9 @@ describe('watching a job over graphql-ws', () => {
     await interrupted.dispose();
     const seen = eventsOf(firstHalf.results);
     assert.ok(seen.length >= 2, 'the first half saw events');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Resumed once the job has written events the first half missed, so `since` has them to replay.
+    const missed = () => eventsOf(whole.results).filter((event) => compareStreamIds(event.cursor, seen.at(-1)!.cursor) > 0);
+    await eventually(() => missed().length >= 2, 5000, 'events while disconnected');
     const resumedClient = wsClient(stack.wsUrl);
     const secondHalf = record<JobEventPayload>(resumedClient, JOB_EVENTS, { id: job.id, since: seen.at(-1)!.cursor });
     await within(Promise.all([whole.done, secondHalf.done]), 15_000, 'both watches');
@@ -170,11 +191,18 @@ describe('watching a job over graphql-ws', () => {
 });
 
 describe('watching jobs of several queues and with several selections', () => {
+  // A Redis of its own: the first case waits on the gateway's reader being blocked in XREAD, seen
+  // in CLIENT LIST, where no other test's gateway may show up.
+  let redis: PrivateRedis;
   let stack: Stack;
   before(async () => {
-    stack = await Stack.start({ workers: 1 });
+    redis = await PrivateRedis.start();
+    stack = await Stack.start({ workers: 1, redisUrl: redis.url });
   });
-  after(() => stack.close());
+  after(async () => {
+    await stack.close();
+    await redis.destroy();
+  });
 
   it('delivers events of a second watched queue at once while the first queue is idle (its reader blocks only its own connection)', async () => {
     const idle = (await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: {}, options: HELD })).enqueue;
@@ -189,8 +217,8 @@ describe('watching jobs of several queues and with several selections', () => {
     const client = wsClient(stack.wsUrl);
     const idleWatch = record<JobEventPayload>(client, JOB_EVENTS, { id: idle.id });
     await eventually(() => idleWatch.results.length > 0, 5000, 'the idle job snapshot');
-    // The idle queue's reader is now blocked in XREAD (up to 5 s); a reader sharing its connection would wait behind it.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the idle queue's reader is blocked in XREAD (up to 5 s), a reader sharing its connection would wait behind it.
+    await blockedInXread(redis.url);
     const busyWatch = record<JobEventPayload>(client, JOB_EVENTS, { id: busy.id });
     await eventually(() => busyWatch.results.length > 0, 5000, 'the busy job snapshot');
     const promoted = Date.now();

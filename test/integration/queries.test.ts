@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, gql, gqlOk, record, wsClient } from '../support/graphql';
+import { eventually, gql, gqlOk, record, subscriptionsStarted, wsClient } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { ENQUEUE, HELD, PROMOTE, type EnqueuedJob } from './operations';
 
-const QUEUE_EVENTS = `subscription ($queue: String!, $since: String) { queueEvents(queue: $queue, since: $since) { type cursor job { id } } }`;
+const QUEUE_EVENTS = `subscription QueriesQueueWatch ($queue: String!, $since: String) { queueEvents(queue: $queue, since: $since) { type cursor job { id } } }`;
 const JOBS = `query ($after: String) { jobs(queue: "default", states: [DELAYED], first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id state } } } }`;
 
 interface QueueEventPayload {
@@ -68,7 +68,7 @@ describe('queries and queue-wide streams', () => {
   it('streams every job event of a queue, and replays from `since`', async () => {
     const client = wsClient(stack.wsUrl);
     const live = record<QueueEventPayload>(client, QUEUE_EVENTS, { queue: 'default' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsStarted(stack.url, 'QueriesQueueWatch');
     const jobs = await Promise.all(
       [1, 2, 3].map((index) => gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: `q${index}` } })),
     );

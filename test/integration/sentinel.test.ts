@@ -33,7 +33,8 @@ describe('on Redis Sentinel (master, replica, one sentinel)', () => {
 
       const master = await sentinel.masterPort();
       const probe = enqueueContinuously(stack);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The kill comes once enqueues are being acknowledged, so the loop measures a real outage.
+      await eventually(() => probe.acknowledged.length >= 5, 10_000, 'enqueues before the kill');
       const killedAt = Date.now();
       await sentinel.killInSync(master);
       await sentinel.until(

@@ -17,6 +17,8 @@ const PAUSE_MS = 10_000;
 const BIG_MESSAGE = 'm'.repeat(8 * 1024);
 /** Paces the big events so that a client that keeps up never falls 1 MiB behind. */
 const BIG_EVERY_MS = 7;
+/** How often the gateway's RSS is sampled while the slow clients are paused. */
+const RSS_SAMPLE_MS = 200;
 
 interface ServerMessage {
   id?: string;
@@ -201,7 +203,8 @@ describe('a slow WebSocket client', () => {
       while (Date.now() < pausedUntil || !(control.completed('small') && control.completed('big'))) {
         if (Date.now() > deadline) throw new Error('the jobs did not end within 40 s');
         rssMax = Math.max(rssMax, rssMb(gatewayPid));
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The RSS sampling interval while paused (a poll: the loop's exit waits on the jobs' ends).
+        await new Promise((resolve) => setTimeout(resolve, RSS_SAMPLE_MS));
       }
       assert.ok(normal.completed('other'), 'the other client was served while they were paused');
       slowSmall.resume();

@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { parsePrometheus, valueOf } from './prometheus';
 
 /** A GraphQL response as the client sees it. */
 export interface GraphQLResponse<T> {
@@ -85,6 +86,29 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Resolves once the gateway at `url` has started `count` subscriptions named `operationName`, as
+ * its /metrics counts them: the count moves once the watch is registered with its stream, so an
+ * event written after this resolves is delivered to it. Name the operation uniquely in its file.
+ * `headers` carry the METRICS_TOKEN bearer when the gateway has one.
+ */
+export async function subscriptionsStarted(
+  url: string,
+  operationName: string,
+  count = 1,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  await eventually(
+    async () => {
+      const { samples } = parsePrometheus(await (await fetch(`${url}/metrics`, { headers })).text());
+      const labels = { operation_type: 'subscription', operation_name: operationName };
+      return valueOf(samples, 'jobgate_graphql_operations_total', labels) >= count;
+    },
+    10_000,
+    `${count} ${operationName} subscription(s) to start`,
+  );
 }
 
 /** Resolves within `ms` or rejects: so a hung promise fails a test instead of stalling it. */
