@@ -75,7 +75,7 @@ function violations(errors: ValidationError[], path: string): Violation[] {
  * Jobs per `addBulk` call of a batch. BullMQ writes an `addBulk` to Redis only once every job
  * of it is encoded; the chunks of one batch are written one after the other without waiting
  * for replies (one round trip, in order, on one connection), so Redis runs the first chunk
- * while the gateway encodes the next. 100 measured best among 50 to 1,000 (README, *Performance*).
+ * while the gateway encodes the next. 100 measured best among 50 to 1,000 (docs/performance.md).
  */
 const ADD_BULK_CHUNK = 100;
 
