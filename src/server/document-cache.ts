@@ -107,10 +107,20 @@ export class DocumentCache {
    * undefined when it may. A cached text passes without a second look.
    */
   screen(source: string): GraphQLError | undefined {
-    // Every token takes a character, every open bracket one of these: most documents are
-    // under both limits by their characters alone, without a hash or a lexing pass.
-    if (source.length <= (this.parseOptions.maxTokens ?? Infinity) && openingCharacters(source) <= MAX_NESTING) return undefined;
-    if (this.documents.has(queryHash(source))) return undefined;
+    if (this.underLimitsByCharacters(source) || this.documents.has(queryHash(source))) return undefined;
+    return this.lexingRefusal(source);
+  }
+
+  /**
+   * Whether `source` is under both limits by its characters alone: every token takes a
+   * character, every open bracket one of `{[(`. Most documents are, without a hash or a lexing pass.
+   */
+  private underLimitsByCharacters(source: string): boolean {
+    return source.length <= (this.parseOptions.maxTokens ?? Infinity) && openingCharacters(source) <= MAX_NESTING;
+  }
+
+  /** One lexing pass: the refusal of a document over the token or nesting limit, or with a lexical error. */
+  private lexingRefusal(source: string): GraphQLError | undefined {
     const text = new Source(source);
     const lexer = new Lexer(text);
     const maxTokens = this.parseOptions.maxTokens ?? Infinity;
@@ -134,7 +144,8 @@ export class DocumentCache {
     const hash = queryHash(source);
     const cached = this.documents.get(hash);
     if (cached) return { document: cached };
-    const refusal = this.screen(source);
+    // Not cached (looked up above): no second hash and lookup, as screen() would make.
+    const refusal = this.underLimitsByCharacters(source) ? undefined : this.lexingRefusal(source);
     if (refusal) return { errors: [refusal] };
     let document: DocumentNode;
     try {
