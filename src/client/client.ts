@@ -99,7 +99,7 @@ export function createJobgateClient(options: JobgateClientOptions): JobgateClien
       return (await postOperation(http, RetryJobDocument, { id: jobId })).retryJob;
     },
     request: (document, variables) => postOperation(http, document, variables),
-    subscribe: (document, variables) => streamOperation(socket(), document, variables),
+    subscribe: (document, variables) => streamOperation(socket(), document, variables, (data) => data),
     onConnectionChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -20,28 +20,9 @@ export function watchJob(ws: Client, jobId: string, options: WatchOptions = {}):
       return since;
     },
   };
-  const events = streamOperation(ws, JobEventsDocument, variables, ({ jobEvents }) => {
-    since = jobEvents.cursor;
+  return streamOperation(ws, JobEventsDocument, variables, ({ jobEvents }) => jobEvents, {
+    onReceive: (event) => (since = event.cursor),
+    // The gateway completes the stream too; stopping here spares waiting for that message.
+    isLast: isFinalEvent,
   });
-  let ended = false;
-  const iterator: JobgateStream<JobEvent> = {
-    async next() {
-      if (ended) return { done: true, value: undefined };
-      const step = await events.next();
-      if (step.done === true) return step;
-      const event = step.value.jobEvents;
-      if (isFinalEvent(event)) {
-        // The gateway completes the stream too; stopping here spares waiting for that message.
-        ended = true;
-        await events.return();
-      }
-      return { done: false, value: event };
-    },
-    return: () => {
-      ended = true;
-      return events.return();
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
 }

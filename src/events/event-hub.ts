@@ -8,6 +8,7 @@ import type { JobReader } from '../jobs/job-reader';
 import { MAX_LOG_LINES, type JobView } from '../jobs/job-view';
 import { toPendingEvent } from './event-mapping';
 import { JobEvent } from './job-event';
+import { parseStreamEntry } from './stream-entry';
 import { QueueStream, type StreamOwner, type StreamStats } from './queue-stream';
 import { compareStreamIds, isStreamId, nextStreamId } from './stream-id';
 import { Watcher, type WatcherOptions } from './watcher';
@@ -199,21 +200,19 @@ export class EventHub implements StreamOwner {
 
   /** The events after `since` up to `until` (inclusive) of one job, or of a whole queue. */
   private async replay(key: string, scope: { queue: string; jobId?: string }, since: string, until: string): Promise<JobEvent[]> {
-    const events: Promise<JobEvent | null>[] = [];
+    const events: Promise<JobEvent>[] = [];
     let from = nextStreamId(since);
     while (compareStreamIds(from, until) <= 0) {
       const page = await this.redis.xrange(key, from, until, 'COUNT', REPLAY_PAGE);
       for (const [id, flat] of page) {
-        const fields: Record<string, string> = {};
-        for (let index = 0; index < flat.length; index += 2) fields[flat[index]] = flat[index + 1];
-        if (scope.jobId !== undefined && fields.jobId !== scope.jobId) continue;
-        const pending = toPendingEvent(scope.queue, fields.event, id, fields, this.store);
-        if (pending) events.push(pending.event);
+        const entry = parseStreamEntry(id, flat);
+        if (entry && (scope.jobId === undefined || entry.jobId === scope.jobId))
+          events.push(toPendingEvent(scope.queue, entry, this.store).event);
       }
       if (page.length < REPLAY_PAGE) break;
       from = nextStreamId(page[page.length - 1][0]);
     }
-    return (await Promise.all(events)).filter((event): event is JobEvent => event !== null);
+    return Promise.all(events);
   }
 }
 

@@ -3,51 +3,42 @@ import { isConnectionError } from '../redis/connections';
 import { toGlobalId } from '../jobs/job-id';
 import type { JobReader } from '../jobs/job-reader';
 import { CANCELLED_REASON_PREFIX, JobState, viewOf, type JobView } from '../jobs/job-view';
-import { CUSTOM_EVENTS, JobEvent, JobEventType, stateAfter, viewAsOf, type StreamFields } from './job-event';
+import { JobEvent, JobEventType, stateAfter, viewAsOf } from './job-event';
+import type { StreamEntry } from './stream-entry';
 import { streamIdTime } from './stream-id';
 
-/** Stream event names that concern one job, in the order of BullMQ's stream. */
-export const JOB_STREAM_EVENTS = [
-  'waiting',
-  'waiting-children',
-  'delayed',
-  'active',
-  'progress',
-  'completed',
-  'failed',
-  'stalled',
-  'removed',
-  CUSTOM_EVENTS.LOG,
-] as const;
-
-/** An event whose type may need the job to be read first (a retry looks like a delay). */
+/** An entry's event, built once for all its watchers; its type may need the job read first (a retry looks like a delay). */
 export interface PendingEvent {
   cursor: string;
   jobId: string;
   /** Known at once: PROGRESS events may be coalesced for slow clients. */
   isProgress: boolean;
   approxBytes: number;
-  /** The event, or null when the entry turns out to say nothing to watchers. */
-  event: Promise<JobEvent | null>;
+  event: Promise<JobEvent>;
 }
 
-/** A state for a job read outside of any state-changing event (LOG, a retry). */
-function inferredState(job: Job): JobState {
-  if (job.finishedOn) return job.failedReason ? JobState.FAILED : JobState.COMPLETED;
-  if (job.processedOn) return JobState.ACTIVE;
-  return job.delay > 0 ? JobState.DELAYED : JobState.WAITING;
+/**
+ * Whether a `waiting` entry that left `active` is a retry rather than a stall's or a shutdown's
+ * hand-back: BullMQ's immediate retry (no backoff) writes the same entry. A retry counted the
+ * attempt (`attemptsMade`) and leaves no started attempt unfinished, unless the job has started
+ * again since (one more in `attemptsStarted`); a hand-back leaves the attempt it interrupted
+ * uncounted. A job handed back on a later attempt, and read before it starts again, counts as a
+ * retry: the entry does not say which it was, and the job's fields then look alike.
+ */
+function isRetry(job: Job | undefined): boolean {
+  return job !== undefined && !job.finishedOn && job.attemptsMade > 0 && job.attemptsStarted <= job.attemptsMade + 1;
 }
 
 async function classify(
-  name: string,
-  fields: StreamFields,
+  entry: StreamEntry,
   job: Job | undefined,
   store: JobReader,
   queue: string,
-): Promise<{ type: JobEventType; view?: JobView } | null> {
-  switch (name) {
+): Promise<{ type: JobEventType; view?: JobView }> {
+  switch (entry.kind) {
     case 'waiting':
-      return { type: fields.prev === 'failed' ? JobEventType.RETRYING : JobEventType.WAITING };
+      if (entry.prev === 'failed' || (entry.prev === 'active' && isRetry(job))) return { type: JobEventType.RETRYING };
+      return { type: JobEventType.WAITING };
     case 'waiting-children':
       return { type: JobEventType.WAITING };
     case 'active':
@@ -58,7 +49,7 @@ async function classify(
       return { type: JobEventType.COMPLETED };
     case 'stalled':
       return { type: JobEventType.STALLED };
-    case CUSTOM_EVENTS.LOG:
+    case 'log':
       return { type: JobEventType.LOG };
     case 'delayed':
       return { type: job && job.attemptsMade > 0 ? JobEventType.RETRYING : JobEventType.DELAYED };
@@ -66,11 +57,9 @@ async function classify(
       if (job?.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return { type: JobEventType.CANCELLED };
       return { type: job && !job.finishedOn ? JobEventType.RETRYING : JobEventType.FAILED };
     case 'removed': {
-      const tombstone = await patiently(() => store.tombstone({ queue, jobId: fields.jobId }));
+      const tombstone = await patiently(() => store.tombstone({ queue, jobId: entry.jobId }));
       return tombstone ? { type: JobEventType.CANCELLED, view: tombstone } : { type: JobEventType.REMOVED };
     }
-    default:
-      return null;
   }
 }
 
@@ -128,11 +117,10 @@ export async function patiently<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Event names whose meaning depends on the stored job. */
-const NEEDS_JOB = new Set(['delayed', 'failed']);
-
-/** Stream events that happen while a job runs and change nothing of it but progress and logs. */
-const WHILE_ACTIVE = new Set(['progress', CUSTOM_EVENTS.LOG]);
+/** Whether the event of `entry` depends on the stored job (a retry looks like a delay, a wait or a failure). */
+function needsJob(entry: StreamEntry): boolean {
+  return entry.kind === 'delayed' || entry.kind === 'failed' || (entry.kind === 'waiting' && entry.prev === 'active');
+}
 
 /**
  * The job as of its last ACTIVE or PROGRESS event, per watched job. Between ACTIVE and the
@@ -145,25 +133,23 @@ export type RunningJobViews = Map<string, Promise<JobView>>;
 
 /** The running view of an ACTIVE, PROGRESS or LOG entry, or undefined for other events. */
 function runningViewOf(
-  name: string,
-  jobId: string,
-  fields: StreamFields,
+  entry: StreamEntry,
   running: RunningJobViews,
   read: () => Promise<JobView | undefined>,
 ): Promise<JobView> | undefined {
-  if (name !== 'active' && !WHILE_ACTIVE.has(name)) {
+  const { kind, jobId } = entry;
+  if (kind !== 'active' && kind !== 'progress' && kind !== 'log') {
     running.delete(jobId);
     return undefined;
   }
-  const base = name === 'active' ? undefined : running.get(jobId);
-  const type = name === 'progress' ? JobEventType.PROGRESS : name === 'active' ? JobEventType.ACTIVE : JobEventType.LOG;
+  const base = kind === 'active' ? undefined : running.get(jobId);
   const view = base
-    ? name === 'progress'
-      ? base.then((current) => viewAsOf(current, type, fields))
+    ? kind === 'progress'
+      ? base.then((current) => viewAsOf(current, JobEventType.PROGRESS, entry.data))
       : base
     : read().then((current) => {
         if (!current) throw new Error(`job ${jobId} is gone`);
-        return viewAsOf(current, type, fields);
+        return viewAsOf(current, eventTypeWhileActive(kind), kind === 'progress' ? entry.data : undefined);
       });
   running.set(jobId, view);
   // A failed read must not poison the events after it: they read for themselves.
@@ -171,21 +157,16 @@ function runningViewOf(
   return view;
 }
 
+const eventTypeWhileActive = (kind: 'active' | 'progress' | 'log'): JobEventType =>
+  kind === 'active' ? JobEventType.ACTIVE : kind === 'progress' ? JobEventType.PROGRESS : JobEventType.LOG;
+
 /**
  * Turns one stream entry into the event watchers receive. The job is read at most once per
  * entry (lazily, unless the type depends on it), only when someone watches, and, for a job
  * watched while it runs (`running` given), once per run rather than once per PROGRESS.
  */
-export function toPendingEvent(
-  queue: string,
-  name: string,
-  cursor: string,
-  fields: StreamFields,
-  store: JobReader,
-  running?: RunningJobViews,
-): PendingEvent | null {
-  const jobId = fields.jobId;
-  if (!jobId || !(JOB_STREAM_EVENTS as readonly string[]).includes(name)) return null;
+export function toPendingEvent(queue: string, entry: StreamEntry, store: JobReader, running?: RunningJobViews): PendingEvent {
+  const { jobId, cursor } = entry;
   const address = { queue, jobId };
   let fetched: Promise<Job | undefined> | undefined;
   const fetchJob = (): Promise<Job | undefined> => (fetched ??= patiently(() => store.fetch(address)));
@@ -193,13 +174,10 @@ export function toPendingEvent(
     const stored = await fetchJob();
     return stored && viewOf(stored, JobState.ACTIVE);
   };
-  const runningView = running && runningViewOf(name, jobId, fields, running, readRunning);
-  const approxBytes = 256 + Object.values(fields).reduce((sum, value) => sum + value.length, 0);
-  const event = (async (): Promise<JobEvent | null> => {
-    const job = NEEDS_JOB.has(name) ? await fetchJob() : undefined;
-    const classified = await classify(name, fields, job, store, queue);
-    if (!classified) return null;
-    const { type, view } = classified;
+  const runningView = running && runningViewOf(entry, running, readRunning);
+  const event = (async (): Promise<JobEvent> => {
+    const job = needsJob(entry) ? await fetchJob() : undefined;
+    const { type, view } = await classify(entry, job, store, queue);
     const readJob = async (): Promise<JobView> => {
       if (view) return view;
       if (runningView) {
@@ -208,13 +186,20 @@ export function toPendingEvent(
       }
       const stored = await fetchJob();
       if (!stored) return goneView(queue, jobId, streamIdTime(cursor));
-      const state =
-        stateAfter(type) ??
-        (type === JobEventType.RETRYING ? (name === 'delayed' ? JobState.DELAYED : JobState.WAITING) : inferredState(stored));
-      return viewAsOf(viewOf(stored, state), type, fields);
+      return viewAsOf(viewOf(stored, stateOfStored(type, entry)), type, entry.kind === 'progress' ? entry.data : undefined);
     };
-    const log = type === JobEventType.LOG ? (fields.line ?? '') : null;
-    return new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, approxBytes);
+    const log = entry.kind === 'log' ? entry.line : null;
+    return new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, entry.bytes);
   })();
-  return { cursor, jobId, isProgress: name === 'progress', approxBytes, event };
+  return { cursor, jobId, isProgress: entry.kind === 'progress', approxBytes: entry.bytes, event };
+}
+
+/**
+ * The state of a job read for an event of `type`. A RETRYING job waits, or is delayed when its
+ * retry waits out a backoff; a job still stored after its REMOVED entry is another job given
+ * the same id since, whose state this entry does not know.
+ */
+function stateOfStored(type: JobEventType, entry: StreamEntry): JobState {
+  if (type === JobEventType.RETRYING) return entry.kind === 'delayed' ? JobState.DELAYED : JobState.WAITING;
+  return stateAfter(type) ?? JobState.UNKNOWN;
 }

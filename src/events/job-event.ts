@@ -24,12 +24,6 @@ export const FINAL_EVENT_TYPES: ReadonlySet<JobEventType> = new Set([
   JobEventType.REMOVED,
 ]);
 
-/** The job fields of one stream entry, as BullMQ (or a Jobgate worker) wrote them. */
-export type StreamFields = Record<string, string>;
-
-/** Names Jobgate workers publish into a queue's event stream beside BullMQ's own. */
-export const CUSTOM_EVENTS = { LOG: 'jobgate.log' } as const;
-
 /**
  * One event as delivered to watchers. Built once per stream entry and shared by every
  * watcher of the job and of the queue, so reading the job for it costs one Redis read
@@ -86,6 +80,7 @@ export function stateAfter(type: JobEventType): JobState | undefined {
       return JobState.DELAYED;
     case JobEventType.ACTIVE:
     case JobEventType.PROGRESS:
+    case JobEventType.LOG: // a log line is written by the running processor
       return JobState.ACTIVE;
     case JobEventType.COMPLETED:
       return JobState.COMPLETED;
@@ -104,11 +99,11 @@ export function stateAfter(type: JobEventType): JobState | undefined {
  * has reported no progress yet: it carries the progress every run starts from, not the last run's,
  * so that a progress bar goes back when the new run starts rather than at its first report.
  */
-export function viewAsOf(view: JobView, type: JobEventType, fields: StreamFields): JobView {
+export function viewAsOf(view: JobView, type: JobEventType, progressData: string | undefined): JobView {
   const state = stateAfter(type);
   const progress =
-    type === JobEventType.PROGRESS && fields.data !== undefined
-      ? progressOf(safeJson(fields.data))
+    type === JobEventType.PROGRESS && progressData !== undefined
+      ? progressOf(safeJson(progressData))
       : type === JobEventType.ACTIVE
         ? startingProgress()
         : view.progress;

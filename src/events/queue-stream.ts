@@ -4,8 +4,8 @@ import type { Config } from '../config';
 import { eventStreamKey, type RedisClient } from '../redis/connections';
 import type { JobReader } from '../jobs/job-reader';
 import type { JobView } from '../jobs/job-view';
-import { patiently, toPendingEvent, type PendingEvent, type RunningJobViews } from './event-mapping';
-import type { StreamFields } from './job-event';
+import { patiently, toPendingEvent, type RunningJobViews } from './event-mapping';
+import { parseStreamEntry, type StreamEntry } from './stream-entry';
 import type { Watcher, WatcherHome } from './watcher';
 
 /** Entries one read returns at most. */
@@ -153,7 +153,7 @@ export class QueueStream implements WatcherHome {
         failed = false;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0 && (await this.lostPosition(reader, key))) this.recheck();
-        for (const [id, flat] of entries) this.dispatch(id, streamFields(flat));
+        for (const [id, flat] of entries) this.dispatch(id, parseStreamEntry(id, flat));
         if (entries.length === 0 || entries.length === READ_COUNT || pause === 0) continue;
         // Due times advance by the pause from the previous one, not from now: a timer that fires
         // late is made up by the next wait, so a busy stream costs 1000 / pause reads a second
@@ -228,29 +228,16 @@ export class QueueStream implements WatcherHome {
     );
   }
 
-  private dispatch(cursor: string, fields: StreamFields): void {
+  /** Hands an entry to its watchers; `entry` is null for one that concerns no job. */
+  private dispatch(cursor: string, entry: StreamEntry | null): void {
     this.position = cursor;
     this.stats.entriesRead += 1;
-    const jobWatchers = this.jobWatchers.get(fields.jobId);
+    if (!entry) return;
+    const jobWatchers = this.jobWatchers.get(entry.jobId);
     if (!jobWatchers && this.queueWatchers.size === 0) return;
-    const pending: PendingEvent | null = toPendingEvent(
-      this.queue,
-      fields.event,
-      cursor,
-      fields,
-      this.store,
-      jobWatchers ? this.running : undefined,
-    );
-    if (!pending) return;
+    const pending = toPendingEvent(this.queue, entry, this.store, jobWatchers ? this.running : undefined);
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);
     this.stats.deliveries += (jobWatchers?.size ?? 0) + this.queueWatchers.size;
   }
-}
-
-/** An entry's fields from XREAD's flat `[name, value, …]` list. */
-function streamFields(flat: string[]): StreamFields {
-  const fields: StreamFields = {};
-  for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index]] = flat[index + 1];
-  return fields;
 }

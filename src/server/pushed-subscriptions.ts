@@ -5,6 +5,7 @@ import {
   getOperationAST,
   isAbstractType,
   Kind,
+  separateOperations,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -101,7 +102,8 @@ interface Selection {
 export class SharedRenderer {
   /** Per event and selection key: the payload while it renders, then the payload itself (a waiter less per later subscriber). */
   private readonly rendered = new WeakMap<object, Map<string, Buffer | Promise<Buffer>>>();
-  private readonly selections = new WeakMap<DocumentNode, Selection>();
+  /** Per document, per operation name ('' for an anonymous or only operation). */
+  private readonly selections = new WeakMap<DocumentNode, Map<string, Selection>>();
   private documents = 0;
 
   constructor(
@@ -150,14 +152,16 @@ export class SharedRenderer {
   }
 
   private selection({ document, operationName, schema }: ExecutionArgs): Selection {
-    let selection = this.selections.get(document);
+    let byOperation = this.selections.get(document);
+    if (!byOperation) this.selections.set(document, (byOperation = new Map()));
+    let selection = byOperation.get(operationName ?? '');
     if (!selection) {
       selection = {
         id: ++this.documents,
         variables: variablesBelowRoot(document, operationName ?? undefined),
         perCaller: reachesCallerDependent(schema, document),
       };
-      this.selections.set(document, selection);
+      byOperation.set(operationName ?? '', selection);
     }
     return selection;
   }
@@ -189,14 +193,19 @@ function reachesCallerDependent(schema: GraphQLSchema, document: DocumentNode): 
   return reaches;
 }
 
-/** Variables the operation uses anywhere but in its root fields' arguments. */
+/**
+ * Variables the operation uses anywhere but in its root fields' arguments: in its own selection
+ * and the fragments it spreads, not in the document's other operations.
+ */
 function variablesBelowRoot(document: DocumentNode, operationName: string | undefined): string[] {
   const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  const used = separateOperations(document)[operation.name?.value ?? ''];
   const rootArguments = new Set(
-    operation?.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? (selection.arguments ?? []) : [])),
+    operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? (selection.arguments ?? []) : [])),
   );
   const names = new Set<string>();
-  visit(document, {
+  visit(used, {
     Argument: (node) => (rootArguments.has(node) ? false : undefined),
     Variable: (node) => {
       names.add(node.name.value);

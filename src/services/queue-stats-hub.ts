@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { AsyncQueue } from '../lib/async-queue';
 import type { QueueCountsView, QueueMonitor } from './queue-monitor.service';
 
 /** One `queueStats` message: a queue's counts as of `at`. */
@@ -9,57 +10,9 @@ export interface QueueStatsView extends QueueCountsView {
 /** How often a watched queue is counted, at most. */
 export const QUEUE_STATS_INTERVAL_MS = 250;
 
-/**
- * One subscriber's view of a poller: holds only the newest undelivered value, so a slow
- * client costs one value of memory and sees the latest counts when it catches up.
- */
-class LatestValue implements AsyncIterableIterator<QueueStatsView> {
-  received = false;
-  private pending: QueueStatsView | undefined;
-  private waiting: ((result: IteratorResult<QueueStatsView>) => void) | undefined;
-  private closed = false;
-
-  constructor(private readonly onClose: (subscriber: LatestValue) => void) {}
-
-  push(value: QueueStatsView): void {
-    if (this.closed) return;
-    this.received = true;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value, done: false });
-    } else this.pending = value;
-  }
-
-  next(): Promise<IteratorResult<QueueStatsView>> {
-    if (this.pending) {
-      const value = this.pending;
-      this.pending = undefined;
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<QueueStatsView>> {
-    if (!this.closed) {
-      this.closed = true;
-      this.pending = undefined;
-      this.waiting?.({ value: undefined, done: true });
-      this.waiting = undefined;
-      this.onClose(this);
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<QueueStatsView> {
-    return this;
-  }
-}
-
 /** Counts one queue every interval while it has subscribers; pushes only what changed. */
 class QueuePoller {
-  readonly subscribers = new Set<LatestValue>();
+  readonly subscribers = new Set<AsyncQueue<QueueStatsView>>();
   private last: { view: QueueStatsView; key: string } | undefined;
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -75,7 +28,7 @@ class QueuePoller {
     void this.run();
   }
 
-  add(subscriber: LatestValue): void {
+  add(subscriber: AsyncQueue<QueueStatsView>): void {
     this.subscribers.add(subscriber);
     if (this.last) subscriber.push(this.last.view);
   }
@@ -143,12 +96,17 @@ export class QueueStatsHub {
       this.pollers.set(queue, poller);
     }
     const owner = poller;
-    const subscriber = new LatestValue((gone) => {
-      owner.subscribers.delete(gone);
-      if (owner.subscribers.size === 0 && this.pollers.get(queue) === owner) {
-        this.pollers.delete(queue);
-        owner.stop();
-      }
+    // One subscriber holds only the newest undelivered counts: a slow client costs one value
+    // of memory and sees the latest counts when it catches up.
+    const subscriber: AsyncQueue<QueueStatsView> = new AsyncQueue({
+      latestOnly: true,
+      onReturn: () => {
+        owner.subscribers.delete(subscriber);
+        if (owner.subscribers.size === 0 && this.pollers.get(queue) === owner) {
+          this.pollers.delete(queue);
+          owner.stop();
+        }
+      },
     });
     poller.add(subscriber);
     return subscriber;

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../config';
-import { CUSTOM_EVENTS } from '../events/job-event';
+import { CUSTOM_EVENTS } from '../events/stream-entry';
 import { eventStreamKey, jobKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
 

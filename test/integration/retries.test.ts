@@ -44,8 +44,11 @@ describe('retries and failures (syncExternal against a local HTTP server)', () =
   let stack: Stack;
   let server: Awaited<ReturnType<typeof erp>>;
   before(async () => {
-    // Order 4's attempts take 300 ms each: each ACTIVE event's job is read while its attempt runs.
-    server = await erp({ '1': [500, 503, 200], '2': [500], '3': [404], '4': [500, 502, 200] }, { '4': 300 });
+    // Orders 4 and 5's attempts take 300 ms each: each event's job is read while the attempt after it runs.
+    server = await erp(
+      { '1': [500, 503, 200], '2': [500], '3': [404], '4': [500, 502, 200], '5': [500, 503, 200] },
+      { '4': 300, '5': 300 },
+    );
     stack = await Stack.start({ workers: 1 });
   });
   after(async () => {
@@ -53,12 +56,12 @@ describe('retries and failures (syncExternal against a local HTTP server)', () =
     server.server.close();
   });
 
-  const enqueue = async (orderId: number, attempts?: number): Promise<EnqueuedJob> =>
+  const enqueue = async (orderId: number, attempts?: number, backoffMs = 50): Promise<EnqueuedJob> =>
     (
       await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, {
         type: 'syncExternal',
         data: { orderId, url: `${server.url}/orders/${orderId}` },
-        options: { ...HELD, backoff: { type: 'FIXED', delayMs: 50 }, ...(attempts && { attempts }) },
+        options: { ...HELD, backoff: { type: 'FIXED', delayMs: backoffMs }, ...(attempts && { attempts }) },
       })
     ).enqueue;
 
@@ -71,6 +74,22 @@ describe('retries and failures (syncExternal against a local HTTP server)', () =
     assert.equal(events.at(-1)!.job.attemptsMade, 3);
     assert.equal(events.at(-1)!.job.failedReason, null, 'a COMPLETED job shows no reason of an earlier failed attempt');
     assert.equal(server.calls['1'], 3);
+  });
+
+  it('shows RETRYING for an immediate retry too (no backoff: BullMQ writes `waiting` after `active`)', async () => {
+    const job = await enqueue(5, 3, 0);
+    const events = await watchToEnd(stack, job.id, ATTEMPT_EVENTS);
+    const types = events.map((event) => event.type).filter((type) => type !== 'LOG');
+    assert.deepEqual(types.slice(types.indexOf('ACTIVE')), ['ACTIVE', 'RETRYING', 'ACTIVE', 'RETRYING', 'ACTIVE', 'COMPLETED']);
+    const retries = events.filter((event) => event.type === 'RETRYING');
+    assert.deepEqual(
+      retries.map((event) => ({ state: event.job.state, attemptsMade: event.job.attemptsMade })),
+      [
+        { state: 'WAITING', attemptsMade: 1 },
+        { state: 'WAITING', attemptsMade: 2 },
+      ],
+    );
+    assert.equal(server.calls['5'], 3);
   });
 
   it('says in each ACTIVE event which attempt runs now, attemptsMade counting those before it', async () => {

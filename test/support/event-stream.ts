@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import IORedis from 'ioredis';
 import WebSocket from 'ws';
-import { JOB_STREAM_EVENTS } from '../../src/events/event-mapping';
+import { parseStreamEntry } from '../../src/events/stream-entry';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { JOB_EVENTS, type JobEventPayload } from '../integration/operations';
 
@@ -24,16 +24,14 @@ const PAGE = 1000;
  */
 export async function streamEntries(redisUrl: string, prefix: string, queue: string): Promise<StreamEntry[]> {
   const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
-  const names = new Set<string>(JOB_STREAM_EVENTS);
   const entries: StreamEntry[] = [];
   try {
     let from = '-';
     for (;;) {
       const page = await redis.xrange(`${prefix}:${queue}:events`, from, '+', 'COUNT', PAGE);
       for (const [id, flat] of page) {
-        const fields: Record<string, string> = {};
-        for (let index = 0; index < flat.length; index += 2) fields[flat[index]] = flat[index + 1];
-        if (fields.jobId && names.has(fields.event)) entries.push({ id, event: fields.event, jobId: fields.jobId });
+        const entry = parseStreamEntry(id, flat);
+        if (entry) entries.push({ id, event: flat[flat.indexOf('event') + 1], jobId: entry.jobId });
       }
       if (page.length < PAGE) return entries;
       from = `(${page[page.length - 1][0]}`;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Job } from 'bullmq';
 import { isGoneView, toPendingEvent } from '../../src/events/event-mapping';
-import { CUSTOM_EVENTS, JobEventType, type StreamFields } from '../../src/events/job-event';
+import { JobEventType } from '../../src/events/job-event';
+import { CUSTOM_EVENTS, parseStreamEntry, type StreamEntry } from '../../src/events/stream-entry';
 import type { JobAddress } from '../../src/jobs/job-id';
 import type { JobReader } from '../../src/jobs/job-reader';
 import { CANCELLED_REASON_PREFIX, JobState, type JobView } from '../../src/jobs/job-view';
@@ -13,6 +14,8 @@ const CURSOR = '1795316597597-3';
 /** The fields of a stored BullMQ job that the mapping reads. */
 interface StoredJob {
   attemptsMade?: number;
+  /** `attemptsMade` when absent. */
+  attemptsStarted?: number;
   failedReason?: string;
   finishedOn?: number;
   processedOn?: number;
@@ -30,7 +33,7 @@ function job(stored: StoredJob): Job {
     returnvalue: null,
     failedReason: stored.failedReason ?? '',
     attemptsMade: stored.attemptsMade ?? 0,
-    attemptsStarted: stored.attemptsMade ?? 0,
+    attemptsStarted: stored.attemptsStarted ?? stored.attemptsMade ?? 0,
     timestamp: 1_000,
     processedOn: stored.processedOn,
     finishedOn: stored.finishedOn,
@@ -57,12 +60,24 @@ class Store implements JobReader {
   }
 }
 
+/** The entry BullMQ would write for job 42: event `name` with `fields`. */
+function entry(name: string, fields: Record<string, string> = {}, jobId = '42'): StreamEntry | null {
+  return parseStreamEntry(CURSOR, ['event', name, 'jobId', jobId, ...Object.entries(fields).flat()]);
+}
+
+/** The entry, which must concern a job. */
+function jobEntry(name: string, fields: Record<string, string> = {}): StreamEntry {
+  const parsed = entry(name, fields);
+  assert.ok(parsed, `${name} concerns a job`);
+  return parsed;
+}
+
 const tombstone = { jobId: '42', queue: QUEUE, state: JobState.CANCELLED } as JobView;
 
 interface Row {
   what: string;
   name: string;
-  fields?: StreamFields;
+  fields?: Record<string, string>;
   stored?: StoredJob | null;
   tomb?: JobView;
   type: JobEventType;
@@ -78,6 +93,42 @@ const table: Row[] = [
     name: 'waiting',
     fields: { prev: 'failed' },
     type: JobEventType.RETRYING,
+    final: false,
+    state: JobState.WAITING,
+  },
+  {
+    what: 'an immediate retry (no backoff)',
+    name: 'waiting',
+    fields: { prev: 'active' },
+    stored: { attemptsMade: 1, failedReason: 'boom' },
+    type: JobEventType.RETRYING,
+    final: false,
+    state: JobState.WAITING,
+  },
+  {
+    what: 'an immediate retry read once the next attempt started',
+    name: 'waiting',
+    fields: { prev: 'active' },
+    stored: { attemptsMade: 1, attemptsStarted: 2, failedReason: 'boom', processedOn: 2_500 },
+    type: JobEventType.RETRYING,
+    final: false,
+    state: JobState.WAITING,
+  },
+  {
+    what: 'a first attempt handed back on shutdown',
+    name: 'waiting',
+    fields: { prev: 'active' },
+    stored: { attemptsMade: 0, attemptsStarted: 1, processedOn: 2_000 },
+    type: JobEventType.WAITING,
+    final: false,
+    state: JobState.WAITING,
+  },
+  {
+    what: 'a second attempt handed back, read once it started again',
+    name: 'waiting',
+    fields: { prev: 'active' },
+    stored: { attemptsMade: 1, attemptsStarted: 3, failedReason: 'boom', processedOn: 2_500 },
+    type: JobEventType.WAITING,
     final: false,
     state: JobState.WAITING,
   },
@@ -175,19 +226,26 @@ const table: Row[] = [
     final: false,
     state: JobState.ACTIVE,
   },
+  {
+    what: 'a log line read after the job completed, an earlier attempt having failed',
+    name: CUSTOM_EVENTS.LOG,
+    fields: { line: 'step 2' },
+    stored: { attemptsMade: 2, failedReason: 'boom', processedOn: 2_000, finishedOn: 3_000 },
+    type: JobEventType.LOG,
+    final: false,
+    state: JobState.ACTIVE,
+  },
 ];
 
 describe('stream entries become Jobgate events', () => {
   for (const row of table) {
     it(`${row.name}: ${row.what} is ${row.type}`, async () => {
       const store = new Store(row.stored === null ? undefined : job(row.stored ?? {}), row.tomb);
-      const pending = toPendingEvent(QUEUE, row.name, CURSOR, { jobId: '42', ...row.fields }, store);
-      assert.ok(pending);
+      const pending = toPendingEvent(QUEUE, jobEntry(row.name, row.fields), store);
       assert.equal(pending.cursor, CURSOR);
       assert.equal(pending.jobId, '42');
       assert.equal(pending.isProgress, row.type === JobEventType.PROGRESS);
       const event = await pending.event;
-      assert.ok(event);
       assert.equal(event.type, row.type);
       assert.equal(event.isFinal, row.final);
       assert.equal(event.queue, QUEUE);
@@ -199,14 +257,14 @@ describe('stream entries become Jobgate events', () => {
   }
 
   it('takes the progress of a PROGRESS event from the entry, not the stored job', async () => {
-    const pending = toPendingEvent(QUEUE, 'progress', CURSOR, { jobId: '42', data: '{"current":3,"total":4}' }, new Store(job({})));
-    const view = await (await pending!.event)!.job();
+    const pending = toPendingEvent(QUEUE, jobEntry('progress', { data: '{"current":3,"total":4}' }), new Store(job({})));
+    const view = await (await pending.event).job();
     assert.deepEqual(view.progress, { percent: 75, current: 3, total: 4, message: null, data: null });
   });
 
   it('shows a job absent when its event is read as gone, at the time of its cursor', async () => {
-    const pending = toPendingEvent(QUEUE, 'completed', CURSOR, { jobId: '42' }, new Store(undefined));
-    const view = await (await pending!.event)!.job();
+    const pending = toPendingEvent(QUEUE, jobEntry('completed'), new Store(undefined));
+    const view = await (await pending.event).job();
     assert.equal(isGoneView(view), true);
     assert.equal(view.id, 'imports:42');
     assert.equal(view.createdAt.getTime(), 1795316597597);
@@ -214,28 +272,42 @@ describe('stream entries become Jobgate events', () => {
 
   it('reads the job only when someone asks, and once, unless the type depends on it', async () => {
     const lazy = new Store(job({ finishedOn: 3_000 }));
-    const completed = await toPendingEvent(QUEUE, 'completed', CURSOR, { jobId: '42' }, lazy)!.event;
+    const completed = await toPendingEvent(QUEUE, jobEntry('completed'), lazy).event;
     assert.equal(lazy.fetches, 0);
-    await completed!.job();
-    await completed!.job();
+    await completed.job();
+    await completed.job();
     assert.equal(lazy.fetches, 1);
 
     const eager = new Store(job({ attemptsMade: 1 }));
-    const delayed = await toPendingEvent(QUEUE, 'delayed', CURSOR, { jobId: '42' }, eager)!.event;
+    const delayed = await toPendingEvent(QUEUE, jobEntry('delayed'), eager).event;
     assert.equal(eager.fetches, 1, 'delayed needs attemptsMade to tell a retry');
-    await delayed!.job();
+    await delayed.job();
     assert.equal(eager.fetches, 1, 'the classification read is reused');
   });
 
   it('sizes an entry by its fields, for the slow-client budget', () => {
-    const pending = toPendingEvent(QUEUE, 'progress', CURSOR, { jobId: '42', data: 'x'.repeat(1000) }, new Store(undefined));
-    assert.equal(pending?.approxBytes, 256 + 2 + 1000);
+    const pending = toPendingEvent(QUEUE, jobEntry('progress', { data: 'x'.repeat(1000) }), new Store(undefined));
+    assert.equal(pending.approxBytes, 256 + 'progress'.length + 2 + 1000);
+  });
+});
+
+describe('stream entries are parsed once', () => {
+  it('keeps the fields its kind needs', () => {
+    assert.deepEqual(entry('waiting', { prev: 'failed' }), {
+      kind: 'waiting',
+      cursor: CURSOR,
+      jobId: '42',
+      bytes: 256 + 15,
+      prev: 'failed',
+    });
+    assert.deepEqual(entry('progress', { data: '7' }), { kind: 'progress', cursor: CURSOR, jobId: '42', bytes: 256 + 11, data: '7' });
+    assert.deepEqual(entry(CUSTOM_EVENTS.LOG, { line: 'hi' }), { kind: 'log', cursor: CURSOR, jobId: '42', bytes: 256 + 15, line: 'hi' });
+    assert.deepEqual(entry('completed', { returnvalue: '{}' }), { kind: 'completed', cursor: CURSOR, jobId: '42', bytes: 256 + 13 });
   });
 
   it('ignores entries without a job id and events that concern no job', () => {
-    const store = new Store(undefined);
-    assert.equal(toPendingEvent(QUEUE, 'completed', CURSOR, {}, store), null);
-    for (const name of ['drained', 'paused', 'duplicated', 'retries-exhausted'])
-      assert.equal(toPendingEvent(QUEUE, name, CURSOR, { jobId: '42' }, store), null, name);
+    assert.equal(entry('completed', {}, ''), null);
+    assert.equal(parseStreamEntry(CURSOR, ['event', 'completed']), null);
+    for (const name of ['drained', 'paused', 'duplicated', 'retries-exhausted']) assert.equal(entry(name), null, name);
   });
 });

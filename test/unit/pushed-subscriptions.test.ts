@@ -83,8 +83,20 @@ describe('shared-render key: variables below the root', () => {
       subscription B($id: ID!) { jobEvents(id: $id) { job { id } } }
     `);
     assert.notEqual(key(two, { id: 'imports:1' }, 'A'), key(two, { id: 'imports:1' }, 'B'));
-    // Not asserted: that B's watchers of different jobs share. They do not today, because the
-    // walk also visits operation A, where `$id` is not among B's root arguments (safe, as it
-    // only splits the cache, but a lost share for multi-operation documents).
+  });
+
+  it("counts only the operation's own variables in a document of several", () => {
+    const two = parse(`
+      subscription A($id: ID!, $last: Int) { jobEvents(id: $id) { job { logs(last: $last) } } }
+      subscription B($id: ID!, $n: Int) { jobEvents(id: $id) { ...Logs } }
+      fragment Logs on Event { job { logs(last: $n) } }
+    `);
+    // `$id` chooses B's events (a root argument of B, not below the root in A either).
+    assert.equal(key(two, { id: 'imports:1', n: 1 }, 'B'), key(two, { id: 'imports:2', n: 1 }, 'B'));
+    assert.equal(key(two, { id: 'imports:1', n: 1, last: 3 }, 'B'), key(two, { id: 'imports:1', n: 1, last: 4 }, 'B'));
+    assert.notEqual(key(two, { id: 'imports:1', n: 1 }, 'B'), key(two, { id: 'imports:1', n: 2 }, 'B'));
+    // Asked in the other order, each operation still has its own variables.
+    assert.notEqual(key(two, { id: 'imports:1', last: 1 }, 'A'), key(two, { id: 'imports:1', last: 2 }, 'A'));
+    assert.equal(key(two, { id: 'imports:1', last: 1, n: 1 }, 'A'), key(two, { id: 'imports:1', last: 1, n: 2 }, 'A'));
   });
 });
