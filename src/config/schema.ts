@@ -202,6 +202,16 @@ const limits = {
   MAX_BODY_BYTES: own('maxBodyBytes', int(1024 * 1024, 1024), 'Max body of an HTTP request and max WebSocket message, bytes.'),
   MAX_JOB_DATA_BYTES: own('maxJobDataBytes', int(256 * 1024, 1), 'Max serialized `data` of one job, bytes.'),
   MAX_BATCH_SIZE: own('maxBatchSize', int(1000, 1), 'Max jobs in one `enqueueMany`.'),
+  MAX_FLOW_JOBS: own(
+    'maxFlowJobs',
+    int(1000, 1, 100_000),
+    'Max jobs in one flow (`enqueueFlow`, or a job type that declares children), every node counted, declared children included.',
+  ),
+  MAX_FLOW_DEPTH: own(
+    'maxFlowDepth',
+    int(100, 1, 150),
+    'Max levels of a flow, the root being level 1. A chain of N steps is N levels deep, and reading, cancelling or retrying a flow costs one Redis round trip per level: 100 allows any chain a person writes by hand while bounding those round trips per request. At most 150: the variables of a request nest at most 512 levels.',
+  ),
   // Documents nested deeper than 256 brackets are refused before parsing, whatever this says.
   MAX_QUERY_DEPTH: own('maxQueryDepth', int(25, 1, 250), 'Max depth of an operation (introspection included).'),
   MAX_QUERY_TOKENS: own(
@@ -215,8 +225,16 @@ const limits = {
     "Max cost of an operation (graphql-armor's cost model with `first` counted; introspection included).",
   ),
   MAX_ALIASES: own('maxAliases', int(30, 0, 10000), 'Max aliases in an operation.'),
-  MAX_SUBSCRIPTIONS_PER_SOCKET: own('maxSubscriptionsPerSocket', int(100, 1), 'Max subscriptions at once on one WebSocket.'),
-  MAX_SOCKETS_PER_OWNER: own('maxSocketsPerOwner', int(100, 1), 'Max WebSockets at once per owner, per gateway process.'),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: own(
+    'maxSubscriptionsPerSocket',
+    int(100, 1),
+    'Max subscriptions at once on one WebSocket, or on one SSE event stream (`/graphql/stream`).',
+  ),
+  MAX_SOCKETS_PER_OWNER: own(
+    'maxSocketsPerOwner',
+    int(100, 1),
+    'Max WebSockets at once per owner, per gateway process; SSE event streams are counted apart, with the same limit.',
+  ),
   ENQUEUES_PER_MINUTE: own(
     'enqueuesPerMinute',
     int(6000, 0),
@@ -277,7 +295,7 @@ const redis = {
   SLOW_CLIENT_BYTES: own(
     'slowClientBytes',
     int(1024 * 1024, 1024),
-    'Bytes queued for one WebSocket subscriber above which its intermediate PROGRESS events are coalesced (latest wins; state changes never are).',
+    'Bytes queued for one WebSocket or SSE subscriber above which its intermediate PROGRESS events are coalesced (latest wins; state changes never are).',
   ),
 };
 

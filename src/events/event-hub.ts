@@ -3,10 +3,14 @@ import type { Config } from '../config';
 import { badInput, notFound } from '../errors';
 import { eventStreamKey, jobKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
-import type { JobAddress } from '../jobs/job-id';
+import type { FlowNode, FlowReader } from '../jobs/flow-reader';
+import { FlowTally } from '../jobs/flow-tally';
+import { toGlobalId, type JobAddress } from '../jobs/job-id';
 import type { JobReader } from '../jobs/job-reader';
 import { MAX_LOG_LINES, type JobView } from '../jobs/job-view';
 import { toPendingEvent } from './event-mapping';
+import { decodeFlowCursor, type FlowPositions } from './flow-cursor';
+import { FlowWatch, type FlowPart } from './flow-watch';
 import { JobEvent } from './job-event';
 import { parseStreamEntry } from './stream-entry';
 import { QueueStream, type StreamOwner, type StreamStats } from './queue-stream';
@@ -96,7 +100,7 @@ export class EventHub implements StreamOwner {
       const view = await this.store.load(address);
       if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
       watcher.remember(view);
-      const replayed = await this.replay(key, address, since, livePosition);
+      const replayed = await this.replay(key, { queue: address.queue, jobs: new Set([address.jobId]) }, since, livePosition);
       if (replayed.length === 0 && JobEvent.isFinalView(view)) {
         watcher.prepend([JobEvent.snapshot(view, since)]);
         watcher.release(undefined);
@@ -133,6 +137,77 @@ export class EventHub implements StreamOwner {
       return canSee ? watcher.only(canSee) : watcher;
     } catch (error) {
       watcher.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Events of a whole flow: a SNAPSHOT of the root carrying the flow's aggregate (or the events
+   * after `since`, a cursor of an earlier `watchFlow` event), then every event of every job of the
+   * tree, in stream order per queue, each with the aggregate as of it; ends after the root's final
+   * event. The tree is read once, when the watch starts: jobs added to it later are not watched.
+   * `canSee` decides as for `watchJob`, for the root and for each event's job. A replayed event
+   * carries the aggregate as read at the resume (the past states of the tree are not kept), so
+   * the aggregate a watch shows never goes back.
+   */
+  async watchFlow(
+    root: JobAddress,
+    since: string | undefined,
+    canSee: (view: JobView) => boolean,
+    flows: FlowReader,
+    pacing: WatchPacing = {},
+  ): Promise<AsyncIterableIterator<JobEvent>> {
+    const resumeFrom = since === undefined ? undefined : decodeFlowCursor(since);
+    const rootView = await this.store.load(root);
+    if (!rootView || !canSee(rootView)) throw notFound('Job', toGlobalId(root));
+    const tree = await flows.flowTree(root);
+    const jobsByQueue = new Map<string, string[]>([[root.queue, [root.jobId]]]);
+    for (const { address } of tree) {
+      const jobs = jobsByQueue.get(address.queue);
+      if (jobs) jobs.push(address.jobId);
+      else jobsByQueue.set(address.queue, [address.jobId]);
+    }
+    const parts: FlowPart[] = [];
+    try {
+      const live = new Map<string, string>();
+      for (const [queue, jobIds] of jobsByQueue) {
+        const stream = this.stream(queue);
+        const watcher = this.watcher(pacing, stream, undefined).only(canSee);
+        parts.push({ queue, watcher, replayedUntil: '0-0' });
+        await stream.ready;
+        stream.addFlowWatcher(jobIds, watcher);
+        live.set(queue, stream.livePosition);
+      }
+      if (resumeFrom === undefined || !(await this.canResumeFlow(resumeFrom, jobsByQueue))) {
+        const cursors = new Map(await Promise.all(parts.map(async ({ queue }) => [queue, await this.lastId(queue)] as const)));
+        const [now, tally] = await Promise.all([this.store.load(root), this.tally(tree)]);
+        const watch = new FlowWatch(root, parts, tally, cursors);
+        for (const { queue, watcher } of parts) watcher.release(cursors.get(queue));
+        const snapshot = JobEvent.snapshot(now ?? rootView, watch.cursor, since !== undefined).inFlow(watch.cursor, tally.view());
+        return JobEvent.isFinalView(now ?? rootView) ? watch.endWith(snapshot) : watch.start(snapshot);
+      }
+      const tally = await this.tally(tree);
+      let replayed = 0;
+      for (const part of parts) {
+        const until = live.get(part.queue) ?? '0-0';
+        const jobs = new Set(jobsByQueue.get(part.queue));
+        const events = await this.replay(
+          eventStreamKey(this.config, part.queue),
+          { queue: part.queue, jobs },
+          resumeFrom.get(part.queue) ?? '0-0',
+          until,
+        );
+        replayed += events.length;
+        part.watcher.prepend(events);
+        part.watcher.release(until);
+        part.replayedUntil = until;
+      }
+      const watch = new FlowWatch(root, parts, tally, resumeFrom);
+      if (replayed === 0 && JobEvent.isFinalView(rootView))
+        return watch.endWith(JobEvent.snapshot(rootView, since ?? '').inFlow(since ?? '', tally.view()));
+      return watch.start();
+    } catch (error) {
+      for (const { watcher } of parts) watcher.close();
       throw error;
     }
   }
@@ -198,15 +273,38 @@ export class EventHub implements StreamOwner {
     return true;
   }
 
-  /** The events after `since` up to `until` (inclusive) of one job, or of a whole queue. */
-  private async replay(key: string, scope: { queue: string; jobId?: string }, since: string, until: string): Promise<JobEvent[]> {
+  /** Whether a flow watch can resume after `positions`: one for each queue of the tree, none of them lost from its stream. */
+  private async canResumeFlow(positions: FlowPositions, jobsByQueue: ReadonlyMap<string, unknown>): Promise<boolean> {
+    if (positions.size !== jobsByQueue.size || [...jobsByQueue.keys()].some((queue) => !positions.has(queue))) return false;
+    const missing = await Promise.all([...positions].map(([queue, since]) => this.missingAfter(eventStreamKey(this.config, queue), since)));
+    return !missing.includes(true);
+  }
+
+  /** The aggregate of `tree` as its jobs are now. */
+  private async tally(tree: readonly FlowNode[]): Promise<FlowTally> {
+    return new FlowTally(tree, await Promise.all(tree.map((node) => this.store.load(node.address))));
+  }
+
+  /** The id of the last entry of `queue`'s stream, or `0-0`. */
+  private async lastId(queue: string): Promise<string> {
+    const last = await this.redis.xrevrange(eventStreamKey(this.config, queue), '+', '-', 'COUNT', 1);
+    return last[0]?.[0] ?? '0-0';
+  }
+
+  /** The events after `since` up to `until` (inclusive) of some jobs (`jobs`), or of a whole queue. */
+  private async replay(
+    key: string,
+    scope: { queue: string; jobs?: ReadonlySet<string> },
+    since: string,
+    until: string,
+  ): Promise<JobEvent[]> {
     const events: Promise<JobEvent>[] = [];
     let from = nextStreamId(since);
     while (compareStreamIds(from, until) <= 0) {
       const page = await this.redis.xrange(key, from, until, 'COUNT', REPLAY_PAGE);
       for (const [id, flat] of page) {
         const entry = parseStreamEntry(id, flat);
-        if (entry && (scope.jobId === undefined || entry.jobId === scope.jobId))
+        if (entry && (scope.jobs === undefined || scope.jobs.has(entry.jobId)))
           events.push(toPendingEvent(scope.queue, entry, this.store).event);
       }
       if (page.length < REPLAY_PAGE) break;

@@ -196,10 +196,11 @@ export function toPendingEvent(queue: string, entry: StreamEntry, store: JobRead
 
 /**
  * The state of a job read for an event of `type`. A RETRYING job waits, or is delayed when its
- * retry waits out a backoff; a job still stored after its REMOVED entry is another job given
- * the same id since, whose state this entry does not know.
+ * retry waits out a backoff; a parent waits for its children; a job still stored after its
+ * REMOVED entry is another job given the same id since, whose state this entry does not know.
  */
 function stateOfStored(type: JobEventType, entry: StreamEntry): JobState {
   if (type === JobEventType.RETRYING) return entry.kind === 'delayed' ? JobState.DELAYED : JobState.WAITING;
+  if (entry.kind === 'waiting-children') return JobState.WAITING_CHILDREN;
   return stateAfter(type) ?? JobState.UNKNOWN;
 }

@@ -1,3 +1,4 @@
+import type { FlowProgressView } from '../jobs/flow-reader';
 import { JobState, FINAL_STATES, progressOf, startingProgress, type JobView } from '../jobs/job-view';
 
 /** What happened to a job; SNAPSHOT is the state when a watch starts. */
@@ -47,7 +48,14 @@ export class JobEvent {
     readonly log: string | null = null,
     /** Rough size, to tell when a slow socket's backlog is too large. */
     readonly approxBytes = 512,
+    /** The aggregate of the flow being watched as of this event (`flowEvents` only). */
+    readonly flow: FlowProgressView | null = null,
   ) {}
+
+  /** This event as a `flowEvents` watch delivers it: the watch's own cursor and aggregate, the same shared job read. */
+  inFlow(cursor: string, flow: FlowProgressView): JobEvent {
+    return new JobEvent(this.type, cursor, this.at, this.queue, this.jobId, () => this.job(), this.gap, this.log, this.approxBytes, flow);
+  }
 
   /** The job as of this event, read once and shared. */
   job(): Promise<JobView> {
@@ -94,20 +102,20 @@ export function stateAfter(type: JobEventType): JobState | undefined {
 }
 
 /**
- * The job as of an event: the stored job with the state and progress the event carries. An
- * ACTIVE event starts a run (the first, or again after a stall, a hand-back or a retry), which
- * has reported no progress yet: it carries the progress every run starts from, not the last run's,
- * so that a progress bar goes back when the new run starts rather than at its first report.
+ * The job as of an event: `view` (already in the state the event leaves it in) with the progress
+ * the event carries. An ACTIVE event starts a run (the first, or again after a stall, a hand-back
+ * or a retry), which has reported no progress yet: it carries the progress every run starts from,
+ * not the last run's, so that a progress bar goes back when the new run starts rather than at its
+ * first report.
  */
 export function viewAsOf(view: JobView, type: JobEventType, progressData: string | undefined): JobView {
-  const state = stateAfter(type);
   const progress =
     type === JobEventType.PROGRESS && progressData !== undefined
       ? progressOf(safeJson(progressData))
       : type === JobEventType.ACTIVE
         ? startingProgress()
         : view.progress;
-  return { ...view, state: state ?? view.state, progress };
+  return { ...view, progress };
 }
 
 function safeJson(text: string): unknown {

@@ -49,6 +49,8 @@ export interface StreamStats {
 export class QueueStream implements WatcherHome {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
   private readonly queueWatchers = new Set<Watcher>();
+  /** Watchers registered under several jobs of this queue (a flow's), with those jobs. */
+  private readonly flowWatchers = new Map<Watcher, readonly string[]>();
   /** Views of watched running jobs, so their PROGRESS events cost no Redis read. */
   private readonly running: RunningJobViews = new Map();
   private reader: RedisClient | undefined;
@@ -92,13 +94,23 @@ export class QueueStream implements WatcherHome {
     watchers.add(watcher);
   }
 
+  /** Registers one watcher for the events of several jobs (those of a flow in this queue). */
+  addFlowWatcher(jobIds: readonly string[], watcher: Watcher): void {
+    for (const jobId of jobIds) this.addJobWatcher(jobId, watcher);
+    this.flowWatchers.set(watcher, jobIds);
+  }
+
   addQueueWatcher(watcher: Watcher): void {
     this.queueWatchers.add(watcher);
   }
 
   /** A watch's end: it leaves this stream, then the owner is told (it closes the stream after its last watcher). */
   left(watcher: Watcher): void {
-    this.remove(watcher, watcher.jobId);
+    const flowJobs = this.flowWatchers.get(watcher);
+    if (flowJobs) {
+      this.flowWatchers.delete(watcher);
+      for (const jobId of flowJobs) this.remove(watcher, jobId);
+    } else this.remove(watcher, watcher.jobId);
     this.owner.watcherLeft(this, watcher);
   }
 

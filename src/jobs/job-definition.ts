@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Role } from '../auth/caller';
 import type { Config } from '../config';
+import type { FlowChildRequest } from './flow-child';
 
 /** Progress a processor reports; `percent` is derived from `current/total` when omitted. */
 export interface ProgressUpdate {
@@ -28,6 +29,14 @@ export interface JobContext {
   progress(update: ProgressUpdate): Promise<void>;
   /** Appends a line to the job's logs and sends a LOG event to its watchers. */
   log(line: string): Promise<void>;
+  /**
+   * The results of the job's children that completed, keyed by each child's global job id
+   * (`<queue>:<id>`, as `Job.id`); empty for a job without children. Children that failed under
+   * `IGNORE` or `CONTINUE` are not in it: see `childrenFailures`.
+   */
+  childrenResults(): Promise<Record<string, unknown>>;
+  /** Why each child that failed under `IGNORE` or `CONTINUE` failed, keyed by its global job id. */
+  childrenFailures(): Promise<Record<string, string>>;
 }
 
 /** Backoff between attempts, as BullMQ understands it. */
@@ -88,6 +97,14 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
    */
   softTimeLimitMs?: number;
   schedules?: (config: Config) => ScheduleDefinition[];
+  /**
+   * Children added under every job of this type, whichever way it is enqueued (`enqueue`, the
+   * typed mutation, a node of `enqueueFlow`), in the same atomic add: the job then runs once they
+   * are done and reads their results with `context.childrenResults()`. Called on the gateway with
+   * the validated input; each child is validated like an `enqueueFlow` node and counts towards
+   * `MAX_FLOW_JOBS`. Types with children cannot be scheduled.
+   */
+  children?(input: Input, config: Config): FlowChildRequest[];
   /** Extra checks that need configuration; throw a `badInput` error to refuse. */
   check?(input: Input, config: Config): void;
   process(input: Input, context: JobContext): Promise<Result>;

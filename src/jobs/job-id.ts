@@ -21,3 +21,12 @@ export function parseGlobalId(id: string, field = 'id'): JobAddress {
   if (!match) throw badInput(field, `"${id.slice(0, 100)}" is not a job id (expected <queue>:<id>)`);
   return { queue: match[1], jobId: match[2] };
 }
+
+// `<prefix>:<queue>:<id>`; the prefix may hold colons and a cluster hash tag (`jobgate:{imports}`).
+const JOB_KEY = /^.+:([a-z0-9][a-z0-9-]{0,99}):([^:]{1,200})$/;
+
+/** The address of a BullMQ job key (as flows record parents and children), or undefined for another key. */
+export function addressOfJobKey(key: string): JobAddress | undefined {
+  const match = JOB_KEY.exec(key);
+  return match ? { queue: match[1], jobId: match[2] } : undefined;
+}

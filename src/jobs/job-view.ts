@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { toGlobalId } from './job-id';
+import { addressOfJobKey, toGlobalId, type JobAddress } from './job-id';
 
 /** Where a job is in its life. */
 export enum JobState {
@@ -58,6 +58,10 @@ export interface JobView {
   requestId: string | undefined;
   /** The last log lines as of a SNAPSHOT's cursor, when the snapshot read them; else read on demand. */
   logs?: string[];
+  /** The job's parent in a flow (BullMQ `parentKey`); null for a job without one. */
+  parent?: JobAddress | null;
+  /** A flow job's children, kept in its tombstone when it is cancelled (BullMQ's record of them goes with the job). */
+  children?: JobAddress[];
 }
 
 /** Most log lines a client may ask for (`Job.logs(last)`). */
@@ -145,5 +149,6 @@ export function viewOf(job: Job, state: JobState): JobView {
     finishedAt: dateOrNull(job.finishedOn),
     owner: meta?.owner,
     requestId: meta?.requestId,
+    parent: job.parentKey ? (addressOfJobKey(job.parentKey) ?? null) : null,
   };
 }

@@ -2,14 +2,26 @@ import { cleanupFiles } from './cleanup-files.job';
 import { exportReport } from './export-report.job';
 import { helloWorld } from './hello-world.job';
 import { importParts } from './import-parts.job';
+import { importProject } from './import-project.job';
 import type { JobDefinition } from './job-definition';
+import { processList } from './process-list.job';
+import { processListBatch } from './process-list-batch.job';
 import { syncExternal } from './sync-external.job';
 
 /**
  * Every job type Jobgate knows. Adding a job type is adding its file and one line here;
  * the gateway (schema, validation) and the workers (processors) both read this list.
  */
-export const jobDefinitions: readonly JobDefinition[] = [importParts, exportReport, syncExternal, cleanupFiles, helloWorld];
+export const jobDefinitions: readonly JobDefinition[] = [
+  importParts,
+  exportReport,
+  syncExternal,
+  cleanupFiles,
+  helloWorld,
+  importProject,
+  processList,
+  processListBatch,
+];
 
 /** Looks job types up by name and lists their queues. */
 export class JobRegistry {

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import type { JobRegistry } from '../jobs/registry';
 import { EnqueueResolver } from './enqueue.resolver';
+import { FlowResolver } from './flow.resolver';
 import { JobControlResolver } from './job-control.resolver';
 import { JobEventsResolver } from './job-events.resolver';
 import { JobTypeResolver } from './job-type.resolver';
@@ -16,6 +17,7 @@ export function resolvers(registry: JobRegistry): NonEmptyArray<new () => object
     JobResolver,
     JobTypeResolver,
     EnqueueResolver,
+    FlowResolver,
     JobControlResolver,
     JobEventsResolver,
     QueueControlResolver,

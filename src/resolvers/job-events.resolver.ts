@@ -13,6 +13,11 @@ interface JobEventsArgs {
   since?: string | null;
 }
 
+interface FlowEventsArgs {
+  id: string;
+  since?: string | null;
+}
+
 interface QueueEventsArgs {
   queue: string;
   since?: string | null;
@@ -32,6 +37,30 @@ export class JobEventsResolver {
     @Root() event: JobEvent,
     @Arg('id', () => ID) _id: string,
     @Arg('since', () => String, { nullable: true, description: 'A cursor from an earlier event: resume after it.' }) _since: string | null,
+  ): JobEvent {
+    return event;
+  }
+
+  @Subscription(() => JobEventObject, {
+    description:
+      "SNAPSHOT of the flow's root first (or the events after `since`), then every event of every job of the tree rooted at `id`, each with `flow`, the tree's aggregate; completes after the root's final event, which comes last. Cursors are opaque: give one back as `since` to resume.",
+    subscribe: ({ args, context }) => {
+      const { id, since } = args as FlowEventsArgs;
+      const { services, caller, pacing } = context as RequestContext;
+      return services.hub.watchFlow(
+        parseGlobalId(id),
+        since ?? undefined,
+        (view) => canRead(caller, view.owner),
+        services.flowReader,
+        pacing,
+      );
+    },
+  })
+  flowEvents(
+    @Root() event: JobEvent,
+    @Arg('id', () => ID, { description: "The flow's root job." }) _id: string,
+    @Arg('since', () => String, { nullable: true, description: 'A cursor from an earlier `flowEvents` event: resume after it.' })
+    _since: string | null,
   ): JobEvent {
     return event;
   }

@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { JobEventType } from '../events/job-event';
+import { ChildFailurePolicy } from '../jobs/flow-child';
 import { JobState } from '../jobs/job-view';
 
 /** How the delay between attempts grows. */
@@ -15,4 +16,14 @@ registerEnumType(JobEventType, {
 });
 registerEnumType(BackoffType, { name: 'BackoffType', description: 'How the delay between attempts grows.' });
 
-export { JobEventType, JobState };
+registerEnumType(ChildFailurePolicy, {
+  name: 'ChildFailurePolicy',
+  description: 'What a child that fails for good does to its parent (set on the child).',
+  valuesConfig: {
+    FAIL_PARENT: { description: 'The parent never runs and ends FAILED (the default).' },
+    IGNORE: { description: 'The parent runs once its other children are done, as if this child had not been there.' },
+    CONTINUE: { description: "The parent runs once its other children are done, and its processor can read this child's failure." },
+  },
+});
+
+export { ChildFailurePolicy, JobEventType, JobState };

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { JobEventType } from './enums';
+import { FlowProgressType } from './flow-progress.type';
 import { JobType } from './job.type';
 import { DateTimeScalar } from './scalars';
 
@@ -24,4 +25,11 @@ export class JobEventObject {
 
   @Field(() => JobType, { description: 'The job as of this event.' })
   job!: JobType;
+
+  @Field(() => FlowProgressType, {
+    nullable: true,
+    description:
+      "In `flowEvents`, the flow's aggregate (over every descendant of the watched root) as of this event; a replayed event carries it as of the resume. Null elsewhere.",
+  })
+  flow!: FlowProgressType | null;
 }

@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { BackoffType } from './enums';
+import { BackoffType, ChildFailurePolicy } from './enums';
 import { JSONScalar } from './scalars';
 
 @InputType('BackoffInput', { description: 'Delay between attempts.' })
@@ -30,6 +30,12 @@ export class JobOptionsInput {
 
   @Field(() => Int, { nullable: true, description: 'Remove the job this many seconds after it completes.' })
   removeOnCompleteAfterSeconds?: number;
+
+  @Field(() => ChildFailurePolicy, {
+    nullable: true,
+    description: 'Only on a child of a flow: what its failure does to its parent. FAIL_PARENT when absent.',
+  })
+  onChildFailure?: ChildFailurePolicy;
 }
 
 @InputType('EnqueueInput', { description: 'One job of an enqueueMany batch.' })
@@ -42,4 +48,19 @@ export class EnqueueInput {
 
   @Field(() => JobOptionsInput, { nullable: true })
   options?: JobOptionsInput;
+}
+
+@InputType('FlowInput', { description: 'One job of a flow and its children, which all complete before it runs.' })
+export class FlowInput {
+  @Field(() => String)
+  type!: string;
+
+  @Field(() => JSONScalar)
+  data!: unknown;
+
+  @Field(() => JobOptionsInput, { nullable: true })
+  options?: JobOptionsInput;
+
+  @Field(() => [FlowInput], { nullable: true, description: 'Jobs of any type and queue that run before this one.' })
+  children?: FlowInput[];
 }

@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors';
 import type { RequestContext } from '../resolvers/context';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import { parseJsonBody, readBody, type BodyProblem } from './http-body';
+import { MAX_INPUT_NESTING, nestedDeeperThan, tooDeeplyNested } from './input-nesting';
 
 /** What the handler needs from the gateway. */
 export interface GraphqlHttpOptions {
@@ -149,6 +150,7 @@ export class GraphqlHttp {
       if (typeof raw === 'string') return { request, envelope: REFUSALS[raw]() };
       request.body = parseJsonBody(raw);
       if (request.body === undefined) return { request, envelope: REFUSALS.malformed() };
+      if (nestedDeeperThan(request.body, MAX_INPUT_NESTING + 2)) return { request, envelope: tooDeeplyNested() };
     }
     for (const text of queryTexts(request)) {
       const document = this.options.pipeline.documents.screen(text);

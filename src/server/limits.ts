@@ -49,6 +49,18 @@ const DEPTH_COST_FACTOR = 1.5;
 /** What each item of a page costs beyond its selection: reading it (a job's hash) costs that much whatever is selected. */
 export const PAGE_ITEM_COST = 20;
 
+/**
+ * Name of a field extension (`@Extensions({ readCost })`) giving what resolving the field reads
+ * beyond the object it is on, in the same units: `Job.flow` reads a whole tree.
+ */
+export const READ_COST_EXTENSION = 'readCost';
+
+/** The read cost a field declares (see READ_COST_EXTENSION); 0 for most. */
+function readCostOf(field: GraphQLField<unknown, unknown> | undefined): number {
+  const cost = field?.extensions?.[READ_COST_EXTENSION];
+  return typeof cost === 'number' ? cost : 0;
+}
+
 type Selected = FieldNode | InlineFragmentNode | FragmentDefinitionNode;
 
 /**
@@ -112,7 +124,7 @@ export function costRule(maxCost: number): ValidationRule {
       }
       const field = fieldOf(parent, node.name.value);
       const { items, page } = itemsOf(node, field);
-      const own = node.selectionSet ? selectionsCost(node, field && getNamedType(field.type)) : SCALAR_COST;
+      const own = (node.selectionSet ? selectionsCost(node, field && getNamedType(field.type)) : SCALAR_COST) + readCostOf(field);
       return (own + (page ? PAGE_ITEM_COST : 0)) * items;
     };
 

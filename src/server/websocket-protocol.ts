@@ -7,6 +7,7 @@ import type { RequestContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { createContext } from './context';
 import { isUnexpected } from './error-formatting';
+import { MAX_INPUT_NESTING, nestedDeeperThan, tooDeeplyNested } from './input-nesting';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import { PushedSubscription, pushSubscription, SharedRenderer, type PushTarget } from './pushed-subscriptions';
 import type { TurnWrites } from './turn-writes';
@@ -60,6 +61,7 @@ export function protocolOptions(
     onSubscribe: (ctx, _id, payload) => {
       const refusal = admission.subscriptionRefusal(Object.keys(ctx.subscriptions).length);
       if (refusal) return [refusal];
+      if (nestedDeeperThan(payload.variables, MAX_INPUT_NESTING)) return [tooDeeplyNested()];
       const prepared = documents.prepare(payload.query);
       if ('errors' in prepared) return [...prepared.errors];
       const { document } = prepared;
@@ -113,12 +115,16 @@ export const NO_CALLER: Caller = Object.freeze({
 });
 
 /** All a resolver can tell of a caller: its owner id and its roles. */
-function callerKey(caller: Caller): string {
+export function callerKey(caller: Caller): string {
   return JSON.stringify([caller.id, [...caller.roles].sort()]);
 }
 
 /** A subscription result as the client may see it: errors formatted, defects logged. */
-function clientResult(result: ExecutionResult, logger: Logger, formatError: GraphqlPipeline['formatError']): FormattedExecutionResult {
+export function clientResult(
+  result: ExecutionResult,
+  logger: Logger,
+  formatError: GraphqlPipeline['formatError'],
+): FormattedExecutionResult {
   if (!result.errors) return { data: result.data };
   for (const error of result.errors) {
     if (isUnexpected(error, error)) logger.error({ err: error.originalError ?? error }, 'unexpected subscription error');

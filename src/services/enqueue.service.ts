@@ -1,75 +1,16 @@
 import type { Job } from 'bullmq';
-import { validateSync, type ValidationError } from 'class-validator';
-import { canRead, hasRole, Role, type Caller } from '../auth/caller';
+import { canRead, type Caller } from '../auth/caller';
 import type { Config } from '../config';
-import { badInput, forbidden, JobgateError, unknownJobType } from '../errors';
+import { badInput } from '../errors';
 import type { JobDefinition } from '../jobs/job-definition';
-import type { JobRegistry } from '../jobs/registry';
-import { checkOptions, queueRetentionSeconds, toBullOptions, type JobOptionsRequest } from './job-options';
+import type { JobOptionsRequest } from './job-options';
 import type { JobStore } from './job-store';
 import type { EnqueueRateLimiter } from './rate-limiter';
-import { JobState, viewOf, type JobView } from '../jobs/job-view';
+import { viewOf, type JobView } from '../jobs/job-view';
+import type { FlowService } from './flow.service';
+import { initialState, type EnqueueOrigin, type EnqueueRequest, type JobPreparer } from './job-preparer';
 
-/** One job to enqueue, as a resolver received it. */
-export interface EnqueueRequest {
-  type: string;
-  data: unknown;
-  options?: JobOptionsRequest | null;
-}
-
-/** Who enqueues, for ownership and log correlation. */
-export interface EnqueueOrigin {
-  caller: Caller;
-  requestId: string;
-}
-
-/** One input field that failed validation, and why. */
-interface Violation {
-  field: string;
-  message: string;
-}
-
-/**
- * Constraints that say what a value must be, reported before the others: a list given where a
- * string is expected fails `maxLength` too, but "must be a string" is what is wrong.
- */
-const FIRST_CONSTRAINTS = [
-  'whitelistValidation',
-  'isDefined',
-  'isString',
-  'isInt',
-  'isNumber',
-  'isBoolean',
-  'isArray',
-  'isObject',
-  'isEnum',
-  'isIn',
-];
-
-/** The constraint of `constraints` to report. */
-function reportedConstraint(constraints: Record<string, string>): string {
-  const name = FIRST_CONSTRAINTS.find((candidate) => candidate in constraints) ?? Object.keys(constraints)[0];
-  return constraints[name];
-}
-
-/** Every invalid field of a validated input, each with the constraint that failed (a missing one as required). */
-function violations(errors: ValidationError[], path: string): Violation[] {
-  return errors.flatMap((error) => {
-    const field = `${path}.${error.property}`;
-    const own = error.constraints
-      ? [
-          {
-            field,
-            message:
-              error.value === undefined && !('whitelistValidation' in error.constraints)
-                ? `${field} is required`
-                : `${field}: ${reportedConstraint(error.constraints)}`,
-          },
-        ]
-      : [];
-    return [...own, ...violations(error.children ?? [], field)];
-  });
-}
+export type { EnqueueOrigin, EnqueueRequest } from './job-preparer';
 
 /**
  * Jobs per `addBulk` call of a batch. BullMQ writes an `addBulk` to Redis only once every job
@@ -79,47 +20,23 @@ function violations(errors: ValidationError[], path: string): Violation[] {
  */
 const ADD_BULK_CHUNK = 100;
 
-/** Admins enqueue anything; submitters what the type allows (every type without `roles`). */
-function mayEnqueue(caller: Caller, definition: JobDefinition): boolean {
-  if (hasRole(caller, Role.ADMIN)) return true;
-  if (!hasRole(caller, Role.SUBMITTER)) return false;
-  return !definition.roles || definition.roles.some((role) => hasRole(caller, role));
-}
-
-/** The state a job is in right after `add` (before any worker sees it). */
-function initialState(job: Job): JobState {
-  if (job.opts.delay) return JobState.DELAYED;
-  if (job.opts.priority) return JobState.PRIORITIZED;
-  return JobState.WAITING;
-}
-
 /**
- * Validates and enqueues jobs. Data is validated against the type's input class (unknown
- * fields refused, defaults applied), options are checked against BullMQ's ranges.
+ * Validates and enqueues jobs (JobPreparer: data against the type's input class, unknown fields
+ * refused, defaults applied; options against BullMQ's ranges). A job of a type that declares
+ * children is added with them, as a flow (FlowService).
  */
 export class EnqueueService {
-  /** Seconds each queue keeps completed jobs (one value per queue: see queueRetentionSeconds). */
-  private readonly retention: ReadonlyMap<string, number>;
-
   constructor(
     private readonly config: Config,
-    private readonly registry: JobRegistry,
+    private readonly preparer: JobPreparer,
     private readonly store: JobStore,
     private readonly rateLimiter: EnqueueRateLimiter,
-  ) {
-    this.retention = new Map(
-      registry.queues.map((queue) => [
-        queue,
-        queueRetentionSeconds(
-          registry.inQueue(queue).map((type) => type.defaults),
-          config,
-        ),
-      ]),
-    );
-  }
+    private readonly flows: FlowService,
+  ) {}
 
   async enqueue(request: EnqueueRequest, origin: EnqueueOrigin, field = 'data'): Promise<JobView> {
-    const { definition, data, options } = this.prepare(request, field, 'options', origin.caller);
+    if (this.flows.hasChildren(request.type)) return this.flows.add(request, origin, { data: field, options: 'options', type: 'type' });
+    const { definition, data, options } = this.preparer.prepare(request, field, 'options', origin.caller);
     await this.rateLimiter.take(origin.caller.id, 1);
     const job = await this.store.queues.get(definition.queue).add(definition.name, data, this.bullOptions(definition, options, origin));
     return this.viewAfterAdd(job, options, origin.caller, 'options');
@@ -130,7 +47,17 @@ export class EnqueueService {
     if (requests.length > this.config.maxBatchSize) {
       throw badInput('jobs', `at most ${this.config.maxBatchSize} jobs per enqueueMany, got ${requests.length}`);
     }
-    const prepared = requests.map((request, index) => this.prepare(request, `jobs.${index}.data`, `jobs.${index}.options`, origin.caller));
+    requests.forEach((request, index) => {
+      if (this.flows.hasChildren(request.type)) {
+        throw badInput(
+          `jobs.${index}.type`,
+          `${request.type} jobs come with children: enqueue them with enqueue, ${request.type} or enqueueFlow`,
+        );
+      }
+    });
+    const prepared = requests.map((request, index) =>
+      this.preparer.prepare(request, `jobs.${index}.data`, `jobs.${index}.options`, origin.caller),
+    );
     await this.rateLimiter.take(origin.caller.id, requests.length);
     const byQueue = new Map<string, number[]>();
     prepared.forEach(({ definition }, index) => {
@@ -163,14 +90,7 @@ export class EnqueueService {
   }
 
   private bullOptions(definition: JobDefinition, options: JobOptionsRequest | null | undefined, origin: EnqueueOrigin) {
-    return toBullOptions(
-      definition.name,
-      definition.defaults,
-      options,
-      { owner: origin.caller.id, requestId: origin.requestId },
-      this.config,
-      this.retention.get(definition.queue) ?? this.config.keepCompletedSeconds,
-    );
+    return this.preparer.bullOptions(definition, options, origin);
   }
 
   /**
@@ -191,45 +111,8 @@ export class EnqueueService {
     });
   }
 
-  private prepare(request: EnqueueRequest, dataField: string, optionsField: string, caller: Caller) {
-    const definition = this.registry.get(request.type);
-    if (!definition) throw unknownJobType(request.type, this.registry.names);
-    if (!mayEnqueue(caller, definition)) throw forbidden(`enqueue ${definition.name} jobs`);
-    checkOptions(request.options, optionsField);
-    const keep = this.retention.get(definition.queue) ?? this.config.keepCompletedSeconds;
-    const expiry = request.options?.removeOnCompleteAfterSeconds;
-    if (expiry !== null && expiry !== undefined && expiry > keep) {
-      throw badInput(
-        `${optionsField}.removeOnCompleteAfterSeconds`,
-        `removeOnCompleteAfterSeconds may be at most ${keep}: queue ${definition.queue} keeps completed jobs that long (KEEP_COMPLETED_SECONDS)`,
-      );
-    }
-    const data = this.validateData(definition, request.data, dataField);
-    return { definition, data, options: request.options };
-  }
-
-  /**
-   * Checks `raw` against the type's input class; returns plain data with defaults applied.
-   * Synchronous: job inputs use no async validators, and a batch of 1,000 would otherwise
-   * allocate a promise per constraint per job.
-   */
+  /** See JobPreparer.validateData (schedules check their data with it). */
   validateData(definition: JobDefinition, raw: unknown, field: string): Record<string, unknown> {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw badInput(field, `${field} must be an object`);
-    const size = Buffer.byteLength(JSON.stringify(raw));
-    if (size > this.config.maxJobDataBytes) throw badInput(field, `${field} is ${size} bytes; the limit is ${this.config.maxJobDataBytes}`);
-    // Object.assign would take a `__proto__` key of parsed JSON as the object's prototype.
-    if (Object.hasOwn(raw, '__proto__')) throw badInput(`${field}.__proto__`, `${field}.__proto__: property __proto__ should not exist`);
-    const input = Object.assign(new definition.input(), raw);
-    const invalid = violations(validateSync(input, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), field);
-    if (invalid.length > 0)
-      throw badInput(invalid[0].field, invalid.map((violation) => violation.message).join('; '), { violations: invalid });
-    try {
-      definition.check?.(input, this.config);
-    } catch (error) {
-      if (error instanceof JobgateError && typeof error.extensions.field === 'string')
-        throw badInput(`${field}.${error.extensions.field}`, error.message);
-      throw error;
-    }
-    return { ...input } as Record<string, unknown>;
+    return this.preparer.validateData(definition, raw, field);
   }
 }

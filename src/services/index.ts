@@ -5,6 +5,9 @@ import { createRedis, type RedisClient } from '../redis/connections';
 import { JobRegistry } from '../jobs/registry';
 import { CancelledJobs } from './cancelled-jobs';
 import { EnqueueService } from './enqueue.service';
+import { FlowProgressService } from './flow-progress';
+import { FlowService } from './flow.service';
+import { JobPreparer } from './job-preparer';
 import { JobControlService } from './job-control.service';
 import { JobListService } from './job-list.service';
 import { QueueControlService } from './queue-control.service';
@@ -22,6 +25,10 @@ export interface Services {
   redis: RedisClient;
   store: JobStore;
   enqueue: EnqueueService;
+  /** Adds flows (`enqueueFlow`, and types that declare children). */
+  flows: FlowService;
+  /** Reads flows: children, whole trees, aggregate progress. */
+  flowReader: FlowProgressService;
   jobList: JobListService;
   control: JobControlService;
   queueControl: QueueControlService;
@@ -41,8 +48,12 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
   const queues = new QueueSet(config, redis, registry.queues);
   const cancelled = new CancelledJobs(config, redis, queues);
   const store = new JobStore(config, redis, queues, cancelled);
-  const enqueue = new EnqueueService(config, registry, store, new EnqueueRateLimiter(config, redis));
-  const control = new JobControlService(config, redis, store, enqueue);
+  const preparer = new JobPreparer(config, registry);
+  const rateLimiter = new EnqueueRateLimiter(config, redis);
+  const flows = new FlowService(config, redis, preparer, rateLimiter);
+  const enqueue = new EnqueueService(config, preparer, store, rateLimiter, flows);
+  const flowReader = new FlowProgressService(redis, queues, store);
+  const control = new JobControlService(config, redis, store, enqueue, flowReader);
   const hub = new EventHub(config, redis, () => createRedis(config, 'blocking', 'jobgate:gateway:events'), store, logger);
   const monitor = new QueueMonitor(queues, redis, cancelled);
   const queueStats = new QueueStatsHub(monitor, logger);
@@ -52,6 +63,8 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
     redis,
     store,
     enqueue,
+    flows,
+    flowReader,
     jobList: new JobListService(config, redis, store),
     queueControl: new QueueControlService(queues),
     schedules: new ScheduleService(config, registry, queues, redis, enqueue),
@@ -62,6 +75,7 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
     async close() {
       queueStats.close();
       await hub.close();
+      await flows.close();
       await queues.close();
       redis.disconnect();
     },

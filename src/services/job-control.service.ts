@@ -2,21 +2,22 @@ import type { Caller } from '../auth/caller';
 import { canControl, canRead } from '../auth/caller';
 import type { Config } from '../config';
 import { badInput, forbidden, notFound } from '../errors';
-import { cancelChannel, type RedisClient } from '../redis/connections';
+import type { RedisClient } from '../redis/connections';
+import { publishCancel } from './cancel-request';
+import type { FlowReader } from '../jobs/flow-reader';
+import { FlowControl } from './flow-control';
 import type { EnqueueService } from './enqueue.service';
 import type { JobAddress } from '../jobs/job-id';
-import { toGlobalId } from '../jobs/job-id';
+import { addressOfJobKey, toGlobalId } from '../jobs/job-id';
 import type { JobStore } from './job-store';
 import { FINAL_STATES, JobState, type JobView } from '../jobs/job-view';
 
-/** What the gateway publishes to worker processes to cancel an active job. */
-export interface CancelRequest {
-  queue: string;
-  jobId: string;
-  reason: string;
-}
+export type { CancelRequest } from './cancel-request';
 
 const NOT_STARTED = new Set([JobState.WAITING, JobState.PRIORITIZED, JobState.DELAYED, JobState.WAITING_CHILDREN]);
+
+/** BullMQ's failure reason of a parent failed by a child under FAIL_PARENT (its deferred failure). */
+const CHILD_FAILED = /^child (.+) failed$/;
 
 /** BullMQ's id for the next run of a job scheduler: `repeat:<schedule id>:<millis>`. */
 const SCHEDULED_RUN = /^repeat:(.+):\d+$/;
@@ -34,12 +35,18 @@ function refuseScheduledRun(address: JobAddress, view: JobView): void {
 
 /** Cancels and retries jobs on behalf of a caller who may control them. */
 export class JobControlService {
+  /** Cancelling whole flows, and reopening parents on a child's retry. */
+  private readonly flowControl: FlowControl;
+
   constructor(
     private readonly config: Config,
     private readonly redis: RedisClient,
     private readonly store: JobStore,
     private readonly enqueue: EnqueueService,
-  ) {}
+    private readonly flows: FlowReader,
+  ) {
+    this.flowControl = new FlowControl(config, redis, store);
+  }
 
   /**
    * The job, if `caller` may control it. A job the caller may not even see answers NOT_FOUND,
@@ -57,13 +64,17 @@ export class JobControlService {
    * aborted on whichever worker holds it (its processor sees the AbortSignal) and fails
    * without retry as CANCELLED. Watchers get a CANCELLED event either way. Either way the job
    * counts as cancelled, not failed (`CancelledJobs`): the tombstone once the job is removed here,
-   * the failed job once its worker has failed it.
+   * the failed job once its worker has failed it. A flow's root cancels the whole tree
+   * (FlowControl.cancelTree); a job inside a running flow is not cancelled alone.
    */
   async cancel(address: JobAddress, caller: Caller): Promise<JobView> {
     const view = await this.controllable(address, caller);
     if (FINAL_STATES.has(view.state)) throw badInput('id', `Job is already ${view.state}`);
     refuseScheduledRun(address, view);
     const reason = `cancelled by ${caller.id}`;
+    await this.refuseInsideFlow(view);
+    const tree = await this.flows.flowTree(address);
+    if (tree.length > 0) return this.flowControl.cancelTree(view, tree, reason);
     if (NOT_STARTED.has(view.state)) {
       const tombstone = await this.store.writeTombstone(view, reason);
       const removed = await this.store.queues.get(address.queue).remove(address.jobId);
@@ -75,9 +86,23 @@ export class JobControlService {
       // CANCELLED (and its REMOVED event as CANCELLED) once retention removes it, whatever its end.
       await this.store.removeTombstone(address);
     }
-    const request: CancelRequest = { ...address, reason };
-    await this.redis.publish(cancelChannel(this.config), JSON.stringify(request));
+    await publishCancel(this.config, this.redis, { ...address, reason });
     return (await this.store.load(address)) ?? view;
+  }
+
+  /**
+   * A job whose parent is unfinished is cancelled with its flow, from the root: alone, its
+   * removal would let its parent start without it, or its abort would fail the parent.
+   */
+  private async refuseInsideFlow(view: JobView): Promise<void> {
+    let parent = view.parent ? await this.store.load(view.parent) : undefined;
+    if (!parent || FINAL_STATES.has(parent.state)) return;
+    for (let depth = 0; parent.parent && depth < this.config.maxFlowDepth; depth++) {
+      const above = await this.store.load(parent.parent);
+      if (!above) break;
+      parent = above;
+    }
+    throw badInput('id', `This job is part of a flow that is still running: cancel its root, ${parent.id}`);
   }
 
   /** Runs a DELAYED job now. */
@@ -106,10 +131,18 @@ export class JobControlService {
     if (view.state !== JobState.FAILED && view.state !== JobState.CANCELLED) {
       throw badInput('id', `Only FAILED or CANCELLED jobs can be retried; this one is ${view.state}`);
     }
+    // Run alone, it would go on without that child's result: the child's retry brings it back (reopenAncestors).
+    const failedChild = CHILD_FAILED.exec(view.failedReason ?? '')?.[1];
+    const child = failedChild === undefined ? undefined : addressOfJobKey(failedChild);
+    if (view.state === JobState.FAILED && child) {
+      throw badInput('id', `This job failed because its child ${toGlobalId(child)} failed: retry that child, and this job goes on`);
+    }
     const job = await this.store.fetch(address);
     if (!job) {
       return this.enqueue.enqueue({ type: view.type, data: view.data }, { caller, requestId: view.requestId ?? 'retry' });
     }
+    // A child that failed its parents (FAIL_PARENT): they wait for it again rather than stay FAILED.
+    if (job.parentKey) await this.flowControl.reopenAncestors(address);
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     // Out of BullMQ's failed set: should it fail again, it is not a cancelled job any more.
     if (view.state === JobState.CANCELLED) await this.store.cancelled.forgetFailed(address.queue, address.jobId);

@@ -45,6 +45,12 @@ export function decodeOffset(cursor: string): number {
   return Number(match[1]);
 }
 
+/** Key of `owner`'s index of `queue`'s jobs (see OWNER_PAGE_SCRIPT). */
+export const ownerIndexKey = (config: Config, queue: string, owner: string): string => jobgateKey(config, queue, 'owner', owner);
+
+/** Key of the set of owners with an index in `queue`. */
+export const ownersKey = (config: Config, queue: string): string => jobgateKey(config, queue, 'owners');
+
 /** Job ids the owner-index script indexes at most per call (a few ms of Redis time). */
 const INDEX_BATCH = 1000;
 
@@ -57,6 +63,8 @@ const INDEX_BATCH = 1000;
  * ids are BullMQ's counter, so every job with an id up to `indexed` (KEYS[4]) is in its owner's
  * index, and this script first indexes the jobs added since (reading each job's `opts` once,
  * ever). A job removed later stays in its index until a sweep or a listing sees it gone.
+ * Flow jobs have ids of their own, outside the counter: the gateway writes them into their
+ * owner's index before adding the flow (FlowService).
  *
  * Counts and pages per state, in the listing's order, newest first within a state:
  * - sorted-set states (prioritized, delayed, waiting-children, completed, failed): the index
@@ -290,11 +298,11 @@ export class JobListService {
     const key = (...parts: string[]): string => jobgateKey(this.config, queue, ...parts);
     for (;;) {
       const reply = await this.ownerPage(
-        key('owner', owner),
+        ownerIndexKey(this.config, queue, owner),
         key('owner-scratch'),
         keys.id,
         key('owner-indexed'),
-        key('owners'),
+        ownersKey(this.config, queue),
         key('owner-sweep'),
         keys.active,
         keys.prioritized,

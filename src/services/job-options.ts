@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../config';
 import { badInput } from '../errors';
+import { ChildFailurePolicy } from '../jobs/flow-child';
 import type { JobDefaults } from '../jobs/job-definition';
 import type { JobgateMeta } from '../jobs/job-view';
 
@@ -13,6 +14,20 @@ export interface JobOptionsRequest {
   backoff?: { type: 'FIXED' | 'EXPONENTIAL'; delayMs: number } | null;
   dedupKey?: string | null;
   removeOnCompleteAfterSeconds?: number | null;
+  /** Only on a job with a parent (a flow's child): what its failure does to the parent. */
+  onChildFailure?: ChildFailurePolicy | null;
+}
+
+/** The BullMQ option of each failure policy (mutually exclusive in BullMQ). */
+const POLICY_OPTIONS: Record<ChildFailurePolicy, JobsOptions> = {
+  [ChildFailurePolicy.FAIL_PARENT]: { failParentOnFailure: true },
+  [ChildFailurePolicy.IGNORE]: { ignoreDependencyOnFailure: true },
+  [ChildFailurePolicy.CONTINUE]: { continueParentOnFailure: true },
+};
+
+/** The BullMQ options of a child's failure policy (FAIL_PARENT when it gives none). */
+export function childFailureOptions(policy: ChildFailurePolicy | null | undefined): JobsOptions {
+  return POLICY_OPTIONS[policy ?? ChildFailurePolicy.FAIL_PARENT];
 }
 
 /** BullMQ's priority range: 0 (none) to 2^21. */

@@ -84,6 +84,8 @@ export class ScheduleService {
     if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(request.id)) throw badInput('id', 'id must be 1 to 100 letters, digits or _ . : -');
     const definition = this.registry.get(request.type);
     if (!definition) throw unknownJobType(request.type, this.registry.names);
+    // A schedule adds plain jobs (BullMQ job schedulers know no flows): the children would be missing.
+    if (definition.children) throw badInput('type', `${definition.name} jobs come with children, which schedules cannot add`);
     if (Boolean(request.cron) === Boolean(request.everyMs)) throw badInput('cron', 'give exactly one of cron and everyMs');
     const timeZone = request.timeZone ?? this.config.scheduleTimeZone;
     try {

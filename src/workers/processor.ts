@@ -1,6 +1,7 @@
-import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { UnrecoverableError, WaitingChildrenError, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { addressOfJobKey, toGlobalId } from '../jobs/job-id';
 import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../jobs/job-view';
 import type { JobContext, JobDefinition, ProgressUpdate } from '../jobs/job-definition';
 import type { JobLogWriter } from './job-log';
@@ -10,6 +11,16 @@ import type { JobRegistry } from '../jobs/registry';
 function withPercent(update: ProgressUpdate): ProgressUpdate {
   if (update.percent !== undefined || !update.current || !update.total) return update;
   return { ...update, percent: Math.round((update.current / update.total) * 10000) / 100 };
+}
+
+/** `values` keyed by BullMQ job keys (as a parent's dependency keys hold its children), re-keyed by global job id. */
+function byGlobalId<T>(values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const address = addressOfJobKey(key);
+    out[address ? toGlobalId(address) : key] = value;
+  }
+  return out;
 }
 
 /** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
@@ -78,7 +89,7 @@ export function createProcessor(
     }
     limits.set(definition.name, typeLimits);
   }
-  return async (job: Job, _token?: string, signal?: AbortSignal) => {
+  return async (job: Job, token?: string, signal?: AbortSignal) => {
     const definition = registry.get(job.name);
     const limit = limits.get(job.name);
     if (!definition || definition.queue !== queue || !limit)
@@ -108,7 +119,16 @@ export function createProcessor(
         if (over !== undefined) throw new Error(over);
         await logs.append(job, line);
       },
+      childrenResults: async () => byGlobalId((await job.getChildrenValues()) ?? {}),
+      childrenFailures: async () => byGlobalId((await job.getIgnoredChildrenFailures()) ?? {}),
     };
+    // BullMQ starts a parent as soon as a CONTINUE child fails (`continueParentOnFailure`), other
+    // children still pending, and refuses to complete it while they are: it waits for them instead,
+    // and runs once, with every result and failure. Only flow jobs (ids `<uuid>.<n>`) are checked.
+    if (token !== undefined && job.id?.includes('.') && (await job.moveToWaitingChildren(token))) {
+      jobLogger.info('a child failed under CONTINUE: waiting for the other children');
+      throw new WaitingChildrenError();
+    }
     jobLogger.info('job started');
     // A run starts from no progress; after a stall, a hand-back or a retry the job still holds its last
     // run's, which `job(id)` would show until this run reports (watchers' ACTIVE event says 0 already).

@@ -132,7 +132,13 @@ const table: Row[] = [
     final: false,
     state: JobState.WAITING,
   },
-  { what: 'a parent waiting for children', name: 'waiting-children', type: JobEventType.WAITING, final: false, state: JobState.WAITING },
+  {
+    what: 'a parent waiting for children',
+    name: 'waiting-children',
+    type: JobEventType.WAITING,
+    final: false,
+    state: JobState.WAITING_CHILDREN,
+  },
   {
     what: 'a first delay',
     name: 'delayed',

@@ -15,6 +15,15 @@ export type BackoffType =
   | 'EXPONENTIAL'
   | 'FIXED';
 
+/** What a child that fails for good does to its parent (set on the child). */
+export type ChildFailurePolicy =
+  /** The parent runs once its other children are done, and its processor can read this child's failure. */
+  | 'CONTINUE'
+  /** The parent never runs and ends FAILED (the default). */
+  | 'FAIL_PARENT'
+  /** The parent runs once its other children are done, as if this child had not been there. */
+  | 'IGNORE';
+
 /** What happened to a job. SNAPSHOT is sent first (the state when the watch starts). */
 export type JobEventType =
   | 'ACTIVE'
@@ -39,6 +48,8 @@ export type JobOptionsInput = {
   dedupKey?: string | null | undefined;
   /** Run no earlier than this many ms from now. */
   delayMs?: number | null | undefined;
+  /** Only on a child of a flow: what its failure does to its parent. FAIL_PARENT when absent. */
+  onChildFailure?: ChildFailurePolicy | null | undefined;
   /** 1 is the highest priority, 2097152 the lowest; 0 or absent: none. */
   priority?: number | null | undefined;
   /** Remove the job this many seconds after it completes. */

@@ -1,0 +1,83 @@
+import { Arg, Ctx, Extensions, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { canRead } from '../auth/caller';
+import { badInput } from '../errors';
+import type { FlowProgressView } from '../jobs/flow-reader';
+import type { JobView } from '../jobs/job-view';
+import { decodeOffset, encodeOffset, MAX_PAGE_SIZE } from '../services/job-list.service';
+import type { FlowRequest } from '../services/flow.service';
+import { CallerDependent } from '../schema/caller-dependent';
+import { FlowProgressType } from '../schema/flow-progress.type';
+import { JobConnection } from '../schema/job-connection.type';
+import { FlowInput } from '../schema/job-options.input';
+import { JobType } from '../schema/job.type';
+import { PAGE_ITEM_COST, READ_COST_EXTENSION } from '../server/limits';
+import type { RequestContext } from './context';
+
+/**
+ * What `Job.flow` costs in the cost limit beyond its selection: reading a tree reads each of its
+ * jobs, so it costs like 5 jobs of a page. `jobs(first: 500) { edges { node { flow { total } } } }`
+ * (500 trees) is then refused by the default MAX_QUERY_COST, while `children(first: 100)` with
+ * each child's `flow` (a tree drawn two levels deep) passes.
+ */
+const FLOW_READ_COST = 5 * PAGE_ITEM_COST;
+
+/** Flows: `enqueueFlow`, and where a job sits in one (`parent`, `children`, `flow`). */
+@Resolver(() => JobType)
+export class FlowResolver {
+  @Mutation(() => JobType, {
+    description:
+      'Enqueues a tree of jobs of any types and queues, atomically: each job runs once its children completed and can read their results. Returns the root.',
+  })
+  enqueueFlow(@Arg('flow', () => FlowInput) flow: FlowInput, @Ctx() { services, caller, requestId }: RequestContext): Promise<JobView> {
+    return services.flows.add(flow as FlowRequest, { caller, requestId });
+  }
+
+  @FieldResolver(() => JobType, {
+    nullable: true,
+    description: "The job's parent in a flow; null if it has none or it is not yours to see.",
+  })
+  @CallerDependent()
+  async parent(@Root() job: JobView, @Ctx() { loaders, caller }: RequestContext): Promise<JobView | null> {
+    if (!job.parent) return null;
+    const parent = await loaders.job.load(job.parent);
+    return parent && canRead(caller, parent.owner) ? parent : null;
+  }
+
+  @FieldResolver(() => JobConnection, {
+    description: "The job's direct children in a flow, in the order they were given (those you may see).",
+  })
+  @CallerDependent()
+  async children(
+    @Root() job: JobView,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { services, loaders, caller }: RequestContext,
+  ): Promise<JobConnection> {
+    const count = first ?? 100;
+    if (!Number.isInteger(count) || count < 0 || count > MAX_PAGE_SIZE)
+      throw badInput('first', `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+    const start = after ? decodeOffset(after) + 1 : 0;
+    const nodes = await services.flowReader.children(job);
+    const views = await loaders.job.loadMany(nodes.map((node) => node.address));
+    const visible = views.filter((view): view is JobView => !!view && !(view instanceof Error) && canRead(caller, view.owner));
+    const page = visible.slice(start, start + count);
+    return {
+      edges: page.map((view, index) => ({ cursor: encodeOffset(start + index), node: view as JobType })),
+      totalCount: visible.length,
+      pageInfo: {
+        hasNextPage: start + count < visible.length,
+        endCursor: page.length === 0 ? null : encodeOffset(start + page.length - 1),
+      },
+    };
+  }
+
+  @FieldResolver(() => FlowProgressType, {
+    nullable: true,
+    description: 'The aggregate of every descendant (all levels); null for a job without children.',
+  })
+  @Extensions({ [READ_COST_EXTENSION]: FLOW_READ_COST })
+  async flow(@Root() job: JobView, @Ctx() { services }: RequestContext): Promise<FlowProgressView | null> {
+    const progress = await services.flowReader.flowProgress(job);
+    return progress.total === 0 ? null : progress;
+  }
+}
