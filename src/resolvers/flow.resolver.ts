@@ -1,4 +1,4 @@
-import { Arg, Ctx, Extensions, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { canRead } from '../auth/caller';
 import { badInput } from '../errors';
 import type { FlowProgressView } from '../jobs/flow-reader';
@@ -10,16 +10,16 @@ import { FlowProgressType } from '../schema/flow-progress.type';
 import { JobConnection } from '../schema/job-connection.type';
 import { FlowInput } from '../schema/job-options.input';
 import { JobType } from '../schema/job.type';
-import { PAGE_ITEM_COST, READ_COST_EXTENSION } from '../server/limits';
+import { ReadCost } from '../schema/read-cost';
 import type { RequestContext } from './context';
 
 /**
- * What `Job.flow` costs in the cost limit beyond its selection: reading a tree reads each of its
- * jobs, so it costs like 5 jobs of a page. `jobs(first: 500) { edges { node { flow { total } } } }`
- * (500 trees) is then refused by the default MAX_QUERY_COST, while `children(first: 100)` with
- * each child's `flow` (a tree drawn two levels deep) passes.
+ * What `Job.flow` costs in the cost limit beyond its selection, in jobs of a page: reading a tree
+ * reads each of its jobs. `jobs(first: 500) { edges { node { flow { total } } } }` (500 trees) is
+ * then refused by the default MAX_QUERY_COST, while `children(first: 100)` with each child's
+ * `flow` (a tree drawn two levels deep) passes.
  */
-const FLOW_READ_COST = 5 * PAGE_ITEM_COST;
+const FLOW_READ_COST_IN_PAGE_ITEMS = 5;
 
 /** Flows: `enqueueFlow`, and where a job sits in one (`parent`, `children`, `flow`). */
 @Resolver(() => JobType)
@@ -75,7 +75,7 @@ export class FlowResolver {
     nullable: true,
     description: 'The aggregate of every descendant (all levels); null for a job without children.',
   })
-  @Extensions({ [READ_COST_EXTENSION]: FLOW_READ_COST })
+  @ReadCost(FLOW_READ_COST_IN_PAGE_ITEMS)
   async flow(@Root() job: JobView, @Ctx() { services }: RequestContext): Promise<FlowProgressView | null> {
     const progress = await services.flowReader.flowProgress(job);
     return progress.total === 0 ? null : progress;

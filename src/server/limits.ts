@@ -19,6 +19,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Config } from '../config';
+import { PAGE_ITEM_COST, readCostOf } from '../schema/read-cost';
 import { MAX_PAGE_SIZE } from '../services/job-list.service';
 
 /**
@@ -46,20 +47,6 @@ const noIntrospection: ValidationRule = (context) => ({
 const SCALAR_COST = 1;
 const OBJECT_COST = 2;
 const DEPTH_COST_FACTOR = 1.5;
-/** What each item of a page costs beyond its selection: reading it (a job's hash) costs that much whatever is selected. */
-export const PAGE_ITEM_COST = 20;
-
-/**
- * Name of a field extension (`@Extensions({ readCost })`) giving what resolving the field reads
- * beyond the object it is on, in the same units: `Job.flow` reads a whole tree.
- */
-export const READ_COST_EXTENSION = 'readCost';
-
-/** The read cost a field declares (see READ_COST_EXTENSION); 0 for most. */
-function readCostOf(field: GraphQLField<unknown, unknown> | undefined): number {
-  const cost = field?.extensions?.[READ_COST_EXTENSION];
-  return typeof cost === 'number' ? cost : 0;
-}
 
 type Selected = FieldNode | InlineFragmentNode | FragmentDefinitionNode;
 
