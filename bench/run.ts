@@ -11,6 +11,7 @@ import path from 'node:path';
 import { enqueueBulk, enqueueSingle } from './figures/enqueue';
 import { eventLatency } from './figures/event-latency';
 import { fanout } from './figures/fanout';
+import { flows } from './figures/flows';
 import { memory } from './figures/memory';
 import { pollingVsPush } from './figures/polling-vs-push';
 import { cleanRun } from './lib/cleanup';
@@ -29,6 +30,7 @@ const ALL: Record<FigureName, Figure> = {
   fanout,
   memory,
   'polling-vs-push': pollingVsPush,
+  flows,
 };
 
 const started = performance.now();

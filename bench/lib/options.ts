@@ -2,7 +2,7 @@
 import path from 'node:path';
 
 /** Figure names in run order. */
-export const FIGURES = ['enqueue-single', 'enqueue-bulk', 'event-latency', 'fanout', 'memory', 'polling-vs-push'] as const;
+export const FIGURES = ['enqueue-single', 'enqueue-bulk', 'event-latency', 'fanout', 'memory', 'polling-vs-push', 'flows'] as const;
 /** One figure's name. */
 export type FigureName = (typeof FIGURES)[number];
 
@@ -19,6 +19,22 @@ export interface Profile {
   memory: { subscriptions: number[]; settleMs: number; plainGraphqlWs: boolean };
   /** `jobs` jobs updating at 1 Hz; `sameJobs` × `sameWatchers` for the watcher-count comparison. */
   polling: { jobs: number; watchers: number; sameJobs: number; sameWatchers: number; warmMs: number; windowMs: number };
+  /**
+   * `enqueueFlow` of a root with `children` children vs raw `FlowProducer.add`, `rounds` alternating rounds of `windowMs` per side;
+   * a flow of `watchChildren` children (each `steps` progress updates `stepMs` apart) watched by each count of `watchers`,
+   * Redis commands over `runMs` from the worker's start, median of `watchRounds` runs.
+   */
+  flows: {
+    children: number;
+    rounds: number;
+    windowMs: number;
+    watchChildren: number;
+    watchers: number[];
+    steps: number;
+    stepMs: number;
+    runMs: number;
+    watchRounds: number;
+  };
 }
 
 /** A smoke run of about a minute on an idle 2-core machine: short windows, the issue's sizes only where affordable. */
@@ -30,6 +46,17 @@ const QUICK: Profile = {
   fanout: { subscribers: [1_000], jobs: 100, windowMs: 1_000 },
   memory: { subscriptions: [2_000], settleMs: 500, plainGraphqlWs: false },
   polling: { jobs: 300, watchers: 300, sameJobs: 1, sameWatchers: 300, warmMs: 500, windowMs: 1_000 },
+  flows: {
+    children: 1_000,
+    rounds: 4,
+    windowMs: 1_000,
+    watchChildren: 100,
+    watchers: [1, 10],
+    steps: 5,
+    stepMs: 50,
+    runMs: 2_500,
+    watchRounds: 1,
+  },
 };
 
 /** The issue's sizes, longer windows; bounded by 15 minutes. */
@@ -41,6 +68,17 @@ const FULL: Profile = {
   fanout: { subscribers: [1_000, 5_000], jobs: 100, windowMs: 8_000 },
   memory: { subscriptions: [1_000, 5_000, 20_000], settleMs: 3_000, plainGraphqlWs: true },
   polling: { jobs: 1_000, watchers: 1_000, sameJobs: 1, sameWatchers: 1_000, warmMs: 2_000, windowMs: 10_000 },
+  flows: {
+    children: 1_000,
+    rounds: 8,
+    windowMs: 4_000,
+    watchChildren: 100,
+    watchers: [1, 10],
+    steps: 5,
+    stepMs: 100,
+    runMs: 4_000,
+    watchRounds: 3,
+  },
 };
 
 /** Parsed command line. */

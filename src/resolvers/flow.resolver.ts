@@ -1,11 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { canRead } from '../auth/caller';
 import { badInput } from '../errors';
 import type { FlowProgressView } from '../jobs/flow-reader';
 import type { JobView } from '../jobs/job-view';
 import { decodeOffset, encodeOffset, MAX_PAGE_SIZE } from '../services/job-list.service';
 import type { FlowRequest } from '../services/flow.service';
-import { CallerDependent } from '../schema/caller-dependent';
 import { FlowProgressType } from '../schema/flow-progress.type';
 import { JobConnection } from '../schema/job-connection.type';
 import { FlowInput } from '../schema/job-options.input';
@@ -21,6 +19,13 @@ import type { RequestContext } from './context';
  */
 const FLOW_READ_COST_IN_PAGE_ITEMS = 5;
 
+/**
+ * The parent read for a view of a job, per view object. A view is a snapshot (one per event, or
+ * per request), and `flowEvents` hands the same view of an event to every watch of the flow, each
+ * rendering it with its own aggregate: the parent is then read once per event, not once per watch.
+ */
+const parentReads = new WeakMap<JobView, Promise<JobView | undefined>>();
+
 /** Flows: `enqueueFlow`, and where a job sits in one (`parent`, `children`, `flow`). */
 @Resolver(() => JobType)
 export class FlowResolver {
@@ -32,26 +37,31 @@ export class FlowResolver {
     return services.flows.add(flow as FlowRequest, { caller, requestId });
   }
 
+  /**
+   * Not caller-dependent, so that `flowEvents` renders `parent` once per event for every watcher:
+   * whoever sees a job may see the jobs of its flow that have the same owner (every job of a flow
+   * Jobgate adds has), and no caller sees the others here.
+   */
   @FieldResolver(() => JobType, {
     nullable: true,
-    description: "The job's parent in a flow; null if it has none or it is not yours to see.",
+    description: "The job's parent in a flow; null if it has none, or if it has another owner than the job.",
   })
-  @CallerDependent()
-  async parent(@Root() job: JobView, @Ctx() { loaders, caller }: RequestContext): Promise<JobView | null> {
+  async parent(@Root() job: JobView, @Ctx() { loaders }: RequestContext): Promise<JobView | null> {
     if (!job.parent) return null;
-    const parent = await loaders.job.load(job.parent);
-    return parent && canRead(caller, parent.owner) ? parent : null;
+    let read = parentReads.get(job);
+    if (!read) parentReads.set(job, (read = loaders.job.load(job.parent)));
+    const parent = await read;
+    return parent && parent.owner === job.owner ? parent : null;
   }
 
   @FieldResolver(() => JobConnection, {
-    description: "The job's direct children in a flow, in the order they were given (those you may see).",
+    description: "The job's direct children in a flow, in the order they were given (those with the job's owner).",
   })
-  @CallerDependent()
   async children(
     @Root() job: JobView,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() { services, loaders, caller }: RequestContext,
+    @Ctx() { services, loaders }: RequestContext,
   ): Promise<JobConnection> {
     const count = first ?? 100;
     if (!Number.isInteger(count) || count < 0 || count > MAX_PAGE_SIZE)
@@ -59,7 +69,7 @@ export class FlowResolver {
     const start = after ? decodeOffset(after) + 1 : 0;
     const nodes = await services.flowReader.children(job);
     const views = await loaders.job.loadMany(nodes.map((node) => node.address));
-    const visible = views.filter((view): view is JobView => !!view && !(view instanceof Error) && canRead(caller, view.owner));
+    const visible = views.filter((view): view is JobView => !!view && !(view instanceof Error) && view.owner === job.owner);
     const page = visible.slice(start, start + count);
     return {
       edges: page.map((view, index) => ({ cursor: encodeOffset(start + index), node: view as JobType })),
