@@ -2,20 +2,45 @@ import { createClient, type Client } from 'graphql-ws';
 import { createEndpoints } from './endpoints';
 import { postOperation, type HttpContext } from './http';
 import type { TypedDocumentString } from './gql/graphql';
-import { CancelJobDocument, EnqueueJobDocument, RetryJobDocument } from './operations';
+import { CancelJobDocument, EnqueueFlowDocument, EnqueueJobDocument, RetryJobDocument } from './operations';
 import { streamOperation, type JobgateStream } from './subscriptions';
-import type { ConnectionState, Job, JobEvent, JobgateClientOptions, JobOptionsInput, WatchOptions } from './types';
-import { watchJob } from './watch';
+import type {
+  ConnectionState,
+  EnqueuedJob,
+  FlowEvent,
+  FlowInput,
+  Job,
+  JobEvent,
+  JobgateClientOptions,
+  JobOptionsInput,
+  WatchFlowOptions,
+  WatchOptions,
+} from './types';
+import { watchFlow, watchJob } from './watch';
 
 /** A Jobgate connection: HTTP for queries and mutations, one shared WebSocket for every subscription. */
 export interface JobgateClient {
-  /** Enqueues a job of a registered type; `data` is validated by the gateway against the type's input. */
-  enqueue(type: string, data: Record<string, unknown>, options?: JobOptionsInput): Promise<Job>;
+  /**
+   * Enqueues a job of a registered type; `data` is validated by the gateway against the type's input.
+   * `flow` is non-null when the type declares children: the job is then the root of a flow.
+   */
+  enqueue(type: string, data: Record<string, unknown>, options?: JobOptionsInput): Promise<EnqueuedJob>;
+  /**
+   * Enqueues a tree of jobs atomically (build it with `step`, `chain`, `group`, `chord`): each
+   * job runs once its children completed. Returns the root, with the tree's aggregate in `flow`.
+   */
+  enqueueFlow(flow: FlowInput): Promise<EnqueuedJob>;
   /**
    * The job's events, from a SNAPSHOT (or from after `since`) to its final event. Survives
    * gateway restarts and socket drops: it reconnects and resumes after the last cursor seen.
    */
   watch(jobId: string, options?: WatchOptions): JobgateStream<JobEvent>;
+  /**
+   * Every event of every job of the flow rooted at `rootId`, from the root's SNAPSHOT (or from
+   * after `since`) to the root's final event, each with the tree's aggregate (`flow`). Reconnects
+   * and resumes after the last cursor received, like `watch`.
+   */
+  watchFlow(rootId: string, options?: WatchFlowOptions): JobgateStream<FlowEvent>;
   /** Cancels a job (CANCELLED; an active one is aborted on its worker). */
   cancel(jobId: string): Promise<Job>;
   /** Runs a failed or cancelled job again. */
@@ -91,7 +116,11 @@ export function createJobgateClient(options: JobgateClientOptions): JobgateClien
       const { enqueue } = await postOperation(http, EnqueueJobDocument, { type, data, options: jobOptions });
       return enqueue;
     },
+    async enqueueFlow(flow) {
+      return (await postOperation(http, EnqueueFlowDocument, { flow })).enqueueFlow;
+    },
     watch: (jobId, watchOptions) => watchJob(socket(), jobId, watchOptions),
+    watchFlow: (rootId, watchOptions) => watchFlow(socket(), rootId, watchOptions),
     async cancel(jobId) {
       return (await postOperation(http, CancelJobDocument, { id: jobId })).cancelJob;
     },

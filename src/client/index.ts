@@ -5,19 +5,25 @@
 export { createJobgateClient, type JobgateClient } from './client';
 export { JobgateClientError, type ClientErrorCode, type WireGraphQLError } from './errors';
 export { toWebSocketUrl } from './endpoints';
+export { chain, chord, group, step, type FlowStep, type FlowSteps, type GroupOptions } from './flows';
 export type { JobgateStream } from './subscriptions';
 export {
   FINAL_EVENT_TYPES,
   FINAL_STATES,
   isFinalEvent,
   type ConnectionState,
+  type EnqueuedJob,
+  type FlowEvent,
+  type FlowInput,
+  type FlowProgress,
   type Job,
   type JobEvent,
   type JobEventType,
   type JobgateClientOptions,
   type JobOptionsInput,
   type JobState,
+  type WatchFlowOptions,
   type WatchOptions,
 } from './types';
 export { graphql } from './gql';
-export type { TypedDocumentString } from './gql/graphql';
+export type { ChildFailurePolicy, TypedDocumentString } from './gql/graphql';

@@ -24,11 +24,42 @@ export const JobFieldsFragment = graphql(`
   }
 `);
 
-/** Enqueues any registered job type through the generic mutation. */
+/** A flow's aggregate over every descendant of a job. */
+export const FlowProgressFieldsFragment = graphql(`
+  fragment FlowProgressFields on FlowProgress {
+    total
+    waiting
+    active
+    completed
+    failed
+    cancelled
+    percent
+  }
+`);
+
+/**
+ * Enqueues any registered job type through the generic mutation. `flow` is non-null when the
+ * type declares children (the job is then a flow's root), read once here rather than with every event.
+ */
 export const EnqueueJobDocument = graphql(`
   mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {
     enqueue(type: $type, data: $data, options: $options) {
       ...JobFields
+      flow {
+        ...FlowProgressFields
+      }
+    }
+  }
+`);
+
+/** Enqueues a tree of jobs atomically; returns its root, with the tree's aggregate. */
+export const EnqueueFlowDocument = graphql(`
+  mutation EnqueueFlow($flow: FlowInput!) {
+    enqueueFlow(flow: $flow) {
+      ...JobFields
+      flow {
+        ...FlowProgressFields
+      }
     }
   }
 `);
@@ -67,6 +98,31 @@ export const JobEventsDocument = graphql(`
       job {
         ...JobFields
         logs(last: 50) @include(if: $withLogs)
+      }
+    }
+  }
+`);
+
+/**
+ * Every event of every job of the tree rooted at `$id`, ending after the root's final event.
+ * `flow` is the tree's aggregate as of each event; `job.parent` tells where the job sits.
+ */
+export const FlowEventsDocument = graphql(`
+  subscription FlowEvents($id: ID!, $since: String) {
+    flowEvents(id: $id, since: $since) {
+      type
+      cursor
+      at
+      gap
+      log
+      flow {
+        ...FlowProgressFields
+      }
+      job {
+        ...JobFields
+        parent {
+          id
+        }
       }
     }
   }

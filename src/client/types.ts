@@ -1,9 +1,31 @@
-import type { JobEventType, JobEventsSubscription, JobFieldsFragment, JobOptionsInput, JobState } from './gql/graphql';
+import type {
+  EnqueueJobMutation,
+  FlowEventsSubscription,
+  FlowInput,
+  FlowProgressFieldsFragment,
+  JobEventType,
+  JobEventsSubscription,
+  JobFieldsFragment,
+  JobOptionsInput,
+  JobState,
+} from './gql/graphql';
 
-export type { JobEventType, JobOptionsInput, JobState };
+export type { FlowInput, JobEventType, JobOptionsInput, JobState };
 
 /** A job as the client reads it after a mutation (see the `JobFields` fragment). */
 export type Job = JobFieldsFragment;
+
+/** A flow's aggregate over every descendant (all levels) of a job. */
+export type FlowProgress = FlowProgressFieldsFragment;
+
+/** A job just enqueued: `flow` is its tree's aggregate when it has children (it is a flow's root), null otherwise. */
+export type EnqueuedJob = EnqueueJobMutation['enqueue'];
+
+/**
+ * One event of a flow's stream: `job` is any job of the tree as of this event (`job.parent.id`
+ * says where it sits), `flow` the root's aggregate as of this event.
+ */
+export type FlowEvent = FlowEventsSubscription['flowEvents'];
 
 /** One event of a job's stream: `job` is the job as of this event (with `logs` when watched `withLogs`). */
 export type JobEvent = JobEventsSubscription['jobEvents'];
@@ -46,4 +68,10 @@ export interface WatchOptions {
   since?: string;
   /** Also send the job's last 50 log lines with every event (the gateway reads them per event). @default false */
   withLogs?: boolean;
+}
+
+/** Options of `watchFlow`. */
+export interface WatchFlowOptions {
+  /** Resume after this cursor (a `FlowEvent.cursor` seen before) instead of starting with the root's SNAPSHOT. */
+  since?: string;
 }

@@ -1,7 +1,12 @@
 import type { Client } from 'graphql-ws';
-import { JobEventsDocument, type JobEventsSubscriptionVariables } from './gql/graphql';
+import {
+  FlowEventsDocument,
+  JobEventsDocument,
+  type FlowEventsSubscriptionVariables,
+  type JobEventsSubscriptionVariables,
+} from './gql/graphql';
 import { streamOperation, type JobgateStream } from './subscriptions';
-import { isFinalEvent, type JobEvent, type WatchOptions } from './types';
+import { isFinalEvent, type FlowEvent, type JobEvent, type WatchFlowOptions, type WatchOptions } from './types';
 
 /**
  * Streams one job's events until its final one.
@@ -24,5 +29,25 @@ export function watchJob(ws: Client, jobId: string, options: WatchOptions = {}):
     onReceive: (event) => (since = event.cursor),
     // The gateway completes the stream too; stopping here spares waiting for that message.
     isLast: isFinalEvent,
+  });
+}
+
+/**
+ * Streams the events of every job of the flow rooted at `rootId` until the root's final one,
+ * resuming after the last cursor received on each reconnect, as {@link watchJob} does (flow
+ * cursors are opaque: they are only ever given back). A child's final event is not the end:
+ * only the root's is, and the gateway sends it last.
+ */
+export function watchFlow(ws: Client, rootId: string, options: WatchFlowOptions = {}): JobgateStream<FlowEvent> {
+  let since = options.since;
+  const variables: FlowEventsSubscriptionVariables = {
+    id: rootId,
+    get since() {
+      return since;
+    },
+  };
+  return streamOperation(ws, FlowEventsDocument, variables, ({ flowEvents }) => flowEvents, {
+    onReceive: (event) => (since = event.cursor),
+    isLast: (event) => event.job.id === rootId && isFinalEvent(event),
   });
 }

@@ -173,7 +173,7 @@ export class EventHub implements StreamOwner {
       for (const [queue, jobIds] of jobsByQueue) {
         const stream = this.stream(queue);
         const watcher = this.watcher(pacing, stream, undefined).only(canSee);
-        parts.push({ queue, watcher, replayedUntil: '0-0' });
+        parts.push({ queue, watcher, replayedUntil: '0-0', settledUntil: '0-0' });
         await stream.ready;
         stream.addFlowWatcher(jobIds, watcher);
         live.set(queue, stream.livePosition);
@@ -181,12 +181,14 @@ export class EventHub implements StreamOwner {
       if (resumeFrom === undefined || !(await this.canResumeFlow(resumeFrom, jobsByQueue))) {
         const cursors = new Map(await Promise.all(parts.map(async ({ queue }) => [queue, await this.lastId(queue)] as const)));
         const [now, tally] = await Promise.all([this.store.load(root), this.tally(tree)]);
+        await this.settle(parts);
         const watch = new FlowWatch(root, parts, tally, cursors);
         for (const { queue, watcher } of parts) watcher.release(cursors.get(queue));
         const snapshot = JobEvent.snapshot(now ?? rootView, watch.cursor, since !== undefined).inFlow(watch.cursor, tally.view());
         return JobEvent.isFinalView(now ?? rootView) ? watch.endWith(snapshot) : watch.start(snapshot);
       }
       const tally = await this.tally(tree);
+      await this.settle(parts);
       let replayed = 0;
       for (const part of parts) {
         const until = live.get(part.queue) ?? '0-0';
@@ -283,6 +285,11 @@ export class EventHub implements StreamOwner {
   /** The aggregate of `tree` as its jobs are now. */
   private async tally(tree: readonly FlowNode[]): Promise<FlowTally> {
     return new FlowTally(tree, await Promise.all(tree.map((node) => this.store.load(node.address))));
+  }
+
+  /** Notes in each part the stream's last id now, once the tree was read (see `FlowPart.settledUntil`). */
+  private async settle(parts: FlowPart[]): Promise<void> {
+    await Promise.all(parts.map(async (part) => (part.settledUntil = await this.lastId(part.queue))));
   }
 
   /** The id of the last entry of `queue`'s stream, or `0-0`. */

@@ -1,6 +1,6 @@
 import type { ChildLink, FlowNode, FlowProgressView } from './flow-reader';
 import { toGlobalId } from './job-id';
-import { FINAL_STATES, JobState, type JobView } from './job-view';
+import { JobState, type JobView } from './job-view';
 
 type Bucket = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
 
@@ -32,11 +32,19 @@ function goneBucket(link: ChildLink): Bucket {
   return 'failed';
 }
 
-/** A job's share of the mean: 100 once finished, else its progress percent (0 when it reported none). */
-function percentOf(view: Pick<JobView, 'state' | 'progress'>): number {
-  if (FINAL_STATES.has(view.state)) return 100;
+/**
+ * A job's share of the mean: 100 once finished, its progress percent while it runs (0 when it
+ * reported none), 0 before it runs: a job not started yet has done nothing, whatever progress its
+ * hash keeps (an event's job may be read after the job went on, or keep an earlier attempt's).
+ */
+function percentOf(view: Pick<JobView, 'state' | 'progress'>, bucket: Bucket): number {
+  if (bucket === 'waiting') return 0;
+  if (bucket !== 'active') return 100;
   return Math.min(100, Math.max(0, view.progress?.percent ?? 0));
 }
+
+/** How far along a bucket is: a job only moves forward, but for a retry. */
+const RANK: Record<Bucket, number> = { waiting: 0, active: 1, completed: 2, failed: 2, cancelled: 2 };
 
 /**
  * A flow's aggregate (`FlowProgress`) over its descendants, kept up to date one job at a time:
@@ -52,24 +60,31 @@ export class FlowTally {
     tree.forEach((node, index) => {
       const view = views[index];
       const known = view && bucketOf(view.state);
-      if (view && known) this.put(toGlobalId(node.address), known, percentOf(view));
+      if (view && known) this.put(toGlobalId(node.address), known, percentOf(view, known));
       else this.put(toGlobalId(node.address), goneBucket(node.link), 100);
     });
   }
 
-  /** Whether `id` (a global job id) is one of the descendants. */
-  has(id: string): boolean {
-    return this.jobs.has(id);
-  }
-
-  /** Takes the state and progress of `view`, a descendant as of one of its events; other jobs and UNKNOWN states change nothing. */
-  update(view: JobView): void {
+  /**
+   * Takes the state and progress of `view`, a descendant as of one of its events; other jobs and
+   * UNKNOWN states change nothing. With `forwardOnly`, for an event the tally may already reflect
+   * (it happened before the tree was read), a job does not move back to an earlier state or to
+   * less progress.
+   */
+  update(view: JobView, forwardOnly = false): void {
     const current = this.jobs.get(view.id);
     const bucket = bucketOf(view.state);
     if (!current || !bucket) return;
+    const percent = percentOf(view, bucket);
+    if (forwardOnly && (RANK[bucket] < RANK[current.bucket] || (bucket === current.bucket && percent < current.percent))) return;
     this.counts[current.bucket] -= 1;
     this.percentSum -= current.percent;
-    this.put(view.id, bucket, percentOf(view));
+    this.put(view.id, bucket, percent);
+  }
+
+  /** Whether every descendant has finished (completed, failed or cancelled). */
+  get finished(): boolean {
+    return this.counts.waiting === 0 && this.counts.active === 0;
   }
 
   view(): FlowProgressView {

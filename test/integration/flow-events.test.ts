@@ -142,6 +142,38 @@ describe('flowEvents: a whole flow watched as one job', () => {
     assert.equal(new Set(events.map((event) => event.cursor)).size, events.length, 'every event has a cursor of its own');
   });
 
+  it('keeps the aggregate of a chain from going back as each step waits, runs and finishes', async () => {
+    const headers = await ana();
+    // A chain: each step the parent of the one before; only the first is held.
+    const flow = await enqueueFlow(
+      { ...importPart('chain-3', 4), children: [{ ...importPart('chain-2', 4), children: [importPart('chain-1', 4, HELD)] }] },
+      headers,
+    );
+    const client = wsClient(stack.wsUrl, { connectionParams: headers });
+    const watch = record<{ flowEvents: FlowEvent }>(client, FLOW_EVENTS, { id: flow.id });
+    await eventually(() => watch.results.length > 0, 10_000, 'the SNAPSHOT');
+    const leaf = (
+      await gql<{ job: { children: { edges: { node: { id: string } }[] } } }>(
+        stack.url,
+        `query ($id: ID!) { job(id: $id) { children { edges { node { id } } } } }`,
+        { id: flow.children.edges[0].node.id },
+        headers,
+      )
+    ).data!.job.children.edges[0].node.id;
+    assert.equal((await gql(stack.url, PROMOTE, { id: leaf }, headers)).errors, undefined);
+    await within(watch.done, 60_000, 'the chain watch');
+    await client.dispose();
+    const events = eventsOf(watch);
+    const percents = events.map((event) => event.flow!.percent);
+    assert.deepEqual(
+      percents,
+      [...percents].sort((a, b) => a - b),
+      `the aggregate never goes back: ${events.map((event) => `${event.type}:${event.flow!.percent}`).join(' ')}`,
+    );
+    assert.equal(events.at(-1)!.job.id, flow.id);
+    assert.deepEqual(events.at(-1)!.flow, { total: 2, waiting: 0, active: 0, completed: 2, failed: 0, cancelled: 0, percent: 100 });
+  });
+
   it('resumes a dropped watch with `since` without losing or repeating an event', async () => {
     const headers = await ana();
     const flow = await enqueueFlow(tree('resume'), headers);

@@ -77,6 +77,29 @@ describe('FlowTally', () => {
     assert.deepEqual(tally.view(), { total: 2, waiting: 0, active: 0, completed: 1, failed: 0, cancelled: 1, percent: 100 });
   });
 
+  it('counts a job not started as 0, whatever progress its hash keeps', () => {
+    const tally = new FlowTally([node('2')], [view('2', JobState.WAITING, 100)]);
+    assert.equal(tally.view().percent, 0);
+    tally.update(view('2', JobState.DELAYED, 60));
+    assert.equal(tally.view().percent, 0);
+  });
+
+  it('moves a job only forward on an event it may already show, and says when the whole tree finished', () => {
+    const tally = new FlowTally([node('2'), node('3')], [view('2', JobState.COMPLETED), view('3', JobState.ACTIVE, 50)]);
+    tally.update(view('2', JobState.ACTIVE, 10), true);
+    tally.update(view('3', JobState.ACTIVE, 30), true);
+    tally.update(view('3', JobState.WAITING), true);
+    assert.deepEqual(tally.view(), { total: 2, waiting: 0, active: 1, completed: 1, failed: 0, cancelled: 0, percent: 75 });
+    assert.equal(tally.finished, false);
+    tally.update(view('3', JobState.ACTIVE, 80), true);
+    assert.equal(tally.view().percent, 90);
+    tally.update(view('3', JobState.FAILED), true);
+    assert.equal(tally.finished, true);
+    // A later event (a retry) moves it back: the tally tells what is true.
+    tally.update(view('3', JobState.WAITING));
+    assert.deepEqual(tally.view(), { total: 2, waiting: 1, active: 0, completed: 1, failed: 0, cancelled: 0, percent: 50 });
+  });
+
   it('counts a job gone from Redis by how its parent held it', () => {
     const tally = new FlowTally([node('2', 'pending'), node('3', 'failed'), node('4', 'ignored')], [undefined, undefined, undefined]);
     assert.deepEqual(tally.view(), { total: 3, waiting: 0, active: 0, completed: 0, failed: 2, cancelled: 1, percent: 100 });

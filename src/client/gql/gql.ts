@@ -16,23 +16,31 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  fragment JobFields on Job {\n    id\n    type\n    queue\n    state\n    data\n    progress {\n      percent\n      current\n      total\n      message\n    }\n    result\n    failedReason\n    attemptsMade\n    maxAttempts\n    createdAt\n    startedAt\n    finishedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
-    "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n    }\n  }\n": typeof types.EnqueueJobDocument,
+    "\n  fragment FlowProgressFields on FlowProgress {\n    total\n    waiting\n    active\n    completed\n    failed\n    cancelled\n    percent\n  }\n": typeof types.FlowProgressFieldsFragmentDoc,
+    "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n      flow {\n        ...FlowProgressFields\n      }\n    }\n  }\n": typeof types.EnqueueJobDocument,
+    "\n  mutation EnqueueFlow($flow: FlowInput!) {\n    enqueueFlow(flow: $flow) {\n      ...JobFields\n      flow {\n        ...FlowProgressFields\n      }\n    }\n  }\n": typeof types.EnqueueFlowDocument,
     "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...JobFields\n    }\n  }\n": typeof types.CancelJobDocument,
     "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...JobFields\n    }\n  }\n": typeof types.RetryJobDocument,
     "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n": typeof types.JobEventsDocument,
+    "\n  subscription FlowEvents($id: ID!, $since: String) {\n    flowEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      flow {\n        ...FlowProgressFields\n      }\n      job {\n        ...JobFields\n        parent {\n          id\n        }\n      }\n    }\n  }\n": typeof types.FlowEventsDocument,
     "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n": typeof types.JobTypesDocument,
     "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.InputTypeFieldsDocument,
     "\n  subscription QueueStats($queue: String!) {\n    queueStats(queue: $queue) {\n      queue\n      paused\n      counts {\n        waiting\n        active\n        delayed\n        prioritized\n        completed\n        failed\n        paused\n      }\n    }\n  }\n": typeof types.QueueStatsDocument,
+    "\n  query FlowChildren($id: ID!, $after: String) {\n    job(id: $id) {\n      id\n      flow {\n        ...FlowProgressFields\n      }\n      children(first: 100, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...JobFields\n            parent {\n              id\n            }\n            flow {\n              total\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.FlowChildrenDocument,
 };
 const documents: Documents = {
     "\n  fragment JobFields on Job {\n    id\n    type\n    queue\n    state\n    data\n    progress {\n      percent\n      current\n      total\n      message\n    }\n    result\n    failedReason\n    attemptsMade\n    maxAttempts\n    createdAt\n    startedAt\n    finishedAt\n  }\n": types.JobFieldsFragmentDoc,
-    "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n    }\n  }\n": types.EnqueueJobDocument,
+    "\n  fragment FlowProgressFields on FlowProgress {\n    total\n    waiting\n    active\n    completed\n    failed\n    cancelled\n    percent\n  }\n": types.FlowProgressFieldsFragmentDoc,
+    "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n      flow {\n        ...FlowProgressFields\n      }\n    }\n  }\n": types.EnqueueJobDocument,
+    "\n  mutation EnqueueFlow($flow: FlowInput!) {\n    enqueueFlow(flow: $flow) {\n      ...JobFields\n      flow {\n        ...FlowProgressFields\n      }\n    }\n  }\n": types.EnqueueFlowDocument,
     "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      ...JobFields\n    }\n  }\n": types.CancelJobDocument,
     "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      ...JobFields\n    }\n  }\n": types.RetryJobDocument,
     "\n  subscription JobEvents($id: ID!, $since: String, $withLogs: Boolean! = false) {\n    jobEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      job {\n        ...JobFields\n        logs(last: 50) @include(if: $withLogs)\n      }\n    }\n  }\n": types.JobEventsDocument,
+    "\n  subscription FlowEvents($id: ID!, $since: String) {\n    flowEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      flow {\n        ...FlowProgressFields\n      }\n      job {\n        ...JobFields\n        parent {\n          id\n        }\n      }\n    }\n  }\n": types.FlowEventsDocument,
     "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n": types.JobTypesDocument,
     "\n  query InputTypeFields($name: String!) {\n    __type(name: $name) {\n      name\n      description\n      inputFields {\n        name\n        description\n        defaultValue\n        type {\n          kind\n          name\n          enumValues {\n            name\n          }\n          ofType {\n            kind\n            name\n            enumValues {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.InputTypeFieldsDocument,
     "\n  subscription QueueStats($queue: String!) {\n    queueStats(queue: $queue) {\n      queue\n      paused\n      counts {\n        waiting\n        active\n        delayed\n        prioritized\n        completed\n        failed\n        paused\n      }\n    }\n  }\n": types.QueueStatsDocument,
+    "\n  query FlowChildren($id: ID!, $after: String) {\n    job(id: $id) {\n      id\n      flow {\n        ...FlowProgressFields\n      }\n      children(first: 100, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...JobFields\n            parent {\n              id\n            }\n            flow {\n              total\n            }\n          }\n        }\n      }\n    }\n  }\n": types.FlowChildrenDocument,
 };
 
 /**
@@ -42,7 +50,15 @@ export function graphql(source: "\n  fragment JobFields on Job {\n    id\n    ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n    }\n  }\n"): typeof import('./graphql').EnqueueJobDocument;
+export function graphql(source: "\n  fragment FlowProgressFields on FlowProgress {\n    total\n    waiting\n    active\n    completed\n    failed\n    cancelled\n    percent\n  }\n"): typeof import('./graphql').FlowProgressFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {\n    enqueue(type: $type, data: $data, options: $options) {\n      ...JobFields\n      flow {\n        ...FlowProgressFields\n      }\n    }\n  }\n"): typeof import('./graphql').EnqueueJobDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnqueueFlow($flow: FlowInput!) {\n    enqueueFlow(flow: $flow) {\n      ...JobFields\n      flow {\n        ...FlowProgressFields\n      }\n    }\n  }\n"): typeof import('./graphql').EnqueueFlowDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -58,6 +74,10 @@ export function graphql(source: "\n  subscription JobEvents($id: ID!, $since: St
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription FlowEvents($id: ID!, $since: String) {\n    flowEvents(id: $id, since: $since) {\n      type\n      cursor\n      at\n      gap\n      log\n      flow {\n        ...FlowProgressFields\n      }\n      job {\n        ...JobFields\n        parent {\n          id\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').FlowEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query JobTypes {\n    jobTypes {\n      name\n      queue\n      description\n      inputType\n    }\n  }\n"): typeof import('./graphql').JobTypesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -67,6 +87,10 @@ export function graphql(source: "\n  query InputTypeFields($name: String!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription QueueStats($queue: String!) {\n    queueStats(queue: $queue) {\n      queue\n      paused\n      counts {\n        waiting\n        active\n        delayed\n        prioritized\n        completed\n        failed\n        paused\n      }\n    }\n  }\n"): typeof import('./graphql').QueueStatsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FlowChildren($id: ID!, $after: String) {\n    job(id: $id) {\n      id\n      flow {\n        ...FlowProgressFields\n      }\n      children(first: 100, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...JobFields\n            parent {\n              id\n            }\n            flow {\n              total\n            }\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').FlowChildrenDocument;
 
 
 export function graphql(source: string) {

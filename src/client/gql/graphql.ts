@@ -24,6 +24,15 @@ export type ChildFailurePolicy =
   /** The parent runs once its other children are done, as if this child had not been there. */
   | 'IGNORE';
 
+/** One job of a flow and its children, which all complete before it runs. */
+export type FlowInput = {
+  /** Jobs of any type and queue that run before this one. */
+  children?: Array<FlowInput> | null | undefined;
+  data: unknown;
+  options?: JobOptionsInput | null | undefined;
+  type: string;
+};
+
 /** What happened to a job. SNAPSHOT is sent first (the state when the watch starts). */
 export type JobEventType =
   | 'ACTIVE'
@@ -89,6 +98,8 @@ export type __TypeKind =
 
 export type JobFieldsFragment = { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null };
 
+export type FlowProgressFieldsFragment = { total: number, waiting: number, active: number, completed: number, failed: number, cancelled: number, percent: number };
+
 export type EnqueueJobMutationVariables = Exact<{
   type: string;
   data: unknown;
@@ -96,7 +107,14 @@ export type EnqueueJobMutationVariables = Exact<{
 }>;
 
 
-export type EnqueueJobMutation = { enqueue: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } };
+export type EnqueueJobMutation = { enqueue: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, flow: { total: number, waiting: number, active: number, completed: number, failed: number, cancelled: number, percent: number } | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } };
+
+export type EnqueueFlowMutationVariables = Exact<{
+  flow: FlowInput;
+}>;
+
+
+export type EnqueueFlowMutation = { enqueueFlow: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, flow: { total: number, waiting: number, active: number, completed: number, failed: number, cancelled: number, percent: number } | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } };
 
 export type CancelJobMutationVariables = Exact<{
   id: string | number;
@@ -121,6 +139,14 @@ export type JobEventsSubscriptionVariables = Exact<{
 
 export type JobEventsSubscription = { jobEvents: { type: JobEventType, cursor: string, at: string, gap: boolean, log: string | null, job: { logs?: Array<string>, id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } } };
 
+export type FlowEventsSubscriptionVariables = Exact<{
+  id: string | number;
+  since?: string | null | undefined;
+}>;
+
+
+export type FlowEventsSubscription = { flowEvents: { type: JobEventType, cursor: string, at: string, gap: boolean, log: string | null, flow: { total: number, waiting: number, active: number, completed: number, failed: number, cancelled: number, percent: number } | null, job: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, parent: { id: string } | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } } };
+
 export type JobTypesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -139,6 +165,14 @@ export type QueueStatsSubscriptionVariables = Exact<{
 
 
 export type QueueStatsSubscription = { queueStats: { queue: string, paused: boolean, counts: { waiting: number, active: number, delayed: number, prioritized: number, completed: number, failed: number, paused: number } } };
+
+export type FlowChildrenQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type FlowChildrenQuery = { job: { id: string, flow: { total: number, waiting: number, active: number, completed: number, failed: number, cancelled: number, percent: number } | null, children: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, parent: { id: string } | null, flow: { total: number } | null, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -180,10 +214,24 @@ export const JobFieldsFragmentDoc = new TypedDocumentString(`
   finishedAt
 }
     `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const FlowProgressFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FlowProgressFields on FlowProgress {
+  total
+  waiting
+  active
+  completed
+  failed
+  cancelled
+  percent
+}
+    `, {"fragmentName":"FlowProgressFields"}) as unknown as TypedDocumentString<FlowProgressFieldsFragment, unknown>;
 export const EnqueueJobDocument = new TypedDocumentString(`
     mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {
   enqueue(type: $type, data: $data, options: $options) {
     ...JobFields
+    flow {
+      ...FlowProgressFields
+    }
   }
 }
     fragment JobFields on Job {
@@ -205,7 +253,54 @@ export const EnqueueJobDocument = new TypedDocumentString(`
   createdAt
   startedAt
   finishedAt
+}
+fragment FlowProgressFields on FlowProgress {
+  total
+  waiting
+  active
+  completed
+  failed
+  cancelled
+  percent
 }`) as unknown as TypedDocumentString<EnqueueJobMutation, EnqueueJobMutationVariables>;
+export const EnqueueFlowDocument = new TypedDocumentString(`
+    mutation EnqueueFlow($flow: FlowInput!) {
+  enqueueFlow(flow: $flow) {
+    ...JobFields
+    flow {
+      ...FlowProgressFields
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment FlowProgressFields on FlowProgress {
+  total
+  waiting
+  active
+  completed
+  failed
+  cancelled
+  percent
+}`) as unknown as TypedDocumentString<EnqueueFlowMutation, EnqueueFlowMutationVariables>;
 export const CancelJobDocument = new TypedDocumentString(`
     mutation CancelJob($id: ID!) {
   cancelJob(id: $id) {
@@ -292,6 +387,54 @@ export const JobEventsDocument = new TypedDocumentString(`
   startedAt
   finishedAt
 }`) as unknown as TypedDocumentString<JobEventsSubscription, JobEventsSubscriptionVariables>;
+export const FlowEventsDocument = new TypedDocumentString(`
+    subscription FlowEvents($id: ID!, $since: String) {
+  flowEvents(id: $id, since: $since) {
+    type
+    cursor
+    at
+    gap
+    log
+    flow {
+      ...FlowProgressFields
+    }
+    job {
+      ...JobFields
+      parent {
+        id
+      }
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment FlowProgressFields on FlowProgress {
+  total
+  waiting
+  active
+  completed
+  failed
+  cancelled
+  percent
+}`) as unknown as TypedDocumentString<FlowEventsSubscription, FlowEventsSubscriptionVariables>;
 export const JobTypesDocument = new TypedDocumentString(`
     query JobTypes {
   jobTypes {
@@ -346,3 +489,59 @@ export const QueueStatsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<QueueStatsSubscription, QueueStatsSubscriptionVariables>;
+export const FlowChildrenDocument = new TypedDocumentString(`
+    query FlowChildren($id: ID!, $after: String) {
+  job(id: $id) {
+    id
+    flow {
+      ...FlowProgressFields
+    }
+    children(first: 100, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...JobFields
+          parent {
+            id
+          }
+          flow {
+            total
+          }
+        }
+      }
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  type
+  queue
+  state
+  data
+  progress {
+    percent
+    current
+    total
+    message
+  }
+  result
+  failedReason
+  attemptsMade
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment FlowProgressFields on FlowProgress {
+  total
+  waiting
+  active
+  completed
+  failed
+  cancelled
+  percent
+}`) as unknown as TypedDocumentString<FlowChildrenQuery, FlowChildrenQueryVariables>;

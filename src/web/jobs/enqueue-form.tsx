@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Job, JobgateClient, JobOptionsInput } from '../../client';
+import type { EnqueuedJob, JobgateClient, JobOptionsInput } from '../../client';
 import type { JobTypesQuery } from '../../client/gql/graphql';
 import { FieldInput } from './field-input';
 import { readForm, toFieldSpecs, type FieldSpec } from './form-schema';
@@ -53,7 +53,7 @@ export function EnqueueForm({
 }: {
   client: JobgateClient;
   jobTypes: readonly JobTypeEntry[];
-  onEnqueued: (job: Job) => void;
+  onEnqueued: (job: EnqueuedJob) => void;
 }) {
   const [typeName, setTypeName] = useState(jobTypes[0]?.name ?? '');
   const selected = jobTypes.find((entry) => entry.name === typeName);

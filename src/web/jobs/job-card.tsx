@@ -1,24 +1,7 @@
 import { useState } from 'react';
 import type { Job, JobgateClient } from '../../client';
+import { downloadOf, FINISHED, percentOf, RETRYABLE } from './job-format';
 import { useJob } from './use-job';
-
-const RETRYABLE = new Set<Job['state']>(['FAILED', 'CANCELLED']);
-const FINISHED = new Set<Job['state']>(['COMPLETED', 'FAILED', 'CANCELLED']);
-
-/** Percent shown by the bar: a completed job is full even if its processor never said 100. */
-function percentOf(job: Job): number {
-  if (job.state === 'COMPLETED') return 100;
-  const percent = job.progress?.percent ?? 0;
-  return Math.max(0, Math.min(100, Math.round(percent)));
-}
-
-/** `result.downloadUrl` of a job that produced a file (exportReport), if any. */
-function downloadOf(result: unknown): { url: string; name: string } | undefined {
-  if (typeof result !== 'object' || result === null) return undefined;
-  const { downloadUrl, file } = result as { downloadUrl?: unknown; file?: unknown };
-  if (typeof downloadUrl !== 'string') return undefined;
-  return { url: downloadUrl, name: typeof file === 'string' ? file : downloadUrl };
-}
 
 /** One job, live: progress bar, state, log lines, result or error, cancel and retry. */
 export function JobCard({ client, initial }: { client: JobgateClient; initial: Job }) {

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionState, Job, JobgateClient } from '../../client';
+import type { ConnectionState, EnqueuedJob, JobgateClient } from '../../client';
 import { EnqueueForm, type JobTypeEntry } from './enqueue-form';
+import { FlowCard } from './flow-card';
+import { FlowForm } from './flow-form';
 import { JobCard } from './job-card';
 import { JobTypesDocument } from './operations';
 import { QueuePanel } from './queue-panel';
@@ -31,11 +33,11 @@ function TokenField({ storageKey }: { storageKey: string }) {
   );
 }
 
-/** The live jobs page: enqueue form, queue counts and a card per job enqueued from here. */
+/** The live jobs page: enqueue form, queue counts and a card per job enqueued from here (a tree for a flow). */
 export function JobsPage({ client, tokenKey }: { client: JobgateClient; tokenKey: string }) {
   const [jobTypes, setJobTypes] = useState<JobTypeEntry[]>();
   const [loadError, setLoadError] = useState<string>();
-  const [jobs, setJobs] = useState<Job[]>([]);
+  const [jobs, setJobs] = useState<EnqueuedJob[]>([]);
   const [connection, setConnection] = useState<ConnectionState>('closed');
 
   useEffect(() => client.onConnectionChange(setConnection), [client]);
@@ -56,6 +58,7 @@ export function JobsPage({ client, tokenKey }: { client: JobgateClient; tokenKey
   }, [client]);
 
   const queues = [...new Set((jobTypes ?? []).map((type) => type.queue))];
+  const show = (job: EnqueuedJob): void => setJobs((previous) => [job, ...previous.filter((other) => other.id !== job.id)]);
 
   return (
     <>
@@ -76,21 +79,23 @@ export function JobsPage({ client, tokenKey }: { client: JobgateClient; tokenKey
         {jobTypes === undefined && loadError === undefined && <p className="muted">Loading job types…</p>}
         {jobTypes !== undefined && (
           <div className="columns">
-            <EnqueueForm
-              client={client}
-              jobTypes={jobTypes}
-              onEnqueued={(job) => setJobs((previous) => [job, ...previous.filter((other) => other.id !== job.id)])}
-            />
+            <EnqueueForm client={client} jobTypes={jobTypes} onEnqueued={show} />
             <QueuePanel client={client} queues={queues} />
           </div>
         )}
+        {jobTypes !== undefined && <FlowForm client={client} onEnqueued={show} />}
         <section aria-labelledby="jobs-title">
           <h2 id="jobs-title">Jobs</h2>
           {jobs.length === 0 && <p className="muted">Jobs you enqueue appear here, live.</p>}
           <div className="jobs" data-testid="jobs">
-            {jobs.map((job) => (
-              <JobCard key={job.id} client={client} initial={job} />
-            ))}
+            {/* A job with children (a type that declares some) is a flow's root: drawn as its tree, watched with flowEvents. */}
+            {jobs.map((job) =>
+              job.flow === null ? (
+                <JobCard key={job.id} client={client} initial={job} />
+              ) : (
+                <FlowCard key={job.id} client={client} initial={job} />
+              ),
+            )}
           </div>
         </section>
       </main>

@@ -59,3 +59,37 @@ export const QueueStatsDocument = graphql(`
     }
   }
 `);
+
+/**
+ * A page of a job's direct children, for drawing a flow's tree: each with `flow { total }` to
+ * tell whether it has children of its own (then its children are listed too). The job's own
+ * `flow` settles the root's aggregate once its watch has ended.
+ */
+export const FlowChildrenDocument = graphql(`
+  query FlowChildren($id: ID!, $after: String) {
+    job(id: $id) {
+      id
+      flow {
+        ...FlowProgressFields
+      }
+      children(first: 100, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            ...JobFields
+            parent {
+              id
+            }
+            flow {
+              total
+            }
+          }
+        }
+      }
+    }
+  }
+`);
