@@ -20,9 +20,10 @@ import { GraphqlHttp, prefersHtml } from './graphql-http';
 import { createPipeline } from './graphql-pipeline';
 import { liveness, readiness } from './health';
 import { OriginPolicy } from './origin-policy';
+import { startSse } from './sse';
 import { startWebSocket } from './websocket';
 
-/** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), health, downloads and the web UI. */
+/** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse), health, downloads and the web UI. */
 export interface Gateway {
   url: string;
   server: Server;
@@ -36,6 +37,9 @@ const HTTP_DRAIN_MS = 5000;
 
 /** `/graphql` and `/graphql/`, with or without a query string, in any case (as Express routes them). */
 const GRAPHQL_PATH = /^\/graphql\/?(\?|$)/i;
+/** Subscriptions over Server-Sent Events (graphql-sse). */
+const SSE_PATH = '/graphql/stream';
+const SSE_PATHS = /^\/graphql\/stream\/?(\?|$)/i;
 
 /** Answers a request the origin policy refuses: 403, FORBIDDEN, and why. */
 function forbid(request: IncomingMessage, response: ServerResponse, reason: string, metrics: GatewayMetrics): void {
@@ -113,9 +117,14 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   // Every GraphQL request over HTTP goes to Apollo's pipeline without Express; a browser asking
   // /graphql for a page gets GraphiQL from Express.
   const origins = new OriginPolicy(config);
+  const sse = startSse(SSE_PATH, pipeline, services, (request) => authenticateHttp(authenticator, request), logger);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const refusal = origins.refusal(request.headers);
     if (refusal) return forbid(request, response, refusal, metrics);
+    if (SSE_PATHS.test(request.url ?? '')) {
+      metrics.observeHttp(request, response);
+      return void sse.handle(request, response);
+    }
     if (!GRAPHQL_PATH.test(request.url ?? '') || (webEnabled && prefersHtml(request))) return app(request, response);
     metrics.observeHttp(request, response);
     void graphqlHttp.handle(request, response);
@@ -139,6 +148,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
     close() {
       closing ??= (async () => {
         server.close();
+        sse.close();
         await websocket.close();
         await pipeline.apollo.stop();
         await services.close();

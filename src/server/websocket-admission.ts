@@ -1,8 +1,9 @@
 import type { WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
-import { ErrorCode, JobgateError } from '../errors';
+import { JobgateError } from '../errors';
 import { CloseCode, CloseReason } from './close-codes';
+import { OwnerConnections, subscriptionRefusal, type ConnectionLimits } from './connection-limits';
 import { SocketKeeper } from './socket-keeper';
 import type { SocketLifecycle } from './websocket-transport';
 
@@ -12,10 +13,7 @@ const KEEP_ALIVE_MS = 12_000;
 const INIT_TIMEOUT_MS = 3_000;
 
 /** The limits admission enforces (read when used). */
-export interface AdmissionLimits {
-  readonly maxSocketsPerOwner: number;
-  readonly maxSubscriptionsPerSocket: number;
-}
+export type AdmissionLimits = ConnectionLimits;
 
 /**
  * Who may use a socket and how much: authentication at `connection_init`, sockets per owner,
@@ -25,11 +23,15 @@ export interface AdmissionLimits {
 export class Admission implements SocketLifecycle {
   private readonly keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
   private readonly callers = new WeakMap<WebSocket, Caller>();
-  private readonly socketsPerOwner = new Map<string, number>();
 
+  /**
+   * @param socketsPerOwner the count of sockets per owner; its own by default (another transport
+   * may share one, to hold an owner's connections of both to one budget)
+   */
   constructor(
     private readonly authenticator: Authenticator,
     private readonly limits: AdmissionLimits,
+    private readonly socketsPerOwner = new OwnerConnections(limits),
   ) {}
 
   /** A socket opened: its `connection_init` deadline and keep-alive start. */
@@ -68,10 +70,7 @@ export class Admission implements SocketLifecycle {
 
   /** The refusal of a new subscription when the socket has `open` of them (the new one included), else undefined. */
   subscriptionRefusal(open: number): JobgateError | undefined {
-    const { maxSubscriptionsPerSocket } = this.limits;
-    return open > maxSubscriptionsPerSocket
-      ? new JobgateError(ErrorCode.RATE_LIMITED, `At most ${maxSubscriptionsPerSocket} subscriptions per socket`)
-      : undefined;
+    return subscriptionRefusal(this.limits, open, 'socket');
   }
 
   /** Stops the keeper's timer (on shutdown). */
@@ -81,9 +80,7 @@ export class Admission implements SocketLifecycle {
 
   /** Counts the socket against its owner until `release`; false when the owner has too many. */
   private admit(socket: WebSocket, principal: Principal): boolean {
-    const open = this.socketsPerOwner.get(principal.id) ?? 0;
-    if (open >= this.limits.maxSocketsPerOwner) return false;
-    this.socketsPerOwner.set(principal.id, open + 1);
+    if (!this.socketsPerOwner.take(principal.id)) return false;
     this.callers.set(socket, principal);
     this.keeper.initialised(socket, principal.expiresAt);
     return true;
@@ -93,8 +90,6 @@ export class Admission implements SocketLifecycle {
     const caller = this.callers.get(socket);
     if (!caller) return;
     this.callers.delete(socket);
-    const remaining = (this.socketsPerOwner.get(caller.id) ?? 1) - 1;
-    if (remaining > 0) this.socketsPerOwner.set(caller.id, remaining);
-    else this.socketsPerOwner.delete(caller.id);
+    this.socketsPerOwner.release(caller.id);
   }
 }
