@@ -39,6 +39,8 @@ export class ImportPartsInput {
 export const importParts = defineJob({
   name: 'importParts',
   queue: 'imports',
+  // Large imports may be sent to workers of their own: enqueue with options.queue "imports-bulk".
+  queues: ['imports-bulk'],
   description: 'Imports the parts of a project phase/stage, with progress per item.',
   input: ImportPartsInput,
   defaults: { attempts: 3, backoff: { type: 'exponential', delayMs: 1000 } },

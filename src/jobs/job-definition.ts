@@ -73,8 +73,13 @@ export interface ScheduleDefinition {
 export interface JobDefinition<Input extends object = object, Result = unknown> {
   /** Name of the job type; also the BullMQ job name and the typed mutation's name. */
   name: string;
-  /** BullMQ queue the jobs go to. */
+  /** BullMQ queue the jobs go to unless the caller routes them elsewhere (`options.queue`). */
   queue: string;
+  /**
+   * Other queues a caller may route a job of this type to (`options.queue`, Celery's
+   * `apply_async(queue=…)`), kebab-case. Workers serving one of them run this type's jobs there too.
+   */
+  queues?: readonly string[];
   description: string;
   input: new () => Input;
   defaults: JobDefaults;
@@ -108,6 +113,11 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
   /** Extra checks that need configuration; throw a `badInput` error to refuse. */
   check?(input: Input, config: Config): void;
   process(input: Input, context: JobContext): Promise<Result>;
+}
+
+/** The queues a job of `definition` may go to: its own first, then those a caller may route it to. */
+export function queuesOf(definition: Pick<JobDefinition, 'queue' | 'queues'>): readonly string[] {
+  return [definition.queue, ...(definition.queues ?? [])];
 }
 
 /** Declares a job type; keeps the input and result types tied together. */

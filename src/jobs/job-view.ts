@@ -32,6 +32,8 @@ export interface JobgateMeta {
   requestId?: string;
   /** Removed this many seconds after completing, sooner than its queue keeps completed jobs. */
   expireAfterSeconds?: number;
+  /** Epoch ms past which no attempt of it starts (`options.expiresAt`): it fails `expired` instead. */
+  expiresAt?: number;
 }
 
 /** A job as clients see it, whatever produced it. */
@@ -54,6 +56,14 @@ export interface JobView {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** When it was asked to run (absent from views of jobs Redis no longer holds): creation time plus its delay (`delayMs`, `runAt`, a schedule's); null without one. */
+  runAt?: Date | null;
+  /** The instant past which it does not start (`options.expiresAt`). */
+  expiresAt?: Date | null;
+  /** The worker that ran or runs its last attempt (BullMQ's `processedBy`: `<host>:<pid>` for Jobgate workers). */
+  worker?: string | null;
+  /** Stacks of its last failed attempts, oldest first, bounded (see `stacktraceOf`); null once COMPLETED. */
+  stacktrace?: string[] | null;
   owner: string | undefined;
   requestId: string | undefined;
   /** The last log lines as of a SNAPSHOT's cursor, when the snapshot read them; else read on demand. */
@@ -64,8 +74,36 @@ export interface JobView {
   children?: JobAddress[];
 }
 
+/** Stacks BullMQ keeps per job (its `stackTraceLimit`): one per failed attempt, the last ones. */
+export const MAX_STACK_TRACES = 5;
+/** Lines of one stack `Job.stacktrace` shows; the rest is cut. */
+const MAX_STACK_LINES = 30;
+/** Characters of one stack `Job.stacktrace` shows at most. */
+const MAX_STACK_CHARS = 4000;
+
+/**
+ * The stacks BullMQ recorded for a job's failed attempts, bounded: the last {@link MAX_STACK_TRACES},
+ * each cut to {@link MAX_STACK_LINES} lines and {@link MAX_STACK_CHARS} characters. They are the
+ * worker's: the stack of what the processor threw, scrubbed there of the worker's secrets
+ * (processor.ts). The gateway adds nothing of its own.
+ */
+export function stacktraceOf(raw: readonly unknown[] | null | undefined): string[] | null {
+  const traces = (raw ?? []).filter((trace): trace is string => typeof trace === 'string' && trace.length > 0);
+  if (traces.length === 0) return null;
+  return traces.slice(-MAX_STACK_TRACES).map((trace) => {
+    const lines = trace.split('\n');
+    const cut =
+      lines.length > MAX_STACK_LINES ? [...lines.slice(0, MAX_STACK_LINES), `    … ${lines.length - MAX_STACK_LINES} more lines`] : lines;
+    const text = cut.join('\n');
+    return text.length > MAX_STACK_CHARS ? `${text.slice(0, MAX_STACK_CHARS)}…` : text;
+  });
+}
+
 /** Most log lines a client may ask for (`Job.logs(last)`). */
 export const MAX_LOG_LINES = 1000;
+
+/** How the failure reason of a job not started by its `expiresAt` starts (Celery's `expires`). */
+export const EXPIRED_REASON_PREFIX = 'expired';
 
 /** Prefix of the failure reason of a job cancelled while it ran; how CANCELLED is told from FAILED. */
 export const CANCELLED_REASON_PREFIX = 'jobgate.cancelled: ';
@@ -147,6 +185,10 @@ export function viewOf(job: Job, state: JobState): JobView {
     createdAt: new Date(job.timestamp),
     startedAt: dateOrNull(job.processedOn),
     finishedAt: dateOrNull(job.finishedOn),
+    runAt: job.opts.delay ? new Date(job.timestamp + job.opts.delay) : null,
+    expiresAt: dateOrNull(meta?.expiresAt),
+    worker: job.processedBy ?? null,
+    stacktrace: state === JobState.COMPLETED ? null : stacktraceOf(job.stacktrace),
     owner: meta?.owner,
     requestId: meta?.requestId,
     parent: job.parentKey ? (addressOfJobKey(job.parentKey) ?? null) : null,

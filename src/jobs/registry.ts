@@ -3,7 +3,7 @@ import { exportReport } from './export-report.job';
 import { helloWorld } from './hello-world.job';
 import { importParts } from './import-parts.job';
 import { importProject } from './import-project.job';
-import type { JobDefinition } from './job-definition';
+import { queuesOf, type JobDefinition } from './job-definition';
 import { processList } from './process-list.job';
 import { processListBatch } from './process-list-batch.job';
 import { syncExternal } from './sync-external.job';
@@ -30,7 +30,12 @@ export class JobRegistry {
   constructor(readonly definitions: readonly JobDefinition[] = jobDefinitions) {
     for (const definition of definitions) {
       if (!/^[a-z][A-Za-z0-9]*$/.test(definition.name)) throw new TypeError(`Job type name "${definition.name}" must be camelCase`);
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.queue)) throw new TypeError(`Queue name "${definition.queue}" must be kebab-case`);
+      for (const queue of queuesOf(definition)) {
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(queue)) throw new TypeError(`Queue name "${queue}" must be kebab-case`);
+      }
+      if (definition.queues?.includes(definition.queue)) {
+        throw new TypeError(`Job type "${definition.name}": queues lists its own queue "${definition.queue}"`);
+      }
       if (this.byName.has(definition.name)) throw new TypeError(`Job type "${definition.name}" is defined twice`);
       this.byName.set(definition.name, definition);
     }
@@ -44,13 +49,24 @@ export class JobRegistry {
     return [...this.byName.keys()];
   }
 
-  /** Distinct queue names, in registry order. */
+  /** Distinct queue names, in registry order: every type's own queue, then the extra queues types may be routed to. */
   get queues(): string[] {
-    return [...new Set(this.definitions.map((definition) => definition.queue))];
+    return [
+      ...new Set([
+        ...this.definitions.map((definition) => definition.queue),
+        ...this.definitions.flatMap((definition) => definition.queues ?? []),
+      ]),
+    ];
   }
 
-  /** Job types that go to `queue`. */
+  /**
+   * Job types whose jobs may be in `queue`: those it is the queue of first, then those a caller
+   * may route to it. Its workers run them all, and its retention and time limits cover them all.
+   */
   inQueue(queue: string): JobDefinition[] {
-    return this.definitions.filter((definition) => definition.queue === queue);
+    return [
+      ...this.definitions.filter((definition) => definition.queue === queue),
+      ...this.definitions.filter((definition) => definition.queues?.includes(queue)),
+    ];
   }
 }

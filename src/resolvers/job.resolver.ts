@@ -4,6 +4,8 @@ import { badInput, unknownQueue } from '../errors';
 import { parseGlobalId } from '../jobs/job-id';
 import { encodeOffset } from '../services/job-list.service';
 import { MAX_LOG_LINES, type JobView } from '../jobs/job-view';
+import { delayedUntil } from '../services/next-run';
+import { DateTimeScalar } from '../schema/scalars';
 import { CallerDependent } from '../schema/caller-dependent';
 import { JobState } from '../schema/enums';
 import { JobConnection } from '../schema/job-connection.type';
@@ -59,6 +61,16 @@ export class JobResolver {
       throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
     if (job.logs) return last === 0 ? [] : job.logs.slice(-last);
     return loaders.logs.load({ address: job, last });
+  }
+
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When a job waiting out its backoff after a failed attempt runs again (Flower: next retry); null otherwise, and for an immediate retry.',
+  })
+  async nextRetryAt(@Root() job: JobView, @Ctx() { services }: RequestContext): Promise<Date | null> {
+    if (job.state !== JobState.DELAYED || job.attemptsMade === 0 || !services.store.queues.has(job.queue)) return null;
+    return delayedUntil(services.redis, services.store.queues.get(job.queue), job.jobId);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether you may cancel, retry or remove the job: you own it, or you are an admin.' })

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { BackoffType, ChildFailurePolicy } from './enums';
-import { JSONScalar } from './scalars';
+import { DateTimeScalar, JSONScalar } from './scalars';
 
 @InputType('BackoffInput', { description: 'Delay between attempts.' })
 export class BackoffInput {
@@ -13,8 +13,33 @@ export class BackoffInput {
 
 @InputType('JobOptionsInput', { description: "Per-job options; each overrides the job type's default." })
 export class JobOptionsInput {
-  @Field(() => Int, { nullable: true, description: 'Run no earlier than this many ms from now.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Run no earlier than this many ms from now (Celery countdown): at most 2147483647 (a GraphQL Int, about 24.8 days); give runAt for later. Exclusive with runAt.',
+  })
   delayMs?: number;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'Run no earlier than this instant (Celery eta), at most 365 days ahead; one in the past runs at once. Exclusive with delayMs.',
+  })
+  runAt?: Date;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'Do not start after this instant (Celery expires): an attempt a worker picks up later is not run, and the job ends FAILED with a reason starting "expired", without retry. After runAt or delayMs, and in the future.',
+  })
+  expiresAt?: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Another queue than the job type's own, among the extra queues its definition allows (Celery apply_async(queue=…)); BAD_USER_INPUT for any other. Its own queue when absent.",
+  })
+  queue?: string;
 
   @Field(() => Int, { nullable: true, description: '1 is the highest priority, 2097152 the lowest; 0 or absent: none.' })
   priority?: number;

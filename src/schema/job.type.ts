@@ -72,4 +72,27 @@ export class JobType {
 
   @Field(() => DateTimeScalar, { nullable: true })
   finishedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When it was asked to run (runAt, or its creation plus delayMs or a schedule's delay); null when it was to run at once.",
+  })
+  runAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The instant past which it does not start (options.expiresAt).' })
+  expiresAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The worker process that runs or ran its last attempt: `<host>:<pid>` for Jobgate workers (BullMQ processedBy); null before it ran.',
+  })
+  worker!: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Stack traces of its last failed attempts (at most 5, oldest first, each at most 30 lines): the worker's, of what the processor threw. Null when no attempt failed, and once COMPLETED.",
+  })
+  stacktrace!: string[] | null;
 }

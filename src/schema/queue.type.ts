@@ -101,7 +101,7 @@ export class QueueType {
 export class QueueWorkerType {
   @Field(() => String, {
     nullable: true,
-    description: "The worker's name (Jobgate workers: `jobgate-<pid>`); null for an unnamed BullMQ worker.",
+    description: "The worker's name (Jobgate workers: `<host>:<pid>`, as `Job.worker` shows it); null for an unnamed BullMQ worker.",
   })
   name!: string | null;
 

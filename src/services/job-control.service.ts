@@ -139,7 +139,11 @@ export class JobControlService {
     }
     const job = await this.store.fetch(address);
     if (!job) {
-      return this.enqueue.enqueue({ type: view.type, data: view.data }, { caller, requestId: view.requestId ?? 'retry' });
+      // Into the queue it was cancelled from: the type's own, or the one the caller routed it to.
+      return this.enqueue.enqueue(
+        { type: view.type, data: view.data, options: { queue: view.queue } },
+        { caller, requestId: view.requestId ?? 'retry' },
+      );
     }
     // A child that failed its parents (FAIL_PARENT): they wait for it again rather than stay FAILED.
     if (job.parentKey) await this.flowControl.reopenAncestors(address);

@@ -4,11 +4,17 @@ import type { Config } from '../config';
 import { badInput } from '../errors';
 import { ChildFailurePolicy } from '../jobs/flow-child';
 import type { JobDefaults } from '../jobs/job-definition';
-import type { JobgateMeta } from '../jobs/job-view';
+import { MAX_STACK_TRACES, type JobgateMeta } from '../jobs/job-view';
 
 /** Options a caller may give for one job (the contract's JobOptionsInput). */
 export interface JobOptionsRequest {
   delayMs?: number | null;
+  /** Run no earlier than this instant (Celery's `eta`); exclusive with `delayMs`. */
+  runAt?: Date | null;
+  /** Not run when it has not started by then (Celery's `expires`): it fails with a reason starting `expired`. */
+  expiresAt?: Date | null;
+  /** Another queue than the type's own, among those it allows (Celery's `apply_async(queue=…)`). */
+  queue?: string | null;
   priority?: number | null;
   attempts?: number | null;
   backoff?: { type: 'FIXED' | 'EXPONENTIAL'; delayMs: number } | null;
@@ -32,7 +38,13 @@ export function childFailureOptions(policy: ChildFailurePolicy | null | undefine
 
 /** BullMQ's priority range: 0 (none) to 2^21. */
 export const MAX_PRIORITY = 2 ** 21;
-const MAX_DELAY_MS = 365 * 86_400_000;
+/** How far ahead a job may be put off, through `runAt` or `expiresAt`: 365 days. */
+export const MAX_DELAY_MS = 365 * 86_400_000;
+/**
+ * The largest `delayMs` (and `backoff.delayMs`): GraphQL's `Int` is a signed 32-bit integer, so
+ * 2^31 - 1 ms, about 24.8 days. Longer delays, up to {@link MAX_DELAY_MS}, are given as `runAt`.
+ */
+export const MAX_DELAY_INT_MS = 2_147_483_647;
 
 function checkInt(field: string, value: number | null | undefined, min: number, max: number): void {
   if (value === null || value === undefined) return;
@@ -44,14 +56,59 @@ function checkInt(field: string, value: number | null | undefined, min: number, 
 /** Refuses impossible options; `field` prefixes the error's field path (e.g. "options"). */
 export function checkOptions(options: JobOptionsRequest | null | undefined, field = 'options'): void {
   if (!options) return;
-  checkInt(`${field}.delayMs`, options.delayMs, 0, MAX_DELAY_MS);
+  checkInt(`${field}.delayMs`, options.delayMs, 0, MAX_DELAY_INT_MS);
   checkInt(`${field}.priority`, options.priority, 0, MAX_PRIORITY);
   checkInt(`${field}.attempts`, options.attempts, 1, 100);
   checkInt(`${field}.removeOnCompleteAfterSeconds`, options.removeOnCompleteAfterSeconds, 0, 365 * 86_400);
-  if (options.backoff) checkInt(`${field}.backoff.delayMs`, options.backoff.delayMs, 0, MAX_DELAY_MS);
+  if (options.backoff) checkInt(`${field}.backoff.delayMs`, options.backoff.delayMs, 0, MAX_DELAY_INT_MS);
+  checkTimes(options, field, Date.now());
   if (options.dedupKey !== null && options.dedupKey !== undefined && (options.dedupKey.length === 0 || options.dedupKey.length > 200)) {
     throw badInput(`${field}.dedupKey`, 'dedupKey must be 1 to 200 characters');
   }
+}
+
+function checkInstant(field: string, value: Date | null | undefined): void {
+  if (value === null || value === undefined) return;
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(field, `${field.split('.').pop()} must be a date-time`);
+}
+
+/**
+ * `runAt` and `expiresAt` against `now`: `runAt` excludes `delayMs` and lies at most
+ * {@link MAX_DELAY_MS} ahead (one in the past runs at once, as Celery runs a past `eta`);
+ * `expiresAt` lies after the time the job may first run (a job that expires before it may run
+ * could never run), and at most {@link MAX_DELAY_MS} after it.
+ */
+function checkTimes(options: JobOptionsRequest, field: string, now: number): void {
+  const { runAt, expiresAt } = options;
+  checkInstant(`${field}.runAt`, runAt);
+  checkInstant(`${field}.expiresAt`, expiresAt);
+  if (runAt) {
+    if (options.delayMs !== null && options.delayMs !== undefined) {
+      throw badInput(`${field}.runAt`, 'give runAt or delayMs, not both');
+    }
+    if (runAt.getTime() - now > MAX_DELAY_MS) {
+      throw badInput(`${field}.runAt`, `runAt may be at most 365 days ahead, got ${runAt.toISOString()}`);
+    }
+  }
+  if (expiresAt) {
+    const earliest = runAt ? Math.max(now, runAt.getTime()) : now + (options.delayMs ?? 0);
+    if (expiresAt.getTime() <= now) throw badInput(`${field}.expiresAt`, `expiresAt is in the past: ${expiresAt.toISOString()}`);
+    if (expiresAt.getTime() <= earliest) {
+      throw badInput(
+        `${field}.expiresAt`,
+        `expiresAt (${expiresAt.toISOString()}) must be after the job may run (${new Date(earliest).toISOString()}, from ${runAt ? 'runAt' : 'delayMs'})`,
+      );
+    }
+    if (expiresAt.getTime() - earliest > MAX_DELAY_MS) {
+      throw badInput(`${field}.expiresAt`, `expiresAt may be at most 365 days after the job may run, got ${expiresAt.toISOString()}`);
+    }
+  }
+}
+
+/** The delay of a job asked to run at `runAt` (0 once it is due), or its `delayMs`. */
+function delayOf(options: JobOptionsRequest | null | undefined, now: number): number {
+  if (options?.runAt) return Math.max(0, options.runAt.getTime() - now);
+  return options?.delayMs ?? 0;
 }
 
 /**
@@ -74,8 +131,9 @@ export function dedupId(owner: string, type: string, key: string): string {
 /**
  * The BullMQ options of a job: the type's defaults, the caller's overrides, the queue's
  * retention (`keepCompletedSeconds`, the same for every job of the queue), and Jobgate's own
- * record in `opts.jobgate`: owner, request id, and the expiry the caller asked for when it is
- * sooner than the queue's retention (the workers remove such jobs themselves: JobExpiry).
+ * record in `opts.jobgate`: owner, request id, the expiry the caller asked for when it is
+ * sooner than the queue's retention (the workers remove such jobs themselves: JobExpiry), and
+ * the instant past which it must not start (`expiresAt`, enforced by the workers: expired-jobs).
  */
 export function toBullOptions(
   type: string,
@@ -89,14 +147,24 @@ export function toBullOptions(
     ? { type: options.backoff.type === 'FIXED' ? 'fixed' : 'exponential', delay: options.backoff.delayMs }
     : defaults.backoff && { type: defaults.backoff.type, delay: defaults.backoff.delayMs };
   const expireAfterSeconds = options?.removeOnCompleteAfterSeconds ?? undefined;
+  // One clock reading for the creation time and the delay, so that `timestamp + delay` is `runAt` exactly.
+  const now = Date.now();
+  const delay = delayOf(options, now);
+  const own: JobgateMeta = {
+    ...meta,
+    ...(expireAfterSeconds !== undefined && expireAfterSeconds < keepCompletedSeconds && { expireAfterSeconds }),
+    ...(options?.expiresAt && { expiresAt: options.expiresAt.getTime() }),
+  };
   return {
     attempts: options?.attempts ?? defaults.attempts ?? 1,
     ...(backoff && { backoff }),
-    ...(options?.delayMs ? { delay: options.delayMs } : {}),
+    ...(delay > 0 ? { delay, timestamp: now } : {}),
     ...((options?.priority ?? defaults.priority) ? { priority: options?.priority ?? defaults.priority } : {}),
     ...(options?.dedupKey ? { deduplication: { id: dedupId(meta.owner, type, options.dedupKey) } } : {}),
     removeOnComplete: { age: keepCompletedSeconds, count: config.keepJobsCount },
     removeOnFail: { age: config.keepFailedSeconds, count: config.keepJobsCount },
-    jobgate: expireAfterSeconds !== undefined && expireAfterSeconds < keepCompletedSeconds ? { ...meta, expireAfterSeconds } : meta,
+    // BullMQ keeps every failed attempt's stack otherwise; `Job.stacktrace` shows these few.
+    stackTraceLimit: MAX_STACK_TRACES,
+    jobgate: own,
   };
 }

@@ -3,7 +3,7 @@ import type { Job, JobsOptions } from 'bullmq';
 import { hasRole, Role, type Caller } from '../auth/caller';
 import type { Config } from '../config';
 import { badInput, forbidden, JobgateError, unknownJobType } from '../errors';
-import type { JobDefinition } from '../jobs/job-definition';
+import { queuesOf, type JobDefinition } from '../jobs/job-definition';
 import { JobState, type JobgateMeta } from '../jobs/job-view';
 import type { JobRegistry } from '../jobs/registry';
 import { checkOptions, childFailureOptions, queueRetentionSeconds, toBullOptions, type JobOptionsRequest } from './job-options';
@@ -23,6 +23,11 @@ export interface EnqueueOrigin {
 
 /** A request that passed every check: its type, its data with defaults applied, its options. */
 export interface PreparedJob {
+  /**
+   * Its job type, as routed for this job: `definition.queue` is the queue it goes to, the type's
+   * own or the one the caller chose (`options.queue`), so every path that adds it (a batch, a
+   * flow's node, the owner index) uses that queue.
+   */
   definition: JobDefinition;
   data: Record<string, unknown>;
   options: JobOptionsRequest | null | undefined;
@@ -94,7 +99,8 @@ export function initialState(job: Job): JobState {
  * The checks every enqueue path makes on one job (`enqueue`, `enqueueMany`, the typed mutations,
  * every node of `enqueueFlow`, schedules' data), and the BullMQ options it then gets. Data is
  * validated against the type's input class (unknown fields refused, defaults applied), options
- * against BullMQ's ranges and the queue's retention; errors name the field under the paths given.
+ * against BullMQ's ranges, the queues the type allows (`options.queue`) and the queue's
+ * retention; errors name the field under the paths given.
  */
 export class JobPreparer {
   /** Seconds each queue keeps completed jobs (one value per queue: see queueRetentionSeconds). */
@@ -143,16 +149,30 @@ export class JobPreparer {
     if (!hasParent && request.options?.onChildFailure) {
       throw badInput(`${optionsField}.onChildFailure`, 'onChildFailure applies to a job with a parent: give it to a child in enqueueFlow');
     }
-    const keep = this.retentionOf(definition.queue);
+    const routed = this.route(definition, request.options?.queue, `${optionsField}.queue`);
+    const keep = this.retentionOf(routed.queue);
     const expiry = request.options?.removeOnCompleteAfterSeconds;
     if (expiry !== null && expiry !== undefined && expiry > keep) {
       throw badInput(
         `${optionsField}.removeOnCompleteAfterSeconds`,
-        `removeOnCompleteAfterSeconds may be at most ${keep}: queue ${definition.queue} keeps completed jobs that long (KEEP_COMPLETED_SECONDS)`,
+        `removeOnCompleteAfterSeconds may be at most ${keep}: queue ${routed.queue} keeps completed jobs that long (KEEP_COMPLETED_SECONDS)`,
       );
     }
     const data = this.validateData(definition, request.data, dataField);
-    return { definition, data, options: request.options };
+    return { definition: routed, data, options: request.options };
+  }
+
+  /**
+   * `definition` routed to `queue` (Celery's `apply_async(queue=…)`): itself for its own queue or
+   * none, a copy naming `queue` for one of its extra `queues`; any other queue is refused on `field`.
+   */
+  private route(definition: JobDefinition, queue: string | null | undefined, field: string): JobDefinition {
+    if (queue === null || queue === undefined || queue === definition.queue) return definition;
+    const allowed = queuesOf(definition);
+    if (!allowed.includes(queue)) {
+      throw badInput(field, `${definition.name} jobs may go to ${allowed.join(', ')}; not to "${queue.slice(0, 100)}"`);
+    }
+    return { ...definition, queue };
   }
 
   /**

@@ -1,6 +1,6 @@
 /** A worker connected to a queue: one BullMQ blocking connection, as `CLIENT LIST` shows it. */
 export interface WorkerView {
-  /** The worker's name (Jobgate workers: `jobgate-<pid>`), or null for an unnamed BullMQ worker. */
+  /** The worker's name (Jobgate workers: `<host>:<pid>`), or null for an unnamed BullMQ worker. */
   name: string | null;
   /** The connection's `ip:port` as Redis sees it. */
   address: string;

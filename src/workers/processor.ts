@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { addressOfJobKey, toGlobalId } from '../jobs/job-id';
 import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../jobs/job-view';
-import type { JobContext, JobDefinition, ProgressUpdate } from '../jobs/job-definition';
+import { queuesOf, type JobContext, type JobDefinition, type ProgressUpdate } from '../jobs/job-definition';
+import { scrubError, secretsOf } from './failure-stack';
 import type { JobLogWriter } from './job-log';
 import type { JobRegistry } from '../jobs/registry';
 
@@ -79,6 +80,8 @@ export function createProcessor(
   onScheduledJob: (job: Job) => Promise<void>,
 ): Processor {
   const limits = new Map<string, TimeLimits>();
+  const secrets = secretsOf(config);
+  // The types whose jobs may be here: those of this queue, and those a caller may route to it.
   for (const definition of registry.inQueue(queue)) {
     const typeLimits = timeLimitsOf(definition, config);
     if (definition.softTimeLimitMs !== undefined && typeLimits.softMs === undefined) {
@@ -92,7 +95,7 @@ export function createProcessor(
   return async (job: Job, token?: string, signal?: AbortSignal) => {
     const definition = registry.get(job.name);
     const limit = limits.get(job.name);
-    if (!definition || definition.queue !== queue || !limit)
+    if (!definition || !queuesOf(definition).includes(queue) || !limit)
       throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
     const meta = (job.opts as { jobgate?: JobgateMeta }).jobgate;
     const jobLogger = logger.child({
@@ -181,6 +184,8 @@ export function createProcessor(
         throw new UnrecoverableError(`${CANCELLED_REASON_PREFIX}${reason}`);
       }
       jobLogger.warn({ err: error }, 'job attempt failed');
+      // Its message and stack are stored in the job and shown to its readers (failedReason, stacktrace).
+      scrubError(error, secrets);
       throw error;
     } finally {
       clearTimeout(hardTimer);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { MetricsTime, WaitingError, Worker, type Job, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -13,6 +14,7 @@ import { applyQueueLimits } from './queue-limits';
 import { JobExpiry } from './job-expiry';
 import { OwnerActiveLimit } from './owner-limit';
 import { createProcessor } from './processor';
+import { refusingExpired } from './expired-jobs';
 import type { JobRegistry } from '../jobs/registry';
 
 /**
@@ -24,6 +26,13 @@ const RETRY_AFTER_CONNECTION_ERROR_MS = 1000;
 /** The reason a job's signal is aborted with when its worker's grace is over: hand it back, not cancel it. */
 const HANDED_BACK = 'worker shutting down: job handed back to its queue';
 
+/**
+ * The name this process's workers give BullMQ: `<host>:<pid>`. BullMQ writes it into each job a
+ * worker takes (`processedBy`, shown as `Job.worker`, as Flower shows a task's worker) and into its
+ * Redis client name (the `workers` query).
+ */
+export const workerName = (): string => `${hostname()}:${process.pid}`;
+
 /** The BullMQ workers of one worker process, one per queue it serves. */
 export interface WorkerPool {
   queues: string[];
@@ -31,8 +40,9 @@ export interface WorkerPool {
 }
 
 /**
- * Starts a worker per queue (all registered queues, or `config.workerQueues`), listens for
- * cancellation requests, and upserts the declared schedules.
+ * Starts a worker per queue (all registered queues, the extra queues job types may be routed to
+ * included, or `config.workerQueues`), listens for cancellation requests, and upserts the
+ * declared schedules. A queue's worker runs every type whose jobs may be in it (`registry.inQueue`).
  */
 export async function startWorkerPool(config: Config, registry: JobRegistry, logger: Logger): Promise<WorkerPool> {
   const queues = config.workerQueues.length > 0 ? config.workerQueues : registry.queues;
@@ -55,22 +65,20 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
     };
     // OWNER_ACTIVE_LIMIT: a job whose owner is at the cap goes back to the queue before it starts.
     const owners = new OwnerActiveLimit(config, connection, queue, registry, logger);
-    const worker = new Worker(
-      queue,
-      handingBack(owners.wrap(createProcessor(queue, registry, logs, config, logger, onScheduledJob)), queue, logger),
-      {
-        connection,
-        prefix: queuePrefix(config, queue),
-        concurrency: config.workerConcurrency,
-        name: `jobgate-${process.pid}`,
-        lockDuration: config.workerLockDurationMs,
-        stalledInterval: config.workerStalledIntervalMs,
-        maxStalledCount: config.workerMaxStalledCount,
-        runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
-        // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
-        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-      },
-    );
+    // An expired job fails before anything else looks at it, the owner cap included.
+    const processor = refusingExpired(owners.wrap(createProcessor(queue, registry, logs, config, logger, onScheduledJob)), queue, logger);
+    const worker = new Worker(queue, handingBack(processor, queue, logger), {
+      connection,
+      prefix: queuePrefix(config, queue),
+      concurrency: config.workerConcurrency,
+      name: workerName(),
+      lockDuration: config.workerLockDurationMs,
+      stalledInterval: config.workerStalledIntervalMs,
+      maxStalledCount: config.workerMaxStalledCount,
+      runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
+      // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+    });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
     owners.watch(worker);
     worker.on('completed', (job) => {

@@ -261,7 +261,7 @@ describe('queue monitoring', () => {
       '{ workers(queue: "default") { name address ageSeconds idleSeconds } }',
     );
     assert.equal(workers.length, 1);
-    assert.match(workers[0].name ?? '', /^jobgate-\d+$/);
+    assert.match(workers[0].name ?? '', /^[^\s:]+:\d+$/, 'workers name themselves <host>:<pid>');
     assert.match(workers[0].address, /^127\.0\.0\.1:\d+$/);
     assert.ok(workers[0].ageSeconds >= 0 && workers[0].idleSeconds >= 0);
     assert.equal(await readyWorkers(stack), 1, 'one process serving five queues counts once');

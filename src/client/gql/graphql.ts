@@ -55,14 +55,20 @@ export type JobOptionsInput = {
   backoff?: BackoffInput | null | undefined;
   /** While a job with this key is not finished, enqueueing again returns it. */
   dedupKey?: string | null | undefined;
-  /** Run no earlier than this many ms from now. */
+  /** Run no earlier than this many ms from now (Celery countdown): at most 2147483647 (a GraphQL Int, about 24.8 days); give runAt for later. Exclusive with runAt. */
   delayMs?: number | null | undefined;
+  /** Do not start after this instant (Celery expires): an attempt a worker picks up later is not run, and the job ends FAILED with a reason starting "expired", without retry. After runAt or delayMs, and in the future. */
+  expiresAt?: string | null | undefined;
   /** Only on a child of a flow: what its failure does to its parent. FAIL_PARENT when absent. */
   onChildFailure?: ChildFailurePolicy | null | undefined;
   /** 1 is the highest priority, 2097152 the lowest; 0 or absent: none. */
   priority?: number | null | undefined;
+  /** Another queue than the job type's own, among the extra queues its definition allows (Celery apply_async(queue=…)); BAD_USER_INPUT for any other. Its own queue when absent. */
+  queue?: string | null | undefined;
   /** Remove the job this many seconds after it completes. */
   removeOnCompleteAfterSeconds?: number | null | undefined;
+  /** Run no earlier than this instant (Celery eta), at most 365 days ahead; one in the past runs at once. Exclusive with delayMs. */
+  runAt?: string | null | undefined;
 };
 
 /** Where a job is in its life. */
