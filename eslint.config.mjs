@@ -6,7 +6,19 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/client/gql/', 'test/artifacts/', 'bench/.runs/', '.probe/', '.data/', 'storage/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'packages/client/src/gql/',
+      'packages/*/dist/',
+      'test/artifacts/',
+      'bench/.runs/',
+      '.probe/',
+      '.data/',
+      'storage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,6 +44,6 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

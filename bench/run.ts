@@ -14,6 +14,7 @@ import { fanout } from './figures/fanout';
 import { flows } from './figures/flows';
 import { memory } from './figures/memory';
 import { pollingVsPush } from './figures/polling-vs-push';
+import { tracing } from './figures/tracing';
 import { cleanRun } from './lib/cleanup';
 import { FigureContext, type Figure, type RunContext } from './lib/context';
 import { gatewayLauncher } from './lib/gateway';
@@ -31,6 +32,7 @@ const ALL: Record<FigureName, Figure> = {
   memory,
   'polling-vs-push': pollingVsPush,
   flows,
+  tracing,
 };
 
 const started = performance.now();

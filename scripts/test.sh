@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/test-lane.sh
 lane_started=$SECONDS
 
-echo "== type check"
+echo "== type check (after building @jobgate/client, which src/ and the tests import)"
+npm run --silent build:client
 npx tsc --noEmit -p .
 npx tsc --noEmit -p src/web
 npm run --silent check:cycles
@@ -19,7 +20,7 @@ npm run --silent lint
 echo "== generated schema and client are up to date"
 npm run --silent schema
 npm run --silent codegen > /dev/null
-git diff --exit-code -- src/schema/schema.graphql src/client/gql \
+git diff --exit-code -- src/schema/schema.graphql packages/client/src/gql \
   || { echo "generated files are stale: run npm run schema && npm run codegen, and commit them"; exit 1; }
 npm run --silent config-doc && git diff --exit-code -- docs/configuration.md || { echo "docs/configuration.md is stale: run npm run config-doc, and commit it"; exit 1; }
 

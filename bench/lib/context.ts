@@ -77,14 +77,17 @@ export class FigureContext {
     return child;
   }
 
-  /** Starts a gateway on the run's Redis and this figure's prefix, stopped when the figure ends; or says why there is none. */
-  async gateway(): Promise<Gateway | { skipped: string }> {
+  /**
+   * Starts a gateway on the run's Redis and this figure's prefix (`env`: more variables), stopped
+   * when the figure ends; or says why there is none.
+   */
+  async gateway(env?: Record<string, string>): Promise<Gateway | { skipped: string }> {
     const launcher = this.run.launcher;
     if (!launcher.available) return { skipped: launcher.reason };
     const logFile = path.join(this.run.logDir, `${this.figure}-gateway-${this.sequence++}.log`);
     try {
       const t0 = performance.now();
-      const gateway = await launcher.start(this.run.redis.url, this.prefix, logFile);
+      const gateway = await launcher.start(this.run.redis.url, this.prefix, logFile, env);
       this.stoppers.push(() => gateway.stop());
       this.log(`gateway pid ${gateway.pid} ready in ${(performance.now() - t0).toFixed(0)} ms`);
       return gateway;

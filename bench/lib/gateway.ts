@@ -38,7 +38,8 @@ export interface Gateway {
 
 /** Where and how to start the gateway, or why it cannot be. */
 export type GatewayLauncher =
-  { available: true; start(redisUrl: string, prefix: string, logFile: string): Promise<Gateway> } | { available: false; reason: string };
+  | { available: true; start(redisUrl: string, prefix: string, logFile: string, env?: Record<string, string>): Promise<Gateway> }
+  | { available: false; reason: string };
 
 async function post<T>(url: string, token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, {
@@ -82,7 +83,13 @@ function withoutAuth(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** The subject of the bench's token: the owner of every job it enqueues through the gateway. */
 export const BENCH_OWNER = 'bench';
 
-async function start(redisUrl: string, prefix: string, logFile: string, cpuProfDir: string | null): Promise<Gateway> {
+async function start(
+  redisUrl: string,
+  prefix: string,
+  logFile: string,
+  cpuProfDir: string | null,
+  env: Record<string, string> = {},
+): Promise<Gateway> {
   const port = await freePort();
   const secret = randomBytes(24).toString('hex');
   const token = signToken(secret, BENCH_OWNER, ['submitter'], 3600);
@@ -101,6 +108,7 @@ async function start(redisUrl: string, prefix: string, logFile: string, cpuProfD
       ENQUEUES_PER_MINUTE: '1000000000',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      ...env,
     },
     stdio: ['ignore', log, log],
   });
@@ -132,5 +140,5 @@ async function start(redisUrl: string, prefix: string, logFile: string, cpuProfD
 export function gatewayLauncher(enabled: boolean, cpuProfDir: string | null): GatewayLauncher {
   if (!enabled) return { available: false, reason: 'gateway disabled (--no-gateway)' };
   if (!existsSync(path.join(REPO_ROOT, ENTRY))) return { available: false, reason: 'gateway not available' };
-  return { available: true, start: (redisUrl, prefix, logFile) => start(redisUrl, prefix, logFile, cpuProfDir) };
+  return { available: true, start: (redisUrl, prefix, logFile, env) => start(redisUrl, prefix, logFile, cpuProfDir, env) };
 }

@@ -2,7 +2,16 @@
 import path from 'node:path';
 
 /** Figure names in run order. */
-export const FIGURES = ['enqueue-single', 'enqueue-bulk', 'event-latency', 'fanout', 'memory', 'polling-vs-push', 'flows'] as const;
+export const FIGURES = [
+  'enqueue-single',
+  'enqueue-bulk',
+  'event-latency',
+  'fanout',
+  'memory',
+  'polling-vs-push',
+  'flows',
+  'tracing',
+] as const;
 /** One figure's name. */
 export type FigureName = (typeof FIGURES)[number];
 
@@ -35,6 +44,12 @@ export interface Profile {
     runMs: number;
     watchRounds: number;
   };
+  /**
+   * The gateway with tracing off, then on (exporting every span to an in-bench OTLP receiver), in
+   * `rounds` alternating rounds of `windowMs` each: single enqueues from `httpClients` clients, and
+   * progress events at `eventsPerSec` over `jobs` jobs watched by `subscribers` sockets.
+   */
+  tracing: { rounds: number; windowMs: number; httpClients: number; subscribers: number; jobs: number; eventsPerSec: number };
 }
 
 /** A smoke run of about a minute on an idle 2-core machine: short windows, the issue's sizes only where affordable. */
@@ -57,6 +72,7 @@ const QUICK: Profile = {
     runMs: 2_500,
     watchRounds: 1,
   },
+  tracing: { rounds: 1, windowMs: 1_000, httpClients: 64, subscribers: 1_000, jobs: 100, eventsPerSec: 20_000 },
 };
 
 /** The issue's sizes, longer windows; bounded by 15 minutes. */
@@ -79,6 +95,7 @@ const FULL: Profile = {
     runMs: 4_000,
     watchRounds: 3,
   },
+  tracing: { rounds: 2, windowMs: 6_000, httpClients: 64, subscribers: 1_000, jobs: 100, eventsPerSec: 20_000 },
 };
 
 /** Parsed command line. */

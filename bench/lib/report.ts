@@ -55,7 +55,7 @@ export interface FigureSpec {
 function describe(target: Target, unit: string): string {
   switch (target.kind) {
     case 'min-ratio':
-      return `>=${target.value.toFixed(1)}`;
+      return `>=${Number.isInteger(target.value * 10) ? target.value.toFixed(1) : target.value}`;
     case 'max-ratio':
       return `<=${target.value}`;
     case 'max-over-baseline':

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { hostPort, redacted, type Kind, type Refusal } from './kinds';
-import { clusterUrl, variables, type Derived, type Own } from './schema';
+import { clusterUrl, isOtlpProtocol, variables, type Derived, type Own, type TracingConfig } from './schema';
 
 export { redacted };
 export { MAX_TOKEN_LENGTH } from './schema';
-export type { ApiKey } from './schema';
+export type { ApiKey, OtlpProtocol, TracingConfig } from './schema';
 
 type Variables = typeof variables;
 type Env = Record<string, string | undefined>;
@@ -72,7 +72,16 @@ function derive(parsed: Parsed, env: Env): Derived {
     introspection: parsed.INTROSPECTION ?? !production,
     // From the raw values, as set: a blank-looking API_KEYS (",") still means "not dev mode".
     devMode: !(env.JWT_SECRET || env.JWKS_URL || env.API_KEYS),
+    tracing: tracingOf(parsed),
   };
+}
+
+/** Tracing is on with an OTLP endpoint, unless the SDK or the traces exporter is turned off. */
+function tracingOf(parsed: Parsed): TracingConfig | null {
+  if (parsed.OTEL_SDK_DISABLED || parsed.OTEL_TRACES_EXPORTER === 'none') return null;
+  if (!parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !parsed.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
+  const protocol = parsed.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? parsed.OTEL_EXPORTER_OTLP_PROTOCOL;
+  return { protocol: isOtlpProtocol(protocol) ? protocol : 'http/protobuf' };
 }
 
 /**

@@ -52,7 +52,23 @@ export interface Derived {
   introspection: boolean;
   /** No authentication configured (none of JWT_SECRET, JWKS_URL, API_KEYS set): every caller is the `system:dev` owner with every role. */
   devMode: boolean;
+  /**
+   * OpenTelemetry tracing, on when an OTLP endpoint is set (and neither `OTEL_SDK_DISABLED` nor
+   * `OTEL_TRACES_EXPORTER=none`): the OTLP/HTTP encoding to export in. Null when off.
+   */
+  tracing: TracingConfig | null;
 }
+
+/** How traces are exported when tracing is on; the SDK reads the rest of its `OTEL_*` variables itself. */
+export interface TracingConfig {
+  protocol: OtlpProtocol;
+}
+
+/** The OTLP encodings over HTTP Jobgate exports traces in (`grpc` is not bundled). */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+export const isOtlpProtocol = (value: string): value is OtlpProtocol => (OTLP_PROTOCOLS as readonly string[]).includes(value);
 
 /** A variable whose parsed value is `Config[field]` itself. */
 export interface Own<F extends string, T> {
@@ -71,6 +87,9 @@ export interface Part<T> {
 }
 
 export type Variable = Own<string, unknown> | Part<unknown>;
+
+/** The examples `JOBGATE_EXAMPLES` may name, each a folder of `examples/`. */
+export const EXAMPLES: readonly string[] = ['fleet'];
 
 /** The longest token a `Bearer` header may carry (a METRICS_TOKEN longer could never match). */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -376,6 +395,11 @@ const jobs = {
     timeZone('America/Sao_Paulo'),
     'IANA time zone of cron schedules that name none (the built-in ones included).',
   ),
+  JOBGATE_EXAMPLES: own(
+    'examples',
+    list('–', (item) => (EXAMPLES.includes(item) ? item : undefined), `a comma-separated list of examples among ${EXAMPLES.join(', ')}`),
+    'Example applications whose job types, queues and schedules the gateway and the workers register, `a,b,…` among `fleet` (examples/fleet: the fleet-tracking back-end ported from Celery); none when unset. Once an example is off, its declared schedules are removed at the next start.',
+  ),
   SYNC_BASE_URL: own(
     'syncBaseUrl',
     url('http://127.0.0.1:8080', ['http:', 'https:']),
@@ -390,8 +414,45 @@ const jobs = {
   SYNC_TIMEOUT_MS: own('syncTimeoutMs', int(5000, 1), 'Timeout of one `syncExternal` HTTP call, ms.'),
 };
 
+/**
+ * The standard OpenTelemetry variables that decide whether tracing is on and which exporter loads.
+ * The SDK reads its other `OTEL_*` variables itself (service name, sampler, headers, batching:
+ * docs/tracing.md), as every OpenTelemetry SDK does.
+ */
+const tracing = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: part(
+    'tracing',
+    optionalUrl(['http:', 'https:']),
+    'OTLP/HTTP base URL (`http://collector:4318`) traces go to, at `<url>/v1/traces`; tracing is off (the SDK not even loaded) while neither this nor `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set (docs/tracing.md).',
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: part(
+    'tracing',
+    optionalUrl(['http:', 'https:']),
+    'Full OTLP/HTTP URL for traces (`http://collector:4318/v1/traces`); wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.',
+  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: part(
+    'tracing',
+    oneOf('http/protobuf', OTLP_PROTOCOLS),
+    'OTLP encoding: `http/protobuf` or `http/json` (`grpc` is not supported).',
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: part(
+    'tracing',
+    kind('–', (raw, ctx) => (raw === undefined || isOtlpProtocol(raw) ? raw : refuse(ctx, OTLP_PROTOCOLS.join('|'), raw))),
+    'OTLP encoding of traces; wins over `OTEL_EXPORTER_OTLP_PROTOCOL`.',
+  ),
+  OTEL_TRACES_EXPORTER: part('tracing', oneOf('otlp', ['otlp', 'none']), '`none` turns tracing off whatever the endpoint.'),
+  OTEL_SDK_DISABLED: part('tracing', bool(false), 'Turns tracing off whatever the endpoint.'),
+};
+
 /** The variables by subject, in the order the docs show them. */
-export const groups = { Gateway: gateway, Authentication: auth, 'Request limits': limits, Redis: redis, 'Jobs and workers': jobs } as const;
+export const groups = {
+  Gateway: gateway,
+  Authentication: auth,
+  'Request limits': limits,
+  Redis: redis,
+  'Jobs and workers': jobs,
+  'Tracing (OpenTelemetry)': tracing,
+} as const;
 
 /** Every variable, by name. */
-export const variables = { ...gateway, ...auth, ...limits, ...redis, ...jobs };
+export const variables = { ...gateway, ...auth, ...limits, ...redis, ...jobs, ...tracing };

@@ -7,6 +7,8 @@ import type { JobView } from '../jobs/job-view';
 import { patiently, toPendingEvent, type RunningJobViews } from './event-mapping';
 import { parseStreamEntry, type StreamEntry } from './stream-entry';
 import type { Watcher, WatcherHome } from './watcher';
+import { ReadTrace } from '../tracing/delivery';
+import { tracingOn } from '../tracing/tracing';
 
 /** Entries one read returns at most. */
 const READ_COUNT = 1000;
@@ -165,7 +167,10 @@ export class QueueStream implements WatcherHome {
         failed = false;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0 && (await this.lostPosition(reader, key))) this.recheck();
-        for (const [id, flat] of entries) this.dispatch(id, parseStreamEntry(id, flat));
+        // Tracing: one span per read that delivered something, not per event, watcher or socket.
+        const traced = tracingOn() && entries.length > 0 ? new ReadTrace(this.queue, entries.length) : undefined;
+        for (const [id, flat] of entries) this.dispatch(id, parseStreamEntry(id, flat), traced);
+        traced?.end(entries[0][0], this.position);
         if (entries.length === 0 || entries.length === READ_COUNT || pause === 0) continue;
         // Due times advance by the pause from the previous one, not from now: a timer that fires
         // late is made up by the next wait, so a busy stream costs 1000 / pause reads a second
@@ -241,7 +246,7 @@ export class QueueStream implements WatcherHome {
   }
 
   /** Hands an entry to its watchers; `entry` is null for one that concerns no job. */
-  private dispatch(cursor: string, entry: StreamEntry | null): void {
+  private dispatch(cursor: string, entry: StreamEntry | null, traced?: ReadTrace): void {
     this.position = cursor;
     this.stats.entriesRead += 1;
     if (!entry) return;
@@ -250,6 +255,8 @@ export class QueueStream implements WatcherHome {
     const pending = toPendingEvent(this.queue, entry, this.store, jobWatchers ? this.running : undefined);
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);
-    this.stats.deliveries += (jobWatchers?.size ?? 0) + this.queueWatchers.size;
+    const watchers = (jobWatchers?.size ?? 0) + this.queueWatchers.size;
+    this.stats.deliveries += watchers;
+    traced?.delivered(entry.jobId, watchers);
   }
 }

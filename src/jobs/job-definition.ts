@@ -39,10 +39,49 @@ export interface JobContext {
   childrenFailures(): Promise<Record<string, string>>;
 }
 
-/** Backoff between attempts, as BullMQ understands it. */
+/**
+ * Backoff between attempts (Celery's `default_retry_delay`, `retry_backoff`, `retry_backoff_max`,
+ * `retry_jitter`). The n-th retry waits `delayMs` (`fixed`) or `delayMs × 2^(n-1)` (`exponential`),
+ * at most `maxDelayMs`, then less a random part of up to `jitter` of it: with `jitter` 0.5 a delay
+ * of 10 s becomes one from 5 to 10 s; 1 is Celery's `retry_jitter=True` (0 to 10 s).
+ */
 export interface BackoffDefinition {
   type: 'fixed' | 'exponential';
   delayMs: number;
+  /** The longest delay, ms (Celery's `retry_backoff_max`); 2^31 - 1 (about 24.8 days) at most and when absent. */
+  maxDelayMs?: number;
+  /** 0 (none, the default) to 1: the fraction of each delay that is random (BullMQ's `jitter`). */
+  jitter?: number;
+}
+
+/** What a retry policy gets besides the error: Celery's `self.request`. */
+export interface RetryContext {
+  /** Retries so far, before the one being planned: 0 when the first attempt failed (Celery's `self.request.retries`). */
+  retries: number;
+  /** The BullMQ job (id, data, options). */
+  job: Job;
+  config: Config;
+}
+
+/**
+ * What a job type does when an attempt fails, beyond its `defaults.backoff`: code, so declared per
+ * type only (a caller's `options.backoff` does not change it).
+ */
+export interface RetryPolicy<Input extends object = object, Result = unknown> {
+  /**
+   * The delay before the next attempt after `error`, ms, per kind of error (Celery's
+   * `self.retry(countdown=…)` in an `except` branch); `undefined` leaves it to the job's backoff.
+   * Called on the worker when an attempt failed and another one remains. Used as returned (no cap,
+   * no jitter), within 0 to 2^31 - 1 ms. Throw `UnrecoverableError` in `process` instead to stop retrying.
+   */
+  countdown?(error: Error, context: RetryContext): number | undefined;
+  /**
+   * The job's result when its retries are exhausted, the last of its attempts having failed with
+   * `error`, as Celery's `except MaxRetriesExceededError: return {...}`: the job then ends COMPLETED
+   * with it. `undefined`: the job fails. Not called for a job of one attempt (no retries to exhaust),
+   * an `UnrecoverableError` (no retry was meant), a cancellation, a time limit or an expired job.
+   */
+  fallback?(error: Error, input: Input, context: RetryContext): Result | undefined;
 }
 
 /** Options applied to every job of a type unless the caller overrides them. */
@@ -85,6 +124,11 @@ export interface JobDefinition<Input extends object = object, Result = unknown> 
   defaults: JobDefaults;
   /** Roles allowed to enqueue this type (besides admin); every submitter when absent. */
   roles?: readonly Role[];
+  /**
+   * Countdown per kind of error and fallback result after the last attempt (Celery's
+   * `self.retry(countdown=…)` and `except MaxRetriesExceededError`).
+   */
+  retry?: RetryPolicy<Input, Result>;
   /** At most `max` jobs of this queue start per `durationMs`, across every worker (`QUEUE_RATE_LIMITS` overrides it). */
   rateLimit?: { max: number; durationMs: number };
   /**

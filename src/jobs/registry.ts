@@ -1,4 +1,6 @@
+import type { Config } from '../config';
 import { cleanupFiles } from './cleanup-files.job';
+import { loadExample } from './examples';
 import { exportReport } from './export-report.job';
 import { helloWorld } from './hello-world.job';
 import { importParts } from './import-parts.job';
@@ -23,10 +25,16 @@ export const jobDefinitions: readonly JobDefinition[] = [
   processListBatch,
 ];
 
+/** The built-in job types, then those of the examples `JOBGATE_EXAMPLES` turns on (examples/<name>). */
+export function enabledJobDefinitions(config: Pick<Config, 'examples'>): readonly JobDefinition[] {
+  return [...jobDefinitions, ...config.examples.flatMap(loadExample)];
+}
+
 /** Looks job types up by name and lists their queues. */
 export class JobRegistry {
   private readonly byName = new Map<string, JobDefinition>();
 
+  /** `definitions`: the built-in types by default; the gateway and the workers start with `enabledJobDefinitions(config)`. */
   constructor(readonly definitions: readonly JobDefinition[] = jobDefinitions) {
     for (const definition of definitions) {
       if (!/^[a-z][A-Za-z0-9]*$/.test(definition.name)) throw new TypeError(`Job type name "${definition.name}" must be camelCase`);

@@ -1,3 +1,4 @@
+import type { Context as TraceContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller';
 import type { WatchPacing } from '../events/event-hub';
@@ -14,4 +15,6 @@ export interface RequestContext {
   logger: Logger;
   /** How far behind the client's socket is (WebSocket only). */
   pacing: WatchPacing;
+  /** The operation's span, as the parent of what it starts (an enqueue), when tracing is on (docs/tracing.md). */
+  trace?: TraceContext;
 }

@@ -13,16 +13,16 @@ export class EnqueueResolver {
     @Arg('type', () => String) type: string,
     @Arg('data', () => JSONScalar) data: unknown,
     @Arg('options', () => JobOptionsInput, { nullable: true }) options: JobOptionsInput | null,
-    @Ctx() { services, caller, requestId }: RequestContext,
+    @Ctx() { services, caller, requestId, trace }: RequestContext,
   ): Promise<JobView> {
-    return services.enqueue.enqueue({ type, data, options: options as JobOptionsRequest | null }, { caller, requestId });
+    return services.enqueue.enqueue({ type, data, options: options as JobOptionsRequest | null }, { caller, requestId, trace });
   }
 
   @Mutation(() => [JobType], { description: 'Enqueues a batch in one Redis round trip per queue; all or nothing on validation.' })
   enqueueMany(
     @Arg('jobs', () => [EnqueueInput]) jobs: EnqueueInput[],
-    @Ctx() { services, caller, requestId }: RequestContext,
+    @Ctx() { services, caller, requestId, trace }: RequestContext,
   ): Promise<JobView[]> {
-    return services.enqueue.enqueueMany(jobs, { caller, requestId });
+    return services.enqueue.enqueueMany(jobs, { caller, requestId, trace });
   }
 }

@@ -33,8 +33,11 @@ export class FlowResolver {
     description:
       'Enqueues a tree of jobs of any types and queues, atomically: each job runs once its children completed and can read their results. Returns the root.',
   })
-  enqueueFlow(@Arg('flow', () => FlowInput) flow: FlowInput, @Ctx() { services, caller, requestId }: RequestContext): Promise<JobView> {
-    return services.flows.add(flow as FlowRequest, { caller, requestId });
+  enqueueFlow(
+    @Arg('flow', () => FlowInput) flow: FlowInput,
+    @Ctx() { services, caller, requestId, trace }: RequestContext,
+  ): Promise<JobView> {
+    return services.flows.add(flow as FlowRequest, { caller, requestId, trace });
   }
 
   /**

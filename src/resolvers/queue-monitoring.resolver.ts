@@ -10,10 +10,11 @@ import { JobType } from '../schema/job.type';
 import { QueueStatsType, QueueType, QueueWorkerType } from '../schema/queue.type';
 import type { RequestContext } from './context';
 
-/** Minutes of throughput the `queues` query shows. */
-const THROUGHPUT_MINUTES = 60;
+/** Minutes of throughput `Queue` shows. */
+export const THROUGHPUT_MINUTES = 60;
 
-const toQueueType = ({ queue, ...overview }: QueueOverview): QueueType => ({ name: queue, ...overview });
+/** A queue's overview as the `Queue` object type. */
+export const toQueueType = ({ queue, ...overview }: QueueOverview): QueueType => ({ name: queue, ...overview });
 
 @Resolver(() => QueueType)
 export class QueueMonitoringResolver {

@@ -14,11 +14,11 @@ export function typedEnqueueResolver(definition: JobDefinition): new () => objec
     enqueueTyped(
       @Arg('input', () => definition.input) input: object,
       @Arg('options', () => JobOptionsInput, { nullable: true }) options: JobOptionsInput | null,
-      @Ctx() { services, caller, requestId }: RequestContext,
+      @Ctx() { services, caller, requestId, trace }: RequestContext,
     ): Promise<JobView> {
       return services.enqueue.enqueue(
         { type: definition.name, data: { ...input }, options: options as JobOptionsRequest | null },
-        { caller, requestId },
+        { caller, requestId, trace },
         'input',
       );
     }

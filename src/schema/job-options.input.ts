@@ -1,14 +1,30 @@
-import { Field, InputType, Int } from 'type-graphql';
+import { Field, Float, InputType, Int } from 'type-graphql';
 import { BackoffType, ChildFailurePolicy } from './enums';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
-@InputType('BackoffInput', { description: 'Delay between attempts.' })
+@InputType('BackoffInput', {
+  description:
+    "Delay between attempts; replaces the job type's backoff as a whole. A job type's countdowns per kind of error (code, declared per type) still apply to the errors they name.",
+})
 export class BackoffInput {
   @Field(() => BackoffType)
   type!: BackoffType;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The first retry waits this long, ms; EXPONENTIAL doubles it at each further retry.' })
   delayMs!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The longest delay, ms (Celery retry_backoff_max): from delayMs to 2147483647, which is also the cap when absent.',
+  })
+  maxDelayMs?: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'From 0 to 1: the random fraction of each delay (Celery retry_jitter). With 0.5 a delay of 10 s is one from 5 to 10 s; 1 is Celery retry_jitter=True. 0 when absent.',
+  })
+  jitter?: number;
 }
 
 @InputType('JobOptionsInput', { description: "Per-job options; each overrides the job type's default." })

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from './scalars';
 
 @ObjectType('QueueCounts', { description: 'Jobs of a queue by BullMQ state, and those cancelled.' })
@@ -47,6 +47,15 @@ export class RateLimitType {
   durationMs!: number;
 }
 
+@InputType('RateLimitInput', { description: 'At most `max` jobs of the queue start per `durationMs`, across every worker.' })
+export class RateLimitInput {
+  @Field(() => Int, { description: '1 to 999999.' })
+  max!: number;
+
+  @Field(() => Int, { description: '1 to 999999999 ms.' })
+  durationMs!: number;
+}
+
 @ObjectType('QueueThroughput', {
   description: "Finished jobs, from the per-minute metrics BullMQ workers record (cancelled jobs: from Jobgate's record).",
 })
@@ -73,9 +82,23 @@ export class QueueType {
 
   @Field(() => RateLimitType, {
     nullable: true,
-    description: 'Declared on a job type of the queue, else set on the queue in BullMQ; null when unlimited.',
+    description:
+      'The rate limit in force for every worker: set by an admin at runtime (setQueueRateLimit), else QUEUE_RATE_LIMITS, else declared on a job type of the queue, as the workers last applied it; null when unlimited.',
   })
   rateLimit!: RateLimitType | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Jobs of the queue active at once across every worker, at most (BullMQ global concurrency): set by an admin at runtime (setQueueGlobalConcurrency), else QUEUE_GLOBAL_CONCURRENCY; null when uncapped.',
+  })
+  globalConcurrency!: number | null;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether rateLimit or globalConcurrency was set at runtime by an admin: workers that start keep it instead of their configuration, until resetQueueLimits.',
+  })
+  limitsOverridden!: boolean;
 
   @Field(() => Int, { description: 'Workers connected now: one per worker process serving the queue.' })
   workerCount!: number;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Context as TraceContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { traceLogger } from '../tracing/operation';
 import type { Caller } from '../auth/caller';
 import type { WatchPacing } from '../events/event-hub';
 import type { RequestContext } from '../resolvers/context';
@@ -15,14 +17,24 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 /** A RequestContext whose loaders are made on first use: an idle subscription never needs them. */
 class OperationContext implements RequestContext {
   private madeLoaders: Loaders | undefined;
+  // Declared, not initialized: no slot in the contexts idle subscriptions keep while tracing is off.
+  declare private tracedLogger?: Logger;
+  /** Set by the operation hook when tracing is on. */
+  declare trace?: TraceContext;
 
   constructor(
     readonly services: Services,
-    readonly logger: Logger,
+    private readonly baseLogger: Logger,
     readonly caller: Caller,
     readonly requestId: string,
     readonly pacing: WatchPacing,
   ) {}
+
+  /** The process logger, with the operation's `trace_id` and `span_id` once it is traced. */
+  get logger(): Logger {
+    if (!this.trace) return this.baseLogger;
+    return (this.tracedLogger ??= traceLogger(this.baseLogger, this.trace));
+  }
 
   get loaders(): Loaders {
     return (this.madeLoaders ??= createLoaders(this.services.store));

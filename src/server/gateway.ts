@@ -13,12 +13,12 @@ import { GatewayMetrics } from '../observability/metrics';
 import { whenReady } from '../redis/connections';
 import { createServices, type Services } from '../services';
 import { upsertDeclaredSchedules } from '../services/schedules';
-import { JobRegistry } from '../jobs/registry';
+import { enabledJobDefinitions, JobRegistry } from '../jobs/registry';
 import { createContext, requestIdFrom } from './context';
 import { downloads } from './downloads';
 import { GraphqlHttp, prefersHtml } from './graphql-http';
 import { createPipeline } from './graphql-pipeline';
-import { liveness, readiness } from './health';
+import { celeryHealth, liveness, readiness } from './health';
 import { OriginPolicy } from './origin-policy';
 import { startSse } from './sse';
 import { startWebSocket } from './websocket';
@@ -73,7 +73,11 @@ function checkDevMode(config: Config, logger: Logger): void {
 }
 
 /** Starts a gateway on `config.host:config.port`. */
-export async function startGateway(config: Config, logger: Logger, registry = new JobRegistry()): Promise<Gateway> {
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  registry = new JobRegistry(enabledJobDefinitions(config)),
+): Promise<Gateway> {
   checkDevMode(config, logger);
   const schema = await buildJobgateSchema(registry);
   const services = createServices(config, logger, registry);
@@ -108,6 +112,7 @@ export async function startGateway(config: Config, logger: Logger, registry = ne
   app.get('/metrics', metrics.handler(config.metricsToken));
   app.get('/healthz', liveness);
   app.get('/readyz', readiness(services));
+  app.get('/health', celeryHealth(services));
   app.get('/downloads/:id', downloads(services, authenticator));
   const webEnabled = config.graphiql && existsSync(WEB_ROOT);
   if (webEnabled) {

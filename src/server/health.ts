@@ -12,18 +12,35 @@ export function liveness(_request: Request, response: Response): void {
   response.json({ status: 'alive' });
 }
 
+/** Whether Redis answers, and how many worker processes are connected to it. */
+async function probe(services: Services): Promise<{ connected: boolean; workers: number }> {
+  try {
+    await withTimeout(services.redis.ping(), PING_TIMEOUT_MS);
+    return { connected: true, workers: await withTimeout(services.monitor.workerProcessCount(), PING_TIMEOUT_MS) };
+  } catch {
+    return { connected: false, workers: 0 };
+  }
+}
+
 /**
  * `GET /readyz`: Redis answers; 503 when it does not. Same shape as the Celery health JSON users know;
  * `workers` counts worker processes (one serving five queues counts once).
  */
 export function readiness(services: Services) {
   return async (_request: Request, response: Response): Promise<void> => {
-    try {
-      await withTimeout(services.redis.ping(), PING_TIMEOUT_MS);
-      const workers = await withTimeout(services.monitor.workerProcessCount(), PING_TIMEOUT_MS);
-      response.json({ status: 'healthy', redis: { connected: true }, workers });
-    } catch {
-      response.status(503).json({ status: 'unhealthy', redis: { connected: false }, workers: 0 });
-    }
+    const { connected, workers } = await probe(services);
+    response.status(connected ? 200 : 503).json({ status: connected ? 'healthy' : 'unhealthy', redis: { connected }, workers });
+  };
+}
+
+/**
+ * `GET /health`: `/readyz` in the shape of the Celery back-ends Jobgate replaces (the fleet seed's
+ * `{"status":"healthy","celery":{"connected":true,"workers":2}}`), so their monitors keep working:
+ * `celery.connected` is Redis answering, `celery.workers` the worker processes connected to it.
+ */
+export function celeryHealth(services: Services) {
+  return async (_request: Request, response: Response): Promise<void> => {
+    const { connected, workers } = await probe(services);
+    response.status(connected ? 200 : 503).json({ status: connected ? 'healthy' : 'unhealthy', celery: { connected, workers } });
   };
 }

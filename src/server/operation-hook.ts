@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { GraphQLError } from 'graphql';
+import { execute, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayMetrics, OperationType } from '../observability/metrics';
 import type { RequestContext } from '../resolvers/context';
 import { logRequestErrors } from './error-formatting';
+import { describeOperation, startHttpOperation, traceSocketOperation } from '../tracing/operation';
 
 /** Subscriptions are served over WebSocket; over HTTP Apollo would run them and answer a null root field. */
 const SUBSCRIPTION_OVER_HTTP = 'Subscriptions go over WebSocket (graphql-transport-ws) at /graphql, not HTTP';
@@ -12,6 +13,12 @@ const SUBSCRIPTION_OVER_HTTP = 'Subscriptions go over WebSocket (graphql-transpo
  * What every transport does once an operation is answered: count and time it by type and name,
  * and log the errors that are the gateway's (Redis unreachable, defects), never the client's
  * own mistakes. An operation that did not parse or validate has no type: it counts as `unknown`.
+ *
+ * Tracing (docs/tracing.md): an HTTP operation gets a span whose parent is its request's
+ * `traceparent`, named after the operation with its outcome; a WebSocket or SSE query or
+ * mutation a span of its own ({@link execute}). Either is set on the operation's context
+ * (`trace`). Subscriptions get none: their events are traced where the stream is read
+ * (src/events/queue-stream.ts).
  */
 export class OperationHook {
   constructor(private readonly metrics: GatewayMetrics) {}
@@ -28,6 +35,18 @@ export class OperationHook {
     this.metrics.operation(type, name, Boolean(errors?.length), seconds);
   }
 
+  /** graphql-js' `execute` for WebSocket and SSE queries and mutations, each in its own span when tracing is on. */
+  readonly execute = (args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> =>
+    traceSocketOperation(
+      args,
+      () => execute(args),
+      (span, result) => {
+        const operation = getOperationAST(args.document, args.operationName);
+        const failed = !result || Boolean(result.errors?.length);
+        describeOperation(span, operation?.operation ?? 'unknown', operation?.name?.value, failed, errorCode(result?.errors));
+      },
+    );
+
   /** Counts a subscription as open; the returned function counts it closed. */
   subscribed(name: string | null | undefined): () => void {
     return this.metrics.openSubscription(name);
@@ -41,8 +60,10 @@ export class OperationHook {
         if (error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)
           this.answered(undefined, 'unknown', null, [error]);
       },
-      requestDidStart: async () => {
+      requestDidStart: async ({ request, contextValue }) => {
         const started = process.hrtime.bigint();
+        // Tracing: the operation's span, a child of the request's `traceparent`, set on its context.
+        const span = startHttpOperation(request.http?.headers, request.http?.method ?? 'POST', contextValue);
         let errors: readonly GraphQLError[] | undefined;
         return {
           didResolveOperation: async ({ operation }) => {
@@ -56,6 +77,10 @@ export class OperationHook {
             errors = request.errors;
           },
           willSendResponse: async ({ operation, operationName, contextValue }) => {
+            if (span) {
+              describeOperation(span, operation?.operation ?? 'unknown', operationName, Boolean(errors?.length), errorCode(errors));
+              span.end();
+            }
             this.answered(
               contextValue,
               operation?.operation ?? 'unknown',
@@ -68,4 +93,10 @@ export class OperationHook {
       },
     };
   }
+}
+
+/** The `extensions.code` of an operation's first error, for its span. */
+function errorCode(errors: readonly GraphQLError[] | undefined): string | undefined {
+  const code = errors?.[0]?.extensions.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -90,6 +90,8 @@ export function protocolOptions(
   return {
     // Documents are validated by `documents.prepare` in onSubscribe, with the pipeline's rules, once per text.
     validate: () => [],
+    // Queries and mutations: graphql-js' execute, in a span of their own when tracing is on.
+    execute: hook.execute,
     authenticate: async (request) => {
       const { context } = request;
       if (context.lapsing) return context.lapsing.token;

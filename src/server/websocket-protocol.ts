@@ -48,6 +48,8 @@ export function protocolOptions(
   return {
     schema,
     connectionInitWaitTimeout: 0,
+    // Queries and mutations: graphql-js' execute, in a span of their own when tracing is on.
+    execute: hook.execute,
     onConnect: (ctx) => {
       const { connectionParams, extra } = ctx;
       const authorization = typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : undefined;

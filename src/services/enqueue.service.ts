@@ -8,6 +8,7 @@ import type { JobStore } from './job-store';
 import type { EnqueueRateLimiter } from './rate-limiter';
 import { viewOf, type JobView } from '../jobs/job-view';
 import type { FlowService } from './flow.service';
+import { tracedEnqueue, type JobTelemetry } from '../tracing/enqueue';
 import { initialState, type EnqueueOrigin, type EnqueueRequest, type JobPreparer } from './job-preparer';
 
 export type { EnqueueOrigin, EnqueueRequest } from './job-preparer';
@@ -38,7 +39,14 @@ export class EnqueueService {
     if (this.flows.hasChildren(request.type)) return this.flows.add(request, origin, { data: field, options: 'options', type: 'type' });
     const { definition, data, options } = this.preparer.prepare(request, field, 'options', origin.caller);
     await this.rateLimiter.take(origin.caller.id, 1);
-    const job = await this.store.queues.get(definition.queue).add(definition.name, data, this.bullOptions(definition, options, origin));
+    const queue = this.store.queues.get(definition.queue);
+    const job = await tracedEnqueue(
+      definition.queue,
+      origin.trace,
+      { 'jobgate.job.type': definition.name },
+      (traced) => queue.add(definition.name, data, { ...this.bullOptions(definition, options, origin), ...traced }),
+      (added) => ({ 'jobgate.job.id': `${definition.queue}:${added.id}`, 'messaging.message.id': added.id ?? '' }),
+    );
     return this.viewAfterAdd(job, options, origin.caller, 'options');
   }
 
@@ -70,21 +78,30 @@ export class EnqueueService {
     for (const indexes of byQueue.values()) {
       for (let start = 0; start < indexes.length; start += ADD_BULK_CHUNK) chunks.push(indexes.slice(start, start + ADD_BULK_CHUNK));
     }
-    await Promise.all(
-      chunks.map(async (indexes) => {
-        const jobs = await this.store.queues.get(prepared[indexes[0]].definition.queue).addBulk(
-          indexes.map((index) => {
-            const { definition, data, options } = prepared[index];
-            return { name: definition.name, data, opts: this.bullOptions(definition, options, origin) };
-          }),
-        );
-        const added = await Promise.all(
-          jobs.map((job, position) =>
-            this.viewAfterAdd(job, prepared[indexes[position]].options, origin.caller, `jobs.${indexes[position]}.options`),
-          ),
-        );
-        added.forEach((view, position) => (views[indexes[position]] = view));
-      }),
+    const addChunks = (traced: JobTelemetry | undefined): Promise<void[]> =>
+      Promise.all(
+        chunks.map(async (indexes) => {
+          const jobs = await this.store.queues.get(prepared[indexes[0]].definition.queue).addBulk(
+            indexes.map((index) => {
+              const { definition, data, options } = prepared[index];
+              return { name: definition.name, data, opts: { ...this.bullOptions(definition, options, origin), ...traced } };
+            }),
+          );
+          const added = await Promise.all(
+            jobs.map((job, position) =>
+              this.viewAfterAdd(job, prepared[indexes[position]].options, origin.caller, `jobs.${indexes[position]}.options`),
+            ),
+          );
+          added.forEach((view, position) => (views[indexes[position]] = view));
+        }),
+      );
+    // One span for the batch, whatever its queues: each job carries its context.
+    await tracedEnqueue(
+      [...byQueue.keys()].join(','),
+      origin.trace,
+      { 'messaging.batch.message_count': requests.length },
+      addChunks,
+      () => ({}),
     );
     return views;
   }

@@ -8,6 +8,7 @@ import { queuePrefix, type RedisClient } from '../redis/connections';
 import { ownerIndexKey, ownersKey } from './job-list.service';
 import { initialState, type EnqueueOrigin, type EnqueueRequest, type JobPreparer, type PreparedJob } from './job-preparer';
 import type { EnqueueRateLimiter } from './rate-limiter';
+import { tracedEnqueue, type JobTelemetry } from '../tracing/enqueue';
 
 /** One node of a flow as a resolver received it (`FlowInput`). */
 export interface FlowRequest extends EnqueueRequest {
@@ -86,7 +87,14 @@ export class FlowService {
     }
     await this.rateLimiter.take(origin.caller.id, plan.nodes);
     await this.index(root, origin.caller.id);
-    const added = await this.producer.add(this.flowJob(root, origin));
+    const queue = root.prepared.definition.queue;
+    const added = await tracedEnqueue(
+      queue,
+      origin.trace,
+      { 'jobgate.job.type': root.prepared.definition.name, 'messaging.batch.message_count': plan.nodes },
+      (traced) => this.producer.add(this.flowJob(root, origin, traced)),
+      () => ({ 'jobgate.job.id': `${queue}:${root.jobId}`, 'messaging.message.id': root.jobId }),
+    );
     return this.rootView(added);
   }
 
@@ -195,15 +203,16 @@ export class FlowService {
     );
   }
 
-  private flowJob(node: PlannedNode, origin: EnqueueOrigin): FlowJob {
+  /** `traced`: the enqueue span's context, which every node carries into its worker's span. */
+  private flowJob(node: PlannedNode, origin: EnqueueOrigin, traced: JobTelemetry | undefined): FlowJob {
     const { definition, data, options } = node.prepared;
     return {
       name: definition.name,
       queueName: definition.queue,
       prefix: queuePrefix(this.config, definition.queue),
       data,
-      opts: { ...this.preparer.bullOptions(definition, options, origin, node.hasParent), jobId: node.jobId },
-      ...(node.children.length > 0 && { children: node.children.map((child) => this.flowJob(child, origin)) }),
+      opts: { ...this.preparer.bullOptions(definition, options, origin, node.hasParent), jobId: node.jobId, ...traced },
+      ...(node.children.length > 0 && { children: node.children.map((child) => this.flowJob(child, origin, traced)) }),
     };
   }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { EventHub } from '../events/event-hub';
 import { createRedis, type RedisClient } from '../redis/connections';
-import { JobRegistry } from '../jobs/registry';
+import { enabledJobDefinitions, JobRegistry } from '../jobs/registry';
 import { CancelledJobs } from './cancelled-jobs';
 import { EnqueueService } from './enqueue.service';
 import { FlowProgressService } from './flow-progress';
@@ -42,7 +42,7 @@ export interface Services {
 }
 
 /** Opens the gateway's Redis connections and wires the services together. */
-export function createServices(config: Config, logger: Logger, registry = new JobRegistry()): Services {
+export function createServices(config: Config, logger: Logger, registry = new JobRegistry(enabledJobDefinitions(config))): Services {
   const redis = createRedis(config, 'command', 'jobgate:gateway');
   redis.on('error', () => undefined);
   const queues = new QueueSet(config, redis, registry.queues);

@@ -3,8 +3,9 @@ import type { JobsOptions } from 'bullmq';
 import type { Config } from '../config';
 import { badInput } from '../errors';
 import { ChildFailurePolicy } from '../jobs/flow-child';
-import type { JobDefaults } from '../jobs/job-definition';
+import type { BackoffDefinition, JobDefaults } from '../jobs/job-definition';
 import { MAX_STACK_TRACES, type JobgateMeta } from '../jobs/job-view';
+import { toStoredBackoff } from '../jobs/retry-policy';
 
 /** Options a caller may give for one job (the contract's JobOptionsInput). */
 export interface JobOptionsRequest {
@@ -17,7 +18,8 @@ export interface JobOptionsRequest {
   queue?: string | null;
   priority?: number | null;
   attempts?: number | null;
-  backoff?: { type: 'FIXED' | 'EXPONENTIAL'; delayMs: number } | null;
+  /** Replaces the type's backoff as a whole: a cap or jitter not given is none. */
+  backoff?: { type: 'FIXED' | 'EXPONENTIAL'; delayMs: number; maxDelayMs?: number | null; jitter?: number | null } | null;
   dedupKey?: string | null;
   removeOnCompleteAfterSeconds?: number | null;
   /** Only on a job with a parent (a flow's child): what its failure does to the parent. */
@@ -60,11 +62,36 @@ export function checkOptions(options: JobOptionsRequest | null | undefined, fiel
   checkInt(`${field}.priority`, options.priority, 0, MAX_PRIORITY);
   checkInt(`${field}.attempts`, options.attempts, 1, 100);
   checkInt(`${field}.removeOnCompleteAfterSeconds`, options.removeOnCompleteAfterSeconds, 0, 365 * 86_400);
-  if (options.backoff) checkInt(`${field}.backoff.delayMs`, options.backoff.delayMs, 0, MAX_DELAY_INT_MS);
+  if (options.backoff) checkBackoff(options.backoff, `${field}.backoff`);
   checkTimes(options, field, Date.now());
   if (options.dedupKey !== null && options.dedupKey !== undefined && (options.dedupKey.length === 0 || options.dedupKey.length > 200)) {
     throw badInput(`${field}.dedupKey`, 'dedupKey must be 1 to 200 characters');
   }
+}
+
+/**
+ * A caller's backoff acts on its own job only (the delays between its attempts), so the checks are
+ * of range: every delay fits a GraphQL `Int` of ms (the worker caps what a strategy computes there
+ * too: an exponential backoff of 100 attempts would otherwise reach 2^99 × delayMs), the cap is no
+ * shorter than the first delay, and the jitter is a fraction.
+ */
+function checkBackoff(backoff: NonNullable<JobOptionsRequest['backoff']>, field: string): void {
+  checkInt(`${field}.delayMs`, backoff.delayMs, 0, MAX_DELAY_INT_MS);
+  checkInt(`${field}.maxDelayMs`, backoff.maxDelayMs, backoff.delayMs, MAX_DELAY_INT_MS);
+  const { jitter } = backoff;
+  if (jitter !== null && jitter !== undefined && !(Number.isFinite(jitter) && jitter >= 0 && jitter <= 1)) {
+    throw badInput(`${field}.jitter`, `jitter must be from 0 to 1 (the random fraction of each delay), got ${jitter}`);
+  }
+}
+
+/** A caller's backoff in the form of a type's. */
+function backoffOf(backoff: NonNullable<JobOptionsRequest['backoff']>): BackoffDefinition {
+  return {
+    type: backoff.type === 'FIXED' ? 'fixed' : 'exponential',
+    delayMs: backoff.delayMs,
+    ...(backoff.maxDelayMs !== null && backoff.maxDelayMs !== undefined && { maxDelayMs: backoff.maxDelayMs }),
+    ...(backoff.jitter !== null && backoff.jitter !== undefined && { jitter: backoff.jitter }),
+  };
 }
 
 function checkInstant(field: string, value: Date | null | undefined): void {
@@ -143,9 +170,10 @@ export function toBullOptions(
   config: Config,
   keepCompletedSeconds: number,
 ): JobsOptions & { jobgate: JobgateMeta } {
-  const backoff = options?.backoff
-    ? { type: options.backoff.type === 'FIXED' ? 'fixed' : 'exponential', delay: options.backoff.delayMs }
-    : defaults.backoff && { type: defaults.backoff.type, delay: defaults.backoff.delayMs };
+  const attempts = options?.attempts ?? defaults.attempts ?? 1;
+  // Jobgate's own backoff type, so that the worker's strategy computes each delay with the error at
+  // hand (a countdown per kind of error, the cap, the jitter); a job without retries needs none.
+  const backoff = attempts > 1 ? toStoredBackoff(options?.backoff ? backoffOf(options.backoff) : defaults.backoff) : undefined;
   const expireAfterSeconds = options?.removeOnCompleteAfterSeconds ?? undefined;
   // One clock reading for the creation time and the delay, so that `timestamp + delay` is `runAt` exactly.
   const now = Date.now();
@@ -156,7 +184,7 @@ export function toBullOptions(
     ...(options?.expiresAt && { expiresAt: options.expiresAt.getTime() }),
   };
   return {
-    attempts: options?.attempts ?? defaults.attempts ?? 1,
+    attempts,
     ...(backoff && { backoff }),
     ...(delay > 0 ? { delay, timestamp: now } : {}),
     ...((options?.priority ?? defaults.priority) ? { priority: options?.priority ?? defaults.priority } : {}),

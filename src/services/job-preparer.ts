@@ -1,3 +1,4 @@
+import type { Context as TraceContext } from '@opentelemetry/api';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { Job, JobsOptions } from 'bullmq';
 import { hasRole, Role, type Caller } from '../auth/caller';
@@ -6,6 +7,7 @@ import { badInput, forbidden, JobgateError, unknownJobType } from '../errors';
 import { queuesOf, type JobDefinition } from '../jobs/job-definition';
 import { JobState, type JobgateMeta } from '../jobs/job-view';
 import type { JobRegistry } from '../jobs/registry';
+import { checkBackoffDefinition } from '../jobs/retry-policy';
 import { checkOptions, childFailureOptions, queueRetentionSeconds, toBullOptions, type JobOptionsRequest } from './job-options';
 
 /** One job to enqueue, as a resolver received it. */
@@ -19,6 +21,8 @@ export interface EnqueueRequest {
 export interface EnqueueOrigin {
   caller: Caller;
   requestId: string;
+  /** The operation's span, the parent of the enqueue's (tracing on). */
+  trace?: TraceContext;
 }
 
 /** A request that passed every check: its type, its data with defaults applied, its options. */
@@ -110,6 +114,7 @@ export class JobPreparer {
     private readonly config: Config,
     readonly registry: JobRegistry,
   ) {
+    for (const definition of registry.definitions) checkBackoffDefinition(definition);
     this.retention = new Map(
       registry.queues.map((queue) => [
         queue,

@@ -3,6 +3,7 @@ import { requireRole, Role, type Caller } from '../auth/caller';
 import { badInput, unknownQueue } from '../errors';
 import { CANCELLED_REASON_PREFIX, JobState } from '../jobs/job-view';
 import type { QueueSet } from './queue-set';
+import { LIMIT_BOUNDS, overrideLimits, resetLimits, type RateLimit } from './runtime-limits';
 
 /** States `cleanQueue` may clean, as BullMQ names them. */
 const CLEANABLE: Partial<Record<JobState, 'completed' | 'failed' | 'wait' | 'delayed' | 'prioritized'>> = {
@@ -51,6 +52,31 @@ export class QueueControlService {
     return (await queue.clean(olderThanSeconds * 1000, limit, bullState)).length;
   }
 
+  /**
+   * Sets the queue's rate limit for every worker process, at their next fetch (Flower's
+   * `rate_limit`), or removes it (null), until `resetLimits`; workers that start later keep it.
+   */
+  async setRateLimit(name: string, rateLimit: RateLimit | null, caller: Caller): Promise<void> {
+    const queue = this.queue(name, caller, 'change rate limits');
+    if (rateLimit) {
+      checkRange('rateLimit.max', rateLimit.max, LIMIT_BOUNDS.max);
+      checkRange('rateLimit.durationMs', rateLimit.durationMs, LIMIT_BOUNDS.durationMs);
+    }
+    await overrideLimits(queue, { rateLimit: rateLimit && { max: rateLimit.max, durationMs: rateLimit.durationMs } });
+  }
+
+  /** Caps the jobs of the queue active at once across every worker process, or lifts the cap (null), until `resetLimits`. */
+  async setGlobalConcurrency(name: string, concurrency: number | null, caller: Caller): Promise<void> {
+    const queue = this.queue(name, caller, 'change global concurrency');
+    if (concurrency !== null) checkRange('concurrency', concurrency, LIMIT_BOUNDS.concurrency);
+    await overrideLimits(queue, { concurrency });
+  }
+
+  /** Drops the limits set at runtime: those the workers were configured with apply again. */
+  async resetLimits(name: string, caller: Caller): Promise<void> {
+    await resetLimits(this.queue(name, caller, 'reset queue limits'));
+  }
+
   /** Moves up to `limit` failed jobs (newest first) back to waiting; returns how many. */
   async retryFailed(name: string, limit: number, caller: Caller): Promise<number> {
     const queue = this.queue(name, caller, 'retry failed jobs');
@@ -64,5 +90,12 @@ export class QueueControlService {
     }
     await Promise.all(retried.map((job) => job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true })));
     return retried.length;
+  }
+}
+
+/** BAD_USER_INPUT on `field` unless `value` is an integer from 1 to `max`. */
+function checkRange(field: string, value: number, max: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw badInput(field, `${field.split('.').pop()} must be an integer from 1 to ${max}, got ${value}`);
   }
 }

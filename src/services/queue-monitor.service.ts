@@ -5,6 +5,7 @@ import { unknownQueue } from '../errors';
 import type { RedisClient } from '../redis/connections';
 import type { CancelledCounts, CancelledJobs } from './cancelled-jobs';
 import type { QueueSet } from './queue-set';
+import { runtimeLimitsOf } from './runtime-limits';
 import { throughputOf, type ThroughputView } from './throughput';
 import { parseClientList, workersOf, type WorkerView } from './worker-clients';
 
@@ -44,6 +45,10 @@ export interface RateLimitView {
 export interface QueueOverview extends QueueCountsView {
   /** Declared on a job type of the queue, else BullMQ's global rate limit of the queue, else null. */
   rateLimit: RateLimitView | null;
+  /** BullMQ's global concurrency of the queue (jobs active at once across every worker), else null. */
+  globalConcurrency: number | null;
+  /** Whether an admin set the rate limit or the global concurrency at runtime (not reset since). */
+  limitsOverridden: boolean;
   workerCount: number;
   completed: ThroughputView;
   /** BullMQ's failed metrics less the jobs cancelled while active, which they count as failed. */
@@ -104,19 +109,21 @@ export class QueueMonitor {
       this.clientLists(),
       ...names.map(async (name) => {
         const queue = this.queues.get(name);
-        const [raw, meta, completed, failed, cancelledCounts, cancelled] = await Promise.all([
+        const [raw, meta, runtime, completed, failed, cancelledCounts, cancelled] = await Promise.all([
           queue.getJobCounts(...COUNTED),
           queue.getMeta(),
+          runtimeLimitsOf(queue),
           queue.getMetrics('completed', 0, end),
           queue.getMetrics('failed', 0, end),
           this.cancelled.counts(name),
           this.cancelled.throughput(name, now, minutes),
         ]);
-        return { name, raw, meta, completed, failed, cancelledCounts, cancelled };
+        return { name, raw, meta, runtime, completed, failed, cancelledCounts, cancelled };
       }),
     ]);
-    return reads.map(({ name, raw, meta, completed, failed, cancelledCounts, cancelled }) => {
-      // Workers write the limit in force into the queue's meta before they start (workers/queue-limits).
+    return reads.map(({ name, raw, meta, runtime, completed, failed, cancelledCounts, cancelled }) => {
+      // Workers write the limits in force into the queue's meta before they start (workers/queue-limits),
+      // an admin's runtime change at once (services/runtime-limits): every worker's fetch reads them there.
       const rateLimit = meta.max && meta.duration ? { max: meta.max, durationMs: meta.duration } : null;
       const paused = meta.paused === true;
       return {
@@ -124,6 +131,8 @@ export class QueueMonitor {
         counts: countsOf(raw, paused, cancelledCounts),
         paused,
         rateLimit,
+        globalConcurrency: typeof meta.concurrency === 'number' ? meta.concurrency : null,
+        limitsOverridden: Object.keys(runtime).length > 0,
         workerCount: this.workersIn(clients, name).length,
         completed: throughputOf(completed, now, minutes),
         failed: withoutCancelled(throughputOf(failed, now, minutes), cancelled.failed),

@@ -1,11 +1,13 @@
+import { Queue, type JobSchedulerJson } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from 'pino';
 import { OwnerId, requireRole, Role, type Caller } from '../auth/caller';
 import type { Config } from '../config';
 import { badInput, notFound, unknownJobType } from '../errors';
-import { jobgateKey, type RedisClient } from '../redis/connections';
+import { jobgateKey, queuePrefix, type RedisClient } from '../redis/connections';
 import type { JobRegistry } from '../jobs/registry';
 import type { ScheduleDefinition } from '../jobs/job-definition';
+import type { JobgateMeta } from '../jobs/job-view';
 import type { EnqueueService } from './enqueue.service';
 import { queueRetentionSeconds, toBullOptions } from './job-options';
 import type { QueueSet } from './queue-set';
@@ -36,6 +38,20 @@ export interface ScheduleRequest {
   timeZone?: string | null;
   data?: unknown;
 }
+
+/**
+ * Jobgate's record on a schedule declared in code (`schedules` of a job type): set in the
+ * scheduler's job template, so it lives and dies with the scheduler. A schedule created or
+ * replaced through `upsertSchedule` has none, and is never removed at start.
+ */
+type ScheduleMeta = JobgateMeta & { declaredSchedule?: true };
+
+/** Key of the set of queues in which Jobgate has upserted declared schedules, so it finds them once their job type is gone. */
+const declaredQueuesKey = (config: Config): string => `${config.queuePrefix}:jobgate:declared-schedule-queues`;
+
+/** Whether `scheduler` was upserted from a job type's `schedules` (not through the API). */
+const isDeclared = (scheduler: JobSchedulerJson): boolean =>
+  (scheduler.template?.opts as { jobgate?: ScheduleMeta } | undefined)?.jobgate?.declaredSchedule === true;
 
 /** Key of the hash `schedule id → last job id` of a queue (written by workers). */
 export const lastScheduledJobKey = (config: Config, queue: string): string => jobgateKey(config, queue, 'schedule-last-job');
@@ -104,6 +120,7 @@ export class ScheduleService {
       throw badInput('everyMs', 'everyMs must be an integer of at least 1000');
     }
     const data = this.enqueue.validateData(definition, request.data ?? {}, 'data');
+    // Without the declared mark: a schedule replaced through the API is the caller's from then on.
     await writeSchedule(this.config, this.registry, this.queues, definition.name, {
       id: request.id,
       cron: request.cron ?? undefined,
@@ -124,13 +141,14 @@ export class ScheduleService {
   }
 }
 
-/** Upserts one schedule of job type `type` as a BullMQ job scheduler. */
+/** Upserts one schedule of job type `type` as a BullMQ job scheduler; `declared` when it comes from the type's `schedules`. */
 async function writeSchedule(
   config: Config,
   registry: JobRegistry,
   queues: QueueSet,
   type: string,
   schedule: ScheduleDefinition,
+  declared = false,
 ): Promise<void> {
   const definition = registry.get(type);
   if (!definition) throw unknownJobType(type, registry.names);
@@ -147,22 +165,79 @@ async function writeSchedule(
     config,
     keep,
   );
+  const meta: ScheduleMeta = declared ? { ...jobgate, declaredSchedule: true } : jobgate;
   await queues.get(definition.queue).upsertJobScheduler(schedule.id, repeat, {
     name: type,
     data: schedule.data ?? {},
-    opts: { ...opts, jobgate } as typeof opts,
+    opts: { ...opts, jobgate: meta } as typeof opts,
   });
 }
 
 /**
- * Upserts the schedules declared beside the job types (Celery beat). Run by every gateway
- * and worker at start: scheduler ids make it idempotent however many start at once.
+ * Upserts the schedules declared beside the job types (Celery beat), then removes the declared
+ * schedules no job type declares any more (an example turned off, a type removed or moved to
+ * another queue), so that nothing keeps adding jobs no worker knows. Run by every gateway and
+ * worker at start: scheduler ids make it idempotent however many start at once. Processes
+ * started with different job types (a rolling deploy that removes one) undo each other's
+ * schedules until they agree: the last to start wins.
  */
 export async function upsertDeclaredSchedules(config: Config, registry: JobRegistry, queues: QueueSet, logger: Logger): Promise<void> {
-  for (const definition of registry.definitions) {
-    for (const schedule of definition.schedules?.(config) ?? []) {
-      await writeSchedule(config, registry, queues, definition.name, schedule);
-      logger.info({ schedule: schedule.id, type: definition.name }, 'schedule upserted');
+  const declared = new Map<string, Set<string>>();
+  const schedules = registry.definitions.flatMap((definition) =>
+    (definition.schedules?.(config) ?? []).map((schedule) => ({ definition, schedule })),
+  );
+  for (const { definition, schedule } of schedules) {
+    declared.set(definition.queue, (declared.get(definition.queue) ?? new Set()).add(schedule.id));
+  }
+  const connection = queues.get(registry.queues[0]).opts.connection as RedisClient;
+  // Recorded before the upserts: a process that stops between the two still leaves them findable.
+  if (declared.size > 0) await connection.sadd(declaredQueuesKey(config), ...declared.keys());
+  for (const { definition, schedule } of schedules) {
+    await writeSchedule(config, registry, queues, definition.name, schedule, true);
+    logger.info({ schedule: schedule.id, type: definition.name }, 'schedule upserted');
+  }
+  await removeUndeclaredSchedules(config, registry, queues, connection, declared, logger);
+}
+
+/**
+ * Removes the declared schedules of the queues Jobgate has declared schedules in (the registered
+ * ones and those recorded in earlier starts) that `declared` (queue → ids) does not list. Schedules
+ * created through the API are left alone, even when their job type is gone: they are logged.
+ */
+async function removeUndeclaredSchedules(
+  config: Config,
+  registry: JobRegistry,
+  queues: QueueSet,
+  connection: RedisClient,
+  declared: ReadonlyMap<string, ReadonlySet<string>>,
+  logger: Logger,
+): Promise<void> {
+  const recorded = await connection.smembers(declaredQueuesKey(config));
+  for (const name of new Set([...registry.queues, ...recorded])) {
+    // A queue no job type uses any more is opened for this alone, on the same connection.
+    const known = queues.has(name);
+    const queue = known ? queues.get(name) : new Queue(name, { connection, prefix: queuePrefix(config, name), skipWaitingForReady: true });
+    try {
+      let kept = 0;
+      for (const scheduler of await queue.getJobSchedulers(0, -1, true)) {
+        const id = scheduler.id ?? scheduler.key;
+        if (!isDeclared(scheduler)) {
+          if (!registry.get(scheduler.name)) {
+            logger.warn(
+              { schedule: id, type: scheduler.name, queue: name },
+              'schedule of a job type no worker knows, not declared in code (made through the API): left as it is; removeSchedule it',
+            );
+          }
+        } else if (declared.get(name)?.has(id)) {
+          kept += 1;
+        } else {
+          await queue.removeJobScheduler(id);
+          logger.info({ schedule: id, type: scheduler.name, queue: name }, 'schedule no longer declared: removed');
+        }
+      }
+      if (kept === 0 && !declared.has(name)) await connection.srem(declaredQueuesKey(config), name);
+    } finally {
+      if (!known) await queue.close();
     }
   }
 }

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { onShutdown } from '../cli/shutdown';
 import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
-import { JobRegistry } from '../jobs/registry';
+import { startTracing } from '../tracing/tracing';
+import { enabledJobDefinitions, JobRegistry } from '../jobs/registry';
 import { startWorkerPool } from './worker-pool';
 
 /**
@@ -18,8 +19,13 @@ async function main(): Promise<void> {
     ...(values.concurrency !== undefined && { WORKER_CONCURRENCY: values.concurrency }),
   });
   const logger = createLogger(config, 'worker');
-  const pool = await startWorkerPool(config, new JobRegistry(), logger);
-  onShutdown(logger, config.workerGraceMs, () => pool.close());
+  // Before the pool: its workers take BullMQ's telemetry option when tracing is on.
+  const tracing = await startTracing(config, 'jobgate-worker', logger, { asyncContext: true });
+  const pool = await startWorkerPool(config, new JobRegistry(enabledJobDefinitions(config)), logger);
+  onShutdown(logger, config.workerGraceMs, async () => {
+    await pool.close();
+    await tracing.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import { addressOfJobKey, toGlobalId } from '../jobs/job-id';
 import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../jobs/job-view';
 import { queuesOf, type JobContext, type JobDefinition, type ProgressUpdate } from '../jobs/job-definition';
+import { fallbackOf } from './backoff';
+import { traceAttempt } from '../tracing/job-attempt';
 import { scrubError, secretsOf } from './failure-stack';
 import type { JobLogWriter } from './job-log';
 import type { JobRegistry } from '../jobs/registry';
@@ -104,6 +106,8 @@ export function createProcessor(
       requestId: meta?.requestId,
       attempt: job.attemptsMade + 1,
     });
+    // BullMQ's `process` span of this attempt (a no-op while tracing is off).
+    const traced = traceAttempt({ id: `${queue}:${job.id}`, type: job.name, attempt: job.attemptsMade + 1, requestId: meta?.requestId });
     // Aborted by BullMQ's signal (cancellation, hand-back) or at a time limit, with the reason of the first.
     const timer = new AbortController();
     const abort = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
@@ -116,7 +120,9 @@ export function createProcessor(
       config,
       progress: async (update) => {
         if (over !== undefined) throw new Error(over);
-        await job.updateProgress(withPercent(update) as object);
+        const reported = withPercent(update);
+        await job.updateProgress(reported as object);
+        traced.progress(reported);
       },
       log: async (line) => {
         if (over !== undefined) throw new Error(over);
@@ -161,6 +167,7 @@ export function createProcessor(
     try {
       const result = await Promise.race([running, deadline]);
       jobLogger.info('job completed');
+      traced.ended('completed');
       return result;
     } catch (error) {
       if (error instanceof HardTimeLimitReached) {
@@ -172,20 +179,27 @@ export function createProcessor(
           () => jobLogger.warn({ afterMs: Date.now() - startedAt }, 'processor returned after its hard time limit: result ignored'),
           () => jobLogger.info({ afterMs: Date.now() - startedAt }, 'processor stopped after its hard time limit'),
         );
+        traced.ended('time limit', error);
         throw new UnrecoverableError(hardReason);
       }
       if (abort.aborted) {
         const reason = typeof abort.reason === 'string' ? abort.reason : 'cancelled';
         if (timer.signal.aborted && abort.reason === timer.signal.reason) {
           jobLogger.info({ reason }, 'job stopped at its time limit');
+          traced.ended('time limit', reason);
           throw new UnrecoverableError(reason);
         }
         jobLogger.info({ reason }, 'job cancelled');
+        traced.ended('cancelled', reason);
         throw new UnrecoverableError(`${CANCELLED_REASON_PREFIX}${reason}`);
       }
       jobLogger.warn({ err: error }, 'job attempt failed');
       // Its message and stack are stored in the job and shown to its readers (failedReason, stacktrace).
       scrubError(error, secrets);
+      traced.ended('failed', error);
+      // The type's fallback result after the last attempt (Celery's `except MaxRetriesExceededError: return …`).
+      const fallback = await fallbackOf(definition, error, context);
+      if (fallback) return fallback.result;
       throw error;
     } finally {
       clearTimeout(hardTimer);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { QueueSet } from '../services/queue-set';
+import { applyConfiguredLimits } from '../services/runtime-limits';
 import type { JobRegistry } from '../jobs/registry';
 
 /** The rate limit in force for `queue`: `QUEUE_RATE_LIMITS`, else the one its job types declare. */
@@ -13,7 +14,9 @@ function rateLimitOf(config: Config, registry: JobRegistry, queue: string): { ma
  * meta key: `QUEUE_GLOBAL_CONCURRENCY` (jobs active at once) and the rate limit (jobs started
  * per window, counted in one Redis key per queue). Called before the workers start, so no
  * instant runs above them. A limit the configuration and the registry do not give is removed:
- * they are the truth, and every worker process of a queue should be started with the same values.
+ * they are the truth, and every worker process of a queue should be started with the same values,
+ * except for a limit an admin changed at runtime (`setQueueRateLimit`, `setQueueGlobalConcurrency`),
+ * which stays in force until `resetQueueLimits` (services/runtime-limits).
  */
 export async function applyQueueLimits(
   config: Config,
@@ -31,19 +34,13 @@ export async function applyQueueLimits(
       throw new Error(`${setting} names unknown queues: ${unknown.join(', ')}; known queues: ${queues.names.join(', ')}`);
   }
   for (const queue of served) {
-    const cap = config.queueGlobalConcurrency[queue];
-    if (cap === undefined) {
-      await queues.get(queue).removeGlobalConcurrency();
-    } else {
-      await queues.get(queue).setGlobalConcurrency(cap);
-      logger.info({ queue, cap }, 'global concurrency capped');
-    }
-    const limit = rateLimitOf(config, registry, queue);
-    if (limit === undefined) {
-      await queues.get(queue).removeGlobalRateLimit();
-    } else {
-      await queues.get(queue).setGlobalRateLimit(limit.max, limit.durationMs);
-      logger.info({ queue, ...limit }, 'rate limited');
-    }
+    const configured = {
+      concurrency: config.queueGlobalConcurrency[queue] ?? null,
+      rateLimit: rateLimitOf(config, registry, queue) ?? null,
+    };
+    const runtime = await applyConfiguredLimits(queues.get(queue), configured);
+    if (configured.concurrency !== null) logger.info({ queue, cap: configured.concurrency }, 'global concurrency capped');
+    if (configured.rateLimit !== null) logger.info({ queue, ...configured.rateLimit }, 'rate limited');
+    if (Object.keys(runtime).length > 0) logger.info({ queue, ...runtime }, 'limits set at runtime stay in force (resetQueueLimits)');
   }
 }

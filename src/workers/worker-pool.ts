@@ -14,7 +14,10 @@ import { applyQueueLimits } from './queue-limits';
 import { JobExpiry } from './job-expiry';
 import { OwnerActiveLimit } from './owner-limit';
 import { createProcessor } from './processor';
+import { createBackoffStrategy } from './backoff';
 import { refusingExpired } from './expired-jobs';
+import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
+import { tracingOn } from '../tracing/tracing';
 import type { JobRegistry } from '../jobs/registry';
 
 /**
@@ -59,6 +62,8 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   const logs = new JobLogWriter(config, connection);
   const expiry = new JobExpiry(config, connection, scheduleQueues, queues, logger);
   const cancelled = new CancelledJobs(config, connection, scheduleQueues);
+  const telemetry = tracingOn() ? bullmqTelemetry() : undefined;
+  const backoffStrategy = createBackoffStrategy(registry, config, logs, logger);
   for (const queue of queues) {
     const onScheduledJob = async (job: Job): Promise<void> => {
       await connection.hset(lastScheduledJobKey(config, queue), job.repeatJobKey ?? '', toGlobalId({ queue, jobId: job.id ?? '' }));
@@ -76,8 +81,12 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
       stalledInterval: config.workerStalledIntervalMs,
       maxStalledCount: config.workerMaxStalledCount,
       runRetryDelay: RETRY_AFTER_CONNECTION_ERROR_MS,
+      // Delays between attempts: the type's countdown per kind of error, else the job's backoff, capped and jittered.
+      settings: { backoffStrategy },
       // Per-minute completed/failed counts for the `queues` query (BullMQ records none without it).
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+      // Tracing: BullMQ's `process` span per attempt, a child of the enqueue span the job carries (`tm`).
+      ...(telemetry && { telemetry }),
     });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
     owners.watch(worker);

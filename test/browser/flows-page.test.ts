@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { chain, step } from '../../src/client';
+import { chain, step } from '@jobgate/client';
 import { launchChromium, screenshot } from './browser';
 import { progressValues, recordProgress, recordSockets, waitForProgress, type SocketLog } from './page-helpers';
 import { startStack, type Stack } from './stack';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { chain, chord, createJobgateClient, group, step, type FlowEvent, type JobgateClient } from '../../src/client';
+import { chain, chord, createJobgateClient, group, step, type FlowEvent, type JobgateClient } from '@jobgate/client';
 import { eventually, gqlOk, within } from '../support/graphql';
 import { Stack } from '../support/stack';
 import { HELD, PROMOTE } from './operations';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { createJobgateClient, type JobEvent, type JobEventType } from '../../src/client';
+import { createJobgateClient, type JobEvent, type JobEventType } from '@jobgate/client';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { startStack, type Stack } from '../browser/stack';
 import { eventually } from '../support/graphql';
@@ -120,6 +120,6 @@ test('a gateway error reaches the caller with its code and field', async () => {
       return true;
     },
   );
-  await assert.rejects(client.enqueue('noSuchType', {}), { code: 'UNKNOWN_JOB_TYPE' });
+  await assert.rejects(client.enqueueAny('noSuchType', {}), { code: 'UNKNOWN_JOB_TYPE' });
   await client.dispose();
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { createJobgateClient, type JobEvent } from '../../src/client';
+import { createJobgateClient, type JobEvent } from '@jobgate/client';
 import { compareStreamIds } from '../../src/events/stream-id';
 import { entryIdsAfter, resumingWatch, retryingClient, streamEntries, type WatchedEvent } from '../support/event-stream';
 import { eventually, gql, gqlOk, record, within, wsClient } from '../support/graphql';

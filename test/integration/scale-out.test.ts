@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { createJobgateClient, type JobEvent } from '../../src/client';
+import { createJobgateClient, type JobEvent } from '@jobgate/client';
 import { eventually, gqlOk, record, within, wsClient, type Recording } from '../support/graphql';
 import { assertResumedWithoutLoss } from '../support/resume';
 import { Stack } from '../support/stack';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { createJobgateClient, type JobEvent } from '../../src/client';
+import { createJobgateClient, type JobEvent } from '@jobgate/client';
 import { entryIdsAfter, resumingWatch, retryingClient, streamEntries } from '../support/event-stream';
 import { gqlOk, within } from '../support/graphql';
 import { Stack } from '../support/stack';

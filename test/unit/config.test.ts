@@ -201,4 +201,32 @@ describe('configuration', () => {
       [],
     );
   });
+
+  it('turns tracing on with an OTLP endpoint only, unless the SDK or the traces exporter is off', () => {
+    const none = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+      OTEL_SDK_DISABLED: '',
+      OTEL_TRACES_EXPORTER: '',
+    };
+    const protocols = { OTEL_EXPORTER_OTLP_PROTOCOL: '', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: '' };
+    assert.equal(loadConfig({ ...none, ...protocols }).tracing, null);
+    const endpoint = { ...none, ...protocols, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    assert.deepEqual(loadConfig(endpoint).tracing, { protocol: 'http/protobuf' });
+    assert.deepEqual(loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing, { protocol: 'http/json' });
+    assert.deepEqual(
+      loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).tracing,
+      { protocol: 'http/protobuf' },
+    );
+    assert.deepEqual(loadConfig({ ...none, ...protocols, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' }).tracing, {
+      protocol: 'http/protobuf',
+    });
+    assert.equal(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: 'true' }).tracing, null);
+    assert.equal(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing, null);
+    assert.throws(
+      () => loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+      /OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/protobuf\|http\/json, got "grpc"/,
+    );
+    assert.throws(() => loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }), /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL/);
+  });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { EnqueuedJob, JobgateClient, JobOptionsInput } from '../../client';
-import type { JobTypesQuery } from '../../client/gql/graphql';
+import type { EnqueuedJob, JobgateClient, JobOptionsInput } from '@jobgate/client';
+import type { JobTypesQuery } from '@jobgate/client/gql';
 import { FieldInput } from './field-input';
 import { readForm, toFieldSpecs, type FieldSpec } from './form-schema';
 import { InputTypeFieldsDocument } from './operations';
@@ -79,7 +79,7 @@ export function EnqueueForm({
     setBusy(true);
     try {
       const payload = specs[0] === RAW_DATA_FIELD ? (data.data['data'] as Record<string, unknown>) : data.data;
-      onEnqueued(await client.enqueue(selected.name, payload, jobOptions.data as JobOptionsInput));
+      onEnqueued(await client.enqueueAny(selected.name, payload, jobOptions.data as JobOptionsInput));
     } catch (failure) {
       setSubmitError(failure instanceof Error ? failure.message : String(failure));
     } finally {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EnqueuedJob, JobgateClient } from '../../client';
+import type { EnqueuedJob, JobgateClient } from '@jobgate/client';
 import { aggregates, type Aggregate, type FlowTree } from './flow-tree';
 import { barPercent, downloadOf, FINISHED, messageOf, percentOf, RETRYABLE } from './job-format';
 import { useFlow } from './use-flow';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { chain, JobgateClientError, step, type EnqueuedJob, type FlowInput, type JobgateClient } from '../../client';
+import { chain, JobgateClientError, step, type EnqueuedJob, type FlowInput, type JobgateClient } from '@jobgate/client';
 import { messageOf } from './job-format';
 
 /** What the form starts with: a chain of three steps, each reading the results of the one before. */

@@ -1,4 +1,4 @@
-import type { EnqueuedJob, FlowEvent, FlowProgress, Job } from '../../client';
+import type { EnqueuedJob, FlowEvent, FlowProgress, Job } from '@jobgate/client';
 import { FINISHED } from './job-format';
 
 /** A job of a flow as the page knows it: `parent.id` places it in the tree. */

@@ -1,4 +1,4 @@
-import type { InputTypeFieldsQuery } from '../../client/gql/graphql';
+import type { InputTypeFieldsQuery } from '@jobgate/client/gql';
 
 /** How a form field edits its value. */
 export type FieldKind = 'string' | 'int' | 'float' | 'boolean' | 'enum' | 'json';

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import type { Job, JobgateClient } from '../../client';
+import type { Job, JobgateClient } from '@jobgate/client';
 import { downloadOf, FINISHED, percentOf, RETRYABLE } from './job-format';
-import { useJob } from './use-job';
+import { useJob } from '@jobgate/client/react';
 
 /** One job, live: progress bar, state, log lines, result or error, cancel and retry. */
 export function JobCard({ client, initial }: { client: JobgateClient; initial: Job }) {
-  const { view, restart } = useJob(client, initial);
+  const view = useJob(initial.id, { client, initial, withLogs: true });
+  const { restart } = view;
   const [actionError, setActionError] = useState<string>();
-  const { job } = view;
+  const job = { ...(view.job ?? initial), logs: view.logs };
   const percent = percentOf(job);
   const download = downloadOf(job.result);
   const titleId = `job-${job.id}-title`;
@@ -49,7 +50,7 @@ export function JobCard({ client, initial }: { client: JobgateClient; initial: J
       </div>
       <p className="meta">
         {job.progress?.current != null && job.progress.total != null ? `${job.progress.current}/${job.progress.total} · ` : ''}
-        attempt {job.attemptsMade}/{job.maxAttempts} · {view.events} events
+        attempt {job.attemptsMade}/{job.maxAttempts} · {view.eventCount} events
         {view.watching ? ' · live' : ''}
       </p>
       {job.logs.length > 0 && (
@@ -74,9 +75,9 @@ export function JobCard({ client, initial }: { client: JobgateClient; initial: J
           {job.failedReason}
         </p>
       )}
-      {(view.error ?? actionError) && (
+      {(view.error?.message ?? actionError) && (
         <p role="alert" className="error">
-          {view.error ?? actionError}
+          {view.error?.message ?? actionError}
         </p>
       )}
       <div className="actions">

@@ -1,4 +1,4 @@
-import type { Job } from '../../client';
+import type { Job } from '@jobgate/client';
 
 /** States from which Retry runs a job again. */
 export const RETRYABLE: ReadonlySet<Job['state']> = new Set<Job['state']>(['FAILED', 'CANCELLED']);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionState, EnqueuedJob, JobgateClient } from '../../client';
+import type { ConnectionState, EnqueuedJob, JobgateClient } from '@jobgate/client';
+import { useConnectionState } from '@jobgate/client/react';
 import { EnqueueForm, type JobTypeEntry } from './enqueue-form';
 import { FlowCard } from './flow-card';
 import { FlowForm } from './flow-form';
@@ -38,9 +39,7 @@ export function JobsPage({ client, tokenKey }: { client: JobgateClient; tokenKey
   const [jobTypes, setJobTypes] = useState<JobTypeEntry[]>();
   const [loadError, setLoadError] = useState<string>();
   const [jobs, setJobs] = useState<EnqueuedJob[]>([]);
-  const [connection, setConnection] = useState<ConnectionState>('closed');
-
-  useEffect(() => client.onConnectionChange(setConnection), [client]);
+  const connection = useConnectionState({ client });
 
   useEffect(() => {
     let current = true;

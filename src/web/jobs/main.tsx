@@ -1,7 +1,7 @@
 import './jobs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createJobgateClient } from '../../client';
+import { createJobgateClient } from '@jobgate/client';
 import { graphqlHttpUrl } from '../shared/endpoint';
 import { JobsPage } from './jobs-page';
 

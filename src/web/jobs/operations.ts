@@ -1,4 +1,4 @@
-import { graphql } from '../../client/gql';
+import { graphql } from '@jobgate/client/gql';
 
 /** The registered job types; `inputType` names the input type that describes a type's data. */
 export const JobTypesDocument = graphql(`
@@ -36,25 +36,6 @@ export const InputTypeFieldsDocument = graphql(`
             }
           }
         }
-      }
-    }
-  }
-`);
-
-/** Live counts of one queue, pushed when they change (at most every 250 ms). */
-export const QueueStatsDocument = graphql(`
-  subscription QueueStats($queue: String!) {
-    queueStats(queue: $queue) {
-      queue
-      paused
-      counts {
-        waiting
-        active
-        delayed
-        prioritized
-        completed
-        failed
-        paused
       }
     }
   }

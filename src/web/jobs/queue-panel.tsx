@@ -1,36 +1,13 @@
-import { useEffect, useState } from 'react';
-import type { JobgateClient } from '../../client';
-import type { QueueStatsSubscription } from '../../client/gql/graphql';
-import { QueueStatsDocument } from './operations';
+import type { JobgateClient } from '@jobgate/client';
+import { useQueueStats, type QueueStats } from '@jobgate/client/react';
 
-type Stats = QueueStatsSubscription['queueStats'];
-type Counts = Stats['counts'];
+type Counts = QueueStats['counts'];
 const COLUMNS: readonly (keyof Counts)[] = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'paused'];
 
 /** Live counts of one queue; says so plainly when the gateway cannot stream them (an older gateway, or a role that may not see them). */
 function QueueRow({ client, queue }: { client: JobgateClient; queue: string }) {
-  const [stats, setStats] = useState<Stats>();
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const updates = client.subscribe(QueueStatsDocument, { queue });
-    let stopped = false;
-    void (async () => {
-      try {
-        for await (const { queueStats } of updates) {
-          if (stopped) return;
-          setStats(queueStats);
-          setError(undefined);
-        }
-      } catch (failure) {
-        if (!stopped) setError(failure instanceof Error ? failure.message : String(failure));
-      }
-    })();
-    return () => {
-      stopped = true;
-      void updates.return();
-    };
-  }, [client, queue]);
+  const { stats, error: failure } = useQueueStats(queue, { client });
+  const error = failure?.message;
 
   return (
     <tr data-testid={`queue-${queue}`}>

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { EnqueuedJob, FlowProgress, JobgateClient } from '../../client';
+import type { EnqueuedJob, FlowProgress, JobgateClient } from '@jobgate/client';
 import { addChildren, applyEvent, initialTree, parentsOf, type FlowTree, type ListedJob } from './flow-tree';
 import { messageOf } from './job-format';
-import type { FlowChildrenQuery } from '../../client/gql/graphql';
+import type { FlowChildrenQuery } from '@jobgate/client/gql';
 import { FlowChildrenDocument } from './operations';
 
 /** What the page knows of a watched flow. */
