@@ -19,8 +19,7 @@ export function gatewayJobOptions(owner: string): RawJobOptions {
   const config = loadConfig();
   return {
     ...toBullOptions(
-      helloWorld.name,
-      helloWorld.defaults,
+      helloWorld,
       null,
       { owner, requestId: randomUUID() },
       config,

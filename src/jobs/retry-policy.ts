@@ -34,6 +34,25 @@ export function toStoredBackoff(backoff: BackoffDefinition | undefined): StoredB
   };
 }
 
+/** BullMQ's own backoff, which any BullMQ worker computes (with its jitter, in the same range as Jobgate's). */
+export interface BuiltinBackoff {
+  type: 'fixed' | 'exponential';
+  delay: number;
+  jitter?: number;
+}
+
+/**
+ * The backoff a job carries. BullMQ's own `fixed` or `exponential` when that says it all, so
+ * that any BullMQ worker (an older Jobgate worker, a plain one) retries the job as Jobgate
+ * would; Jobgate's type only when the worker's strategy is needed: a cap, or a countdown per kind
+ * of error declared by the job's type. None (an immediate retry) when neither is asked.
+ */
+export function toJobBackoff(backoff: BackoffDefinition | undefined, hasCountdown: boolean): StoredBackoff | BuiltinBackoff | undefined {
+  if (hasCountdown || backoff?.maxDelayMs !== undefined) return toStoredBackoff(backoff);
+  if (!backoff) return undefined;
+  return { type: backoff.type, delay: backoff.delayMs, ...(backoff.jitter ? { jitter: backoff.jitter } : {}) };
+}
+
 /** Whether `value` (a job's `opts.backoff`) is a backoff Jobgate stored. */
 export function isStoredBackoff(value: unknown): value is StoredBackoff {
   if (value === null || typeof value !== 'object') return false;

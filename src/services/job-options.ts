@@ -3,9 +3,9 @@ import type { JobsOptions } from 'bullmq';
 import type { Config } from '../config';
 import { badInput } from '../errors';
 import { ChildFailurePolicy } from '../jobs/flow-child';
-import type { BackoffDefinition, JobDefaults } from '../jobs/job-definition';
+import type { BackoffDefinition, JobDefaults, JobDefinition } from '../jobs/job-definition';
 import { MAX_STACK_TRACES, type JobgateMeta } from '../jobs/job-view';
-import { toStoredBackoff } from '../jobs/retry-policy';
+import { toJobBackoff } from '../jobs/retry-policy';
 
 /** Options a caller may give for one job (the contract's JobOptionsInput). */
 export interface JobOptionsRequest {
@@ -163,17 +163,17 @@ export function dedupId(owner: string, type: string, key: string): string {
  * the instant past which it must not start (`expiresAt`, enforced by the workers: expired-jobs).
  */
 export function toBullOptions(
-  type: string,
-  defaults: JobDefaults,
+  definition: Pick<JobDefinition, 'name' | 'defaults'> & Partial<Pick<JobDefinition, 'retry'>>,
   options: JobOptionsRequest | null | undefined,
   meta: JobgateMeta,
   config: Config,
   keepCompletedSeconds: number,
 ): JobsOptions & { jobgate: JobgateMeta } {
+  const { name: type, defaults } = definition;
   const attempts = options?.attempts ?? defaults.attempts ?? 1;
-  // Jobgate's own backoff type, so that the worker's strategy computes each delay with the error at
-  // hand (a countdown per kind of error, the cap, the jitter); a job without retries needs none.
-  const backoff = attempts > 1 ? toStoredBackoff(options?.backoff ? backoffOf(options.backoff) : defaults.backoff) : undefined;
+  // A job without retries needs no backoff; see toJobBackoff for which type a job carries.
+  const chosen = options?.backoff ? backoffOf(options.backoff) : defaults.backoff;
+  const backoff = attempts > 1 ? toJobBackoff(chosen, definition.retry?.countdown !== undefined) : undefined;
   const expireAfterSeconds = options?.removeOnCompleteAfterSeconds ?? undefined;
   // One clock reading for the creation time and the delay, so that `timestamp + delay` is `runAt` exactly.
   const now = Date.now();

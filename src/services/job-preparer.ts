@@ -213,8 +213,7 @@ export class JobPreparer {
     hasParent = false,
   ): JobsOptions & { jobgate: JobgateMeta } {
     const bull = toBullOptions(
-      definition.name,
-      definition.defaults,
+      definition,
       options,
       { owner: origin.caller.id, requestId: origin.requestId },
       this.config,

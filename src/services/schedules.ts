@@ -158,8 +158,7 @@ async function writeSchedule(
     config,
   );
   const { jobgate, ...opts } = toBullOptions(
-    type,
-    definition.defaults,
+    definition,
     null,
     { owner: SCHEDULER_OWNER, requestId: `schedule:${schedule.id}` },
     config,

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay, cappedDelay, checkBackoffDefinition, MAX_BACKOFF_MS, toStoredBackoff } from '../../src/jobs/retry-policy';
+import {
+  backoffDelay,
+  cappedDelay,
+  checkBackoffDefinition,
+  MAX_BACKOFF_MS,
+  toJobBackoff,
+  toStoredBackoff,
+} from '../../src/jobs/retry-policy';
 
 describe('backoff delays (Celery retry_backoff, retry_backoff_max, retry_jitter)', () => {
   it('grows exponentially, then holds at the cap', () => {
@@ -44,6 +51,15 @@ describe('backoff delays (Celery retry_backoff, retry_backoff_max, retry_jitter)
   it('stores no backoff as an immediate retry, left to the type countdowns', () => {
     assert.deepEqual(toStoredBackoff(undefined), { type: 'jobgate', delay: 0, growth: 'fixed' });
     assert.equal(backoffDelay(toStoredBackoff(undefined), 3), 0);
+  });
+
+  it("gives a job BullMQ's own backoff when that says it all, so any BullMQ worker retries it alike", () => {
+    assert.deepEqual(toJobBackoff({ type: 'exponential', delayMs: 1000 }, false), { type: 'exponential', delay: 1000 });
+    assert.deepEqual(toJobBackoff({ type: 'fixed', delayMs: 50, jitter: 0.5 }, false), { type: 'fixed', delay: 50, jitter: 0.5 });
+    assert.equal(toJobBackoff(undefined, false), undefined, 'an immediate retry needs no backoff');
+    assert.equal(toJobBackoff({ type: 'fixed', delayMs: 50, maxDelayMs: 50 }, false)?.type, 'jobgate', 'a cap needs the strategy');
+    assert.equal(toJobBackoff({ type: 'fixed', delayMs: 50 }, true)?.type, 'jobgate', "the type's countdowns need the strategy");
+    assert.equal(toJobBackoff(undefined, true)?.type, 'jobgate');
   });
 
   it("refuses a job type's backoff out of range at start", () => {
