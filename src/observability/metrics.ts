@@ -10,7 +10,7 @@ import type { QueueOverview } from '../services/queue-monitor.service';
 /** Distinct GraphQL operation names kept as label values; later ones are counted as `other`. */
 const MAX_OPERATION_NAMES = 100;
 /** Paths that get a label of their own; everything else (static files, 404s) is `other`. */
-const ROUTES = ['/graphql', '/graphiql', '/metrics', '/healthz', '/readyz'];
+const ROUTES = ['/graphql', '/graphql/stream', '/graphiql', '/metrics', '/healthz', '/readyz', '/health'];
 const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
 /**
  * `bullmq_job_count` states as BullMQ names them, plus Jobgate's `cancelled` (BullMQ counts a job

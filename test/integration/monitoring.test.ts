@@ -179,6 +179,13 @@ describe('queue monitoring', () => {
     const probe = { operation_type: 'query', operation_name: 'MetricsProbe', outcome: 'success' };
     await gqlOk(stack.url, 'query MetricsProbe { jobTypes { name } }');
     await gqlOk(stack.url, 'query MetricsProbe { jobTypes { name } }');
+    // A request of the SSE transport that carries no operation: refused, and counted under its own route.
+    const refusedStream = await fetch(`${stack.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await refusedStream.arrayBuffer();
     const client = wsClient(stack.wsUrl);
     const watching = record<QueueStatsPayload>(client, QUEUE_STATS, { queue: 'imports' });
     try {
@@ -193,6 +200,12 @@ describe('queue monitoring', () => {
         valueOf(second, 'jobgate_http_requests_total', graphqlPosts) >= valueOf(first, 'jobgate_http_requests_total', graphqlPosts) + 2,
       );
       assert.ok(valueOf(second, 'jobgate_graphql_operation_duration_seconds_count', { operation_name: 'MetricsProbe' }) >= 2);
+      const streamRequests = { method: 'POST', route: '/graphql/stream', status_code: String(refusedStream.status) };
+      assert.ok(refusedStream.status >= 400 && refusedStream.status < 500, `a body without a query is refused: ${refusedStream.status}`);
+      assert.equal(
+        valueOf(second, 'jobgate_http_requests_total', streamRequests) - valueOf(first, 'jobgate_http_requests_total', streamRequests),
+        1,
+      );
       assert.ok(valueOf(second, 'jobgate_websockets_open') >= 1);
       assert.ok(valueOf(second, 'jobgate_subscriptions_active') >= 1);
       assert.ok(valueOf(second, 'jobgate_queue_stats_pollers') >= 1);
