@@ -18,13 +18,7 @@ export const JOB_TYPE = 'helloWorld';
 export function gatewayJobOptions(owner: string): RawJobOptions {
   const config = loadConfig();
   return {
-    ...toBullOptions(
-      helloWorld,
-      null,
-      { owner, requestId: randomUUID() },
-      config,
-      queueRetentionSeconds([helloWorld.defaults], config),
-    ),
+    ...toBullOptions(helloWorld, null, { owner, requestId: randomUUID() }, config, queueRetentionSeconds([helloWorld.defaults], config)),
   };
 }
 
