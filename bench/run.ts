@@ -14,6 +14,7 @@ import { fanout } from './figures/fanout';
 import { flows } from './figures/flows';
 import { memory } from './figures/memory';
 import { pollingVsPush } from './figures/polling-vs-push';
+import { sse } from './figures/sse';
 import { tracing } from './figures/tracing';
 import { cleanRun } from './lib/cleanup';
 import { FigureContext, type Figure, type RunContext } from './lib/context';
@@ -30,6 +31,7 @@ const ALL: Record<FigureName, Figure> = {
   'event-latency': eventLatency,
   fanout,
   memory,
+  sse,
   'polling-vs-push': pollingVsPush,
   flows,
   tracing,

@@ -1,5 +1,5 @@
 /**
- * A fleet of WebSocket clients spread over several `load/ws-fleet.ts`
+ * A fleet of WebSocket (or SSE) clients spread over several `load/ws-fleet.ts`
  * processes (so clients neither hit one process's open-file limit nor share
  * one event loop), driven as one and reused from server to server.
  */
@@ -8,6 +8,7 @@ import type { FigureContext } from './context';
 import type { Gateway } from './gateway';
 import { mergeAll, type Histogram } from './histogram';
 import type { Child } from './ipc';
+import { cpuMs } from './procfs';
 import { JOB_EVENTS_SUBSCRIPTION } from './sample-event';
 
 /** Why a gateway side cannot be reported when fewer subscriptions than asked got their SNAPSHOT, or null when all did. */
@@ -68,12 +69,20 @@ export class Fleet {
   /**
    * Opens `connections` sockets to the gateway, each with `perConnection`
    * jobEvents subscriptions over `topics` and its own watcher token, and waits
-   * for every SNAPSHOT (at most `timeoutMs`).
+   * for every SNAPSHOT (at most `timeoutMs`). Over `sse`, each connection is one
+   * event stream of graphql-sse's distinct connections mode (`perConnection` 1).
    */
-  watch(gateway: Gateway, connections: number, perConnection: number, topics: string[], timeoutMs: number): Promise<ConnectReport> {
+  watch(
+    gateway: Gateway,
+    connections: number,
+    perConnection: number,
+    topics: string[],
+    timeoutMs: number,
+    transport: 'ws' | 'sse' = 'ws',
+  ): Promise<ConnectReport> {
     return this.connect({
-      url: gateway.wsUrl,
-      protocol: 'graphql-ws',
+      url: transport === 'sse' ? gateway.sseUrl : gateway.wsUrl,
+      protocol: transport === 'sse' ? 'sse' : 'graphql-ws',
       connections,
       subscriptionsPerConnection: perConnection,
       query: JOB_EVENTS_SUBSCRIPTION,
@@ -83,6 +92,11 @@ export class Fleet {
       concurrency: CONCURRENCY,
       timeoutMs,
     });
+  }
+
+  /** CPU time the fleet's processes have used so far, ms: what the clients themselves cost the shared cores. */
+  cpuMs(): number {
+    return this.children.reduce((sum, child) => sum + cpuMs(child.pid), 0);
   }
 
   /** Counts deliveries in every process over the same window. */

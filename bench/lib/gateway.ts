@@ -25,6 +25,8 @@ export interface Gateway {
   url: string;
   /** WebSocket GraphQL endpoint. */
   wsUrl: string;
+  /** Server-Sent Events GraphQL endpoint (graphql-sse). */
+  sseUrl: string;
   pid: number;
   /** Bearer token of the owner `bench` (role submitter), for HTTP requests. */
   token: string;
@@ -125,6 +127,7 @@ async function start(
   return {
     url,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    sseUrl: `http://127.0.0.1:${port}/graphql/stream`,
     pid: proc.pid ?? -1,
     token,
     secret,

@@ -8,6 +8,7 @@ export const FIGURES = [
   'event-latency',
   'fanout',
   'memory',
+  'sse',
   'polling-vs-push',
   'flows',
   'tracing',
@@ -26,6 +27,12 @@ export interface Profile {
   fanout: { subscribers: number[]; jobs: number; windowMs: number };
   /** `plainGraphqlWs`: also measure the plain graphql-ws server (context only). */
   memory: { subscriptions: number[]; settleMs: number; plainGraphqlWs: boolean };
+  /**
+   * SSE against WebSocket on the same gateway: `subscribers` over `fanout.jobs` jobs getting
+   * `eventsPerSec` progress events, `rounds` alternating rounds of `fanout.windowMs` per transport;
+   * memory per idle subscription at `memory.subscriptions`.
+   */
+  sse: { subscribers: number; eventsPerSec: number; rounds: number };
   /** `jobs` jobs updating at 1 Hz; `sameJobs` × `sameWatchers` for the watcher-count comparison. */
   polling: { jobs: number; watchers: number; sameJobs: number; sameWatchers: number; warmMs: number; windowMs: number };
   /**
@@ -55,11 +62,12 @@ export interface Profile {
 /** A smoke run of about a minute on an idle 2-core machine: short windows, the issue's sizes only where affordable. */
 const QUICK: Profile = {
   mode: 'quick',
-  deadlineMs: 4 * 60_000,
+  deadlineMs: 5 * 60_000,
   enqueue: { windowMs: 1_000, httpClients: 64, inFlight: 64, bulkSize: 1_000 },
   latency: { subscribers: [1, 1_000], rate: 500, windowMs: 1_500 },
   fanout: { subscribers: [1_000], jobs: 100, windowMs: 1_000 },
   memory: { subscriptions: [2_000], settleMs: 500, plainGraphqlWs: false },
+  sse: { subscribers: 1_000, eventsPerSec: 20_000, rounds: 1 },
   polling: { jobs: 300, watchers: 300, sameJobs: 1, sameWatchers: 300, warmMs: 500, windowMs: 1_000 },
   flows: {
     children: 1_000,
@@ -75,14 +83,15 @@ const QUICK: Profile = {
   tracing: { rounds: 1, windowMs: 1_000, httpClients: 64, subscribers: 1_000, jobs: 100, eventsPerSec: 20_000 },
 };
 
-/** The issue's sizes, longer windows; bounded by 15 minutes. */
+/** The issue's sizes, longer windows; bounded by 20 minutes. */
 const FULL: Profile = {
   mode: 'full',
-  deadlineMs: 15 * 60_000,
+  deadlineMs: 20 * 60_000,
   enqueue: { windowMs: 10_000, httpClients: 64, inFlight: 64, bulkSize: 1_000 },
   latency: { subscribers: [1, 1_000, 5_000], rate: 500, windowMs: 15_000 },
   fanout: { subscribers: [1_000, 5_000], jobs: 100, windowMs: 8_000 },
   memory: { subscriptions: [1_000, 5_000, 20_000], settleMs: 3_000, plainGraphqlWs: true },
+  sse: { subscribers: 1_000, eventsPerSec: 20_000, rounds: 2 },
   polling: { jobs: 1_000, watchers: 1_000, sameJobs: 1, sameWatchers: 1_000, warmMs: 2_000, windowMs: 10_000 },
   flows: {
     children: 1_000,

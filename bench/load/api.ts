@@ -101,11 +101,14 @@ export type QueueEventsApi = {
 /** Arguments of a fleet's `connect`. */
 export interface ConnectArgs {
   url: string;
-  /** `graphql-ws` speaks graphql-transport-ws; `raw` names its topic once, then just listens. */
-  protocol: 'graphql-ws' | 'raw';
+  /**
+   * `graphql-ws` speaks graphql-transport-ws; `raw` names its topic once, then just listens; `sse`
+   * POSTs one subscription per connection to a graphql-sse endpoint (distinct connections mode).
+   */
+  protocol: 'graphql-ws' | 'raw' | 'sse';
   connections: number;
   subscriptionsPerConnection: number;
-  /** Subscription document with an `$id` variable (graphql-ws), ignored by `raw`. */
+  /** Subscription document with an `$id` variable (graphql-ws, sse), ignored by `raw`. */
   query: string;
   /** Topic of subscription i is `topics[(offset + i) % topics.length]`. */
   topics: string[];
@@ -136,7 +139,7 @@ export interface ReceiveReport extends Measured {
   closed: number;
 }
 
-/** `load/ws-fleet.ts`: many WebSocket clients in one process. */
+/** `load/ws-fleet.ts`: many WebSocket (or SSE) clients in one process. */
 export type FleetApi = {
   connect: { args: ConnectArgs; result: ConnectReport };
   measure: { args: { durationMs: number }; result: ReceiveReport };

@@ -1,30 +1,43 @@
 /**
- * Many WebSocket clients in one process (figures 3 to 6): opens connections
- * to any server with bounded concurrency, optionally waits for each
- * subscription's first message, then counts and times deliveries per window.
- * `close` drops the clients; the process stays for the next server.
+ * Many WebSocket clients in one process (figures 3 to 6), or SSE clients
+ * (the `sse` figure): opens connections to any server with bounded
+ * concurrency, optionally waits for each subscription's first message, then
+ * counts and times deliveries per window. `close` drops the clients; the
+ * process stays for the next server.
  */
-import type WebSocket from 'ws';
 import { serve } from '../lib/ipc';
 import { watcherToken } from '../lib/jwt';
 import { sleep } from '../lib/net';
 import { ReceiveStats } from '../lib/receive-stats';
+import { openSse } from '../lib/sse-client';
 import { openGraphqlWs, openRaw, type OpenOutcome, type SubscriptionSpec } from '../lib/ws-client';
 import type { ConnectArgs, ConnectReport, FleetApi } from './api';
 
-const stats = new ReceiveStats();
-const sockets: WebSocket[] = [];
+/** How opening one client ended, whatever its protocol; `drop` cuts it. */
+type Opened = Omit<OpenOutcome, 'socket'> & { drop(): void };
 
-function open(args: ConnectArgs, index: number, deadline: number): Promise<OpenOutcome> {
+const stats = new ReceiveStats();
+const clients: Array<() => void> = [];
+
+function withDrop(outcome: OpenOutcome): Opened {
+  return { ...outcome, drop: () => outcome.socket.terminate() };
+}
+
+async function open(args: ConnectArgs, index: number, deadline: number): Promise<Opened> {
   const first = args.offset + index * args.subscriptionsPerConnection;
   const topicAt = (i: number): string => args.topics[(first + i) % args.topics.length] ?? '';
-  if (args.protocol === 'raw') return openRaw(args.url, topicAt(0), stats, deadline);
+  if (args.protocol === 'raw') return withDrop(await openRaw(args.url, topicAt(0), stats, deadline));
+  const token = args.tokenSecret ? watcherToken(args.tokenSecret, first) : '';
+  if (args.protocol === 'sse') {
+    if (args.subscriptionsPerConnection !== 1)
+      throw new Error(`expected 1 subscription per SSE connection (distinct connections mode), got ${args.subscriptionsPerConnection}`);
+    return openSse(args.url, args.query, topicAt(0), token, args.awaitFirst, stats, deadline);
+  }
   const specs: SubscriptionSpec[] = Array.from({ length: args.subscriptionsPerConnection }, (_, i) => ({
     query: args.query,
     topic: topicAt(i),
   }));
-  const token = args.tokenSecret ? watcherToken(args.tokenSecret, first) : '';
-  return openGraphqlWs(args.url, specs, token, args.awaitFirst, stats, deadline);
+  return withDrop(await openGraphqlWs(args.url, specs, token, args.awaitFirst, stats, deadline));
 }
 
 async function connect(args: ConnectArgs): Promise<ConnectReport> {
@@ -35,7 +48,7 @@ async function connect(args: ConnectArgs): Promise<ConnectReport> {
   const lane = async (): Promise<void> => {
     while (next < args.connections && Date.now() < deadline) {
       const outcome = await open(args, next++, deadline);
-      sockets.push(outcome.socket);
+      clients.push(outcome.drop);
       if (outcome.connected) report.connected += 1;
       report.subscribed += outcome.subscribed;
       report.firstMessages += outcome.firstMessages;
@@ -58,8 +71,8 @@ serve<FleetApi>({
     return stats.report();
   },
   async close() {
-    const closed = sockets.length;
-    for (const socket of sockets.splice(0)) socket.terminate();
+    const closed = clients.length;
+    for (const drop of clients.splice(0)) drop();
     return { closed };
   },
 });

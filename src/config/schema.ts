@@ -252,7 +252,7 @@ const limits = {
   MAX_SOCKETS_PER_OWNER: own(
     'maxSocketsPerOwner',
     int(100, 1),
-    'Max WebSockets at once per owner, per gateway process; SSE event streams are counted apart, with the same limit.',
+    'Max connections at once per owner, per gateway process: WebSockets and SSE event streams (`/graphql/stream`, reserved or open) together, in one budget.',
   ),
   ENQUEUES_PER_MINUTE: own(
     'enqueuesPerMinute',

@@ -2,16 +2,16 @@ import { ErrorCode, JobgateError } from '../errors';
 
 /** The limits every long-lived transport enforces (read when used). */
 export interface ConnectionLimits {
-  /** Connections (WebSockets, or SSE event streams) one owner may hold at once on a transport, per gateway process. */
+  /** Connections one owner may hold at once per gateway process, WebSockets and SSE event streams together. */
   readonly maxSocketsPerOwner: number;
   /** Subscriptions at once on one connection. */
   readonly maxSubscriptionsPerSocket: number;
 }
 
 /**
- * How many connections each owner holds on one transport, refused beyond
- * `maxSocketsPerOwner`. Shared by the WebSocket admission and the SSE one, so that both
- * count, refuse and release alike.
+ * How many connections each owner holds, refused beyond `maxSocketsPerOwner`. The gateway
+ * makes one and hands it to the WebSocket admission and the SSE one, so an owner's sockets and
+ * event streams come out of one budget: an owner cannot hold the limit on each transport.
  */
 export class OwnerConnections {
   private readonly open = new Map<string, number>();

@@ -18,10 +18,12 @@ import { createContext, requestIdFrom } from './context';
 import { downloads } from './downloads';
 import { GraphqlHttp, prefersHtml } from './graphql-http';
 import { createPipeline } from './graphql-pipeline';
+import { OwnerConnections } from './connection-limits';
 import { celeryHealth, liveness, readiness } from './health';
 import { OriginPolicy } from './origin-policy';
 import { startSse } from './sse';
 import { startWebSocket } from './websocket';
+import { createRenderer } from './websocket-protocol';
 
 /** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse), health, downloads and the web UI. */
 export interface Gateway {
@@ -122,7 +124,13 @@ export async function startGateway(
   // Every GraphQL request over HTTP goes to Apollo's pipeline without Express; a browser asking
   // /graphql for a page gets GraphiQL from Express.
   const origins = new OriginPolicy(config);
-  const sse = startSse(SSE_PATH, pipeline, services, (request) => authenticateHttp(authenticator, request), logger);
+  // Shared by both transports: one budget of connections per owner (MAX_SOCKETS_PER_OWNER sockets
+  // and event streams together, not that many of each), and one renderer, so an event watched
+  // over WebSocket and SSE alike is executed and serialized once per selection.
+  const owners = new OwnerConnections(config);
+  const renderer = createRenderer(pipeline, services, logger);
+  const authenticate = (request: IncomingMessage): Promise<Principal> => authenticateHttp(authenticator, request);
+  const sse = startSse(SSE_PATH, pipeline, services, authenticate, logger, owners, renderer);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const refusal = origins.refusal(request.headers);
     if (refusal) return forbid(request, response, refusal, metrics);
@@ -135,7 +143,7 @@ export async function startGateway(
     void graphqlHttp.handle(request, response);
   });
 
-  const websocket = startWebSocket(server, '/graphql', pipeline, services, authenticator, logger, origins);
+  const websocket = startWebSocket(server, '/graphql', pipeline, services, authenticator, logger, origins, owners, renderer);
   metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/authenticator';
 import type { JobgateError } from '../errors';
-import { OwnerConnections, subscriptionRefusal, type ConnectionLimits } from './connection-limits';
+import { subscriptionRefusal, type ConnectionLimits, type OwnerConnections } from './connection-limits';
 import { EventStream } from './sse-stream';
 
 /** Time a stream reserved with PUT (single connection mode) has to be connected by its GET. */
@@ -14,8 +14,10 @@ export type RequestAuthenticator = (request: IncomingMessage) => Promise<Princip
 /**
  * Who may hold an SSE event stream and how much, the counterpart of the WebSocket admission:
  * every request is authenticated like any HTTP request; each owner holds at most
- * MAX_SOCKETS_PER_OWNER streams at once (distinct connections and single-connection streams,
- * reserved or connected), each stream at most MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions; a
+ * MAX_SOCKETS_PER_OWNER connections at once, its streams (distinct connections and
+ * single-connection streams, reserved or connected) and its WebSockets together, counted by the
+ * `OwnerConnections` the gateway shares between both admissions; each stream holds at most
+ * MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions; a
  * stream's token is random (192 bits) and only its owner may use it; a reservation not connected
  * within {@link RESERVATION_MS} lapses, and a stream whose credentials expire is ended (`sweep`).
  * Knows streams and owners, not the protocol's messages.
@@ -24,11 +26,11 @@ export class SseAdmission {
   private readonly streams = new Set<EventStream>();
   private readonly byToken = new Map<string, EventStream>();
 
-  /** @param owners the count of streams per owner; its own by default (the WebSocket admission may share one) */
+  /** @param owners the count of connections per owner, shared with the WebSocket admission (one budget for both transports) */
   constructor(
     private readonly authenticate: RequestAuthenticator,
     readonly limits: ConnectionLimits,
-    private readonly owners = new OwnerConnections(limits),
+    private readonly owners: OwnerConnections,
   ) {}
 
   /** Streams open or reserved now. */
@@ -44,7 +46,7 @@ export class SseAdmission {
   /**
    * A new stream of `owner`, counted until `release`: reserved under a fresh token (single
    * connection mode, `reserve`) or a distinct connection. Undefined when the owner holds
-   * MAX_SOCKETS_PER_OWNER streams already.
+   * MAX_SOCKETS_PER_OWNER connections already (streams and WebSockets together).
    */
   open(owner: Principal, reserve: boolean): EventStream | undefined {
     if (!this.owners.take(owner.id)) return undefined;

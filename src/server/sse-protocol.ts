@@ -4,16 +4,15 @@ import { TOKEN_HEADER_KEY, TOKEN_QUERY_KEY, type ExecutionResult, type HandlerOp
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/authenticator';
 import { ErrorCode, JobgateError } from '../errors';
-import type { RequestContext } from '../resolvers/context';
 import type { Services } from '../services';
 import { createContext, requestIdFrom } from './context';
 import type { GraphqlPipeline } from './graphql-pipeline';
-import { SharedRenderer } from './pushed-subscriptions';
+import type { SharedRenderer } from './pushed-subscriptions';
 import type { SseAdmission } from './sse-admission';
 import { resumeFromLastEventId } from './sse-resume';
 import type { EventStream } from './sse-stream';
 import { SseSubscription, streamSubscription, type SseTarget } from './sse-subscription';
-import { callerKey, clientResult, NO_CALLER } from './websocket-protocol';
+import { clientResult } from './websocket-protocol';
 
 /** What the gateway learns of one HTTP request of the protocol while graphql-sse handles it. */
 export interface SseRequestContext {
@@ -58,7 +57,8 @@ const STATUS_TEXT: Record<number, string> = {
  * (`Authorization: Bearer`); streams are counted per owner and tokens bound to their owner by
  * admission; documents are parsed and validated by the pipeline's `documents.prepare`;
  * `Last-Event-ID` resumes a subscription that has `since`; subscriptions are written straight
- * to their stream (`streamSubscription`), their events rendered once per selection; operations
+ * to their stream (`streamSubscription`), their events rendered once per selection by `renderer`
+ * (the gateway's one, shared with the WebSocket side); operations
  * are counted by the pipeline's `hook`, errors formatted by `pipeline.formatError`.
  *
  * Request errors (a document that does not parse or validate, too many subscriptions on the
@@ -71,21 +71,11 @@ export function protocolOptions(
   services: Services,
   logger: Logger,
   admission: SseAdmission,
+  renderer: SharedRenderer,
 ): HandlerOptions<IncomingMessage | undefined, SseRequestContext, HandlerContext> {
   const { schema, documents, hook, formatError } = pipeline;
   const targets = new WeakMap<object, SseTarget>();
   const format = (result: GraphqlExecutionResult) => clientResult(result, logger, formatError);
-  const renderer = new SharedRenderer(format, {
-    shared: (context) => {
-      const { requestId, pacing } = context as RequestContext;
-      return createContext(services, logger, NO_CALLER, requestId, pacing);
-    },
-    own: (context) => {
-      const { caller, requestId, pacing } = context as RequestContext;
-      return createContext(services, logger, caller, requestId, pacing);
-    },
-    callerKey: (context) => callerKey((context as RequestContext).caller),
-  });
 
   return {
     // Documents are validated by `documents.prepare` in onSubscribe, with the pipeline's rules, once per text.
@@ -109,7 +99,11 @@ export function protocolOptions(
       if (request.method === 'PUT' || (!token && eventStream)) {
         const stream = admission.open(caller, request.method === 'PUT');
         if (!stream)
-          return refusal(429, ErrorCode.RATE_LIMITED, `At most ${admission.limits.maxSocketsPerOwner} event streams at once per owner`);
+          return refusal(
+            429,
+            ErrorCode.RATE_LIMITED,
+            `At most ${admission.limits.maxSocketsPerOwner} connections (WebSockets and event streams together) at once per owner`,
+          );
         context.stream = stream;
         context.opened = true;
         // A token for a reservation; none for a distinct connection.

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHandler } from 'graphql-sse';
 import type { Logger } from 'pino';
 import type { Services } from '../services';
+import type { OwnerConnections } from './connection-limits';
 import type { GraphqlPipeline } from './graphql-pipeline';
+import type { SharedRenderer } from './pushed-subscriptions';
 import { SseAdmission, type RequestAuthenticator } from './sse-admission';
 import { protocolOptions } from './sse-protocol';
 import { SseTransport } from './sse-transport';
@@ -27,6 +29,8 @@ export interface SseGateway {
  * owner, subscriptions per stream, stream tokens, reservation and credential deadlines), and the
  * protocol options of graphql-sse's `createHandler` (the pipeline's documents, context, streamed
  * subscriptions rendered once per selection, `Last-Event-ID`, metrics and error formatting).
+ * `owners` (each owner's connections) and `renderer` are the gateway's, shared with the WebSocket
+ * side: one budget of connections per owner, and each event rendered once per selection for both.
  */
 export function startSse(
   path: string,
@@ -34,10 +38,12 @@ export function startSse(
   services: Services,
   authenticate: RequestAuthenticator,
   logger: Logger,
+  owners: OwnerConnections,
+  renderer: SharedRenderer,
 ): SseGateway {
   const { config } = services;
-  const admission = new SseAdmission(authenticate, config);
-  const handler = createHandler(protocolOptions(pipeline, services, logger, admission));
+  const admission = new SseAdmission(authenticate, config, owners);
+  const handler = createHandler(protocolOptions(pipeline, services, logger, admission, renderer));
   const transport = new SseTransport(handler, admission, { path, maxBodyBytes: config.maxBodyBytes, logger });
   const sweeper = setInterval(() => {
     for (const lapsed of admission.sweep(Date.now())) void transport.forget(lapsed);

@@ -3,7 +3,7 @@ import type { Authenticator, Principal } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
 import { JobgateError } from '../errors';
 import { CloseCode, CloseReason } from './close-codes';
-import { OwnerConnections, subscriptionRefusal, type ConnectionLimits } from './connection-limits';
+import { subscriptionRefusal, type ConnectionLimits, type OwnerConnections } from './connection-limits';
 import { SocketKeeper } from './socket-keeper';
 import type { SocketLifecycle } from './websocket-transport';
 
@@ -16,22 +16,22 @@ const INIT_TIMEOUT_MS = 3_000;
 export type AdmissionLimits = ConnectionLimits;
 
 /**
- * Who may use a socket and how much: authentication at `connection_init`, sockets per owner,
- * subscriptions per socket, and (through one SocketKeeper) the init deadline, credential
- * expiry and keep-alive of every socket. Knows sockets, not the protocol's messages.
+ * Who may use a socket and how much: authentication at `connection_init`, connections per owner
+ * (sockets and SSE event streams together), subscriptions per socket, and (through one
+ * SocketKeeper) the init deadline, credential expiry and keep-alive of every socket. Knows sockets, not the protocol's messages.
  */
 export class Admission implements SocketLifecycle {
   private readonly keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
   private readonly callers = new WeakMap<WebSocket, Caller>();
 
   /**
-   * @param socketsPerOwner the count of sockets per owner; its own by default (another transport
-   * may share one, to hold an owner's connections of both to one budget)
+   * @param socketsPerOwner the count of connections per owner, shared with the SSE admission (an
+   * owner's sockets and event streams come out of one budget)
    */
   constructor(
     private readonly authenticator: Authenticator,
     private readonly limits: AdmissionLimits,
-    private readonly socketsPerOwner = new OwnerConnections(limits),
+    private readonly socketsPerOwner: OwnerConnections,
   ) {}
 
   /** A socket opened: its `connection_init` deadline and keep-alive start. */

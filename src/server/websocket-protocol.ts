@@ -21,7 +21,7 @@ type InitPayload = Record<string, unknown> | undefined;
  * graphql-ws' protocol server options (for its `makeServer`), on the gateway's one pipeline:
  * `connection_init` goes to admission; documents are parsed and validated by the pipeline's
  * `documents.prepare`; subscriptions are pushed (`pushSubscription`), their events rendered
- * once per selection; operations are counted by the pipeline's `hook`, errors formatted by
+ * once per selection by `renderer` (the gateway's one, shared with the SSE side); operations are counted by the pipeline's `hook`, errors formatted by
  * `pipeline.formatError`. Knows the socket only as `extra.socket`.
  */
 export function protocolOptions(
@@ -30,20 +30,10 @@ export function protocolOptions(
   logger: Logger,
   admission: Admission,
   writes: TurnWrites,
+  renderer: SharedRenderer,
 ): ServerOptions<InitPayload, SocketExtra> {
   const { schema, documents, hook, formatError } = pipeline;
   const targets = new WeakMap<object, PushTarget>();
-  const renderer = new SharedRenderer((result) => clientResult(result, logger, formatError), {
-    shared: (context) => {
-      const { requestId, pacing } = context as RequestContext;
-      return createContext(services, logger, NO_CALLER, requestId, pacing);
-    },
-    own: (context) => {
-      const { caller, requestId, pacing } = context as RequestContext;
-      return createContext(services, logger, caller, requestId, pacing);
-    },
-    callerKey: (context) => callerKey((context as RequestContext).caller),
-  });
 
   return {
     schema,
@@ -93,6 +83,26 @@ export function protocolOptions(
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger, formatError) : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error, error)),
   };
+}
+
+/**
+ * The gateway's one renderer of subscription events, shared by the WebSocket and SSE sides: an
+ * event watched over both is executed and serialized once per selection, whatever the transport.
+ * Subscription contexts are RequestContexts, on either side.
+ */
+export function createRenderer(pipeline: GraphqlPipeline, services: Services, logger: Logger): SharedRenderer {
+  const { formatError } = pipeline;
+  return new SharedRenderer((result) => clientResult(result, logger, formatError), {
+    shared: (context) => {
+      const { requestId, pacing } = context as RequestContext;
+      return createContext(services, logger, NO_CALLER, requestId, pacing);
+    },
+    own: (context) => {
+      const { caller, requestId, pacing } = context as RequestContext;
+      return createContext(services, logger, caller, requestId, pacing);
+    },
+    callerKey: (context) => callerKey((context as RequestContext).caller),
+  });
 }
 
 /** Thrown by a field that reads the caller while an event is rendered for every caller alike. */

@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator';
 import type { Services } from '../services';
 import { CloseCode, CloseReason } from './close-codes';
+import type { OwnerConnections } from './connection-limits';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import type { OriginPolicy } from './origin-policy';
+import type { SharedRenderer } from './pushed-subscriptions';
 import { TurnWrites } from './turn-writes';
 import { Admission } from './websocket-admission';
 import { protocolOptions } from './websocket-protocol';
@@ -24,6 +26,8 @@ export interface WebSocketGateway {
  * admission (authentication at `connection_init`, sockets per owner, subscriptions per socket,
  * the SocketKeeper's timers), and the protocol options of graphql-ws' `makeServer` (the
  * pipeline's documents, context, pushed subscriptions, metrics and error formatting).
+ * `owners` (each owner's connections) and `renderer` are the gateway's, shared with the SSE side:
+ * one budget of connections per owner, and each event rendered once per selection for both.
  */
 export function startWebSocket(
   server: Server,
@@ -33,11 +37,13 @@ export function startWebSocket(
   authenticator: Authenticator,
   logger: Logger,
   origins: OriginPolicy,
+  owners: OwnerConnections,
+  renderer: SharedRenderer,
 ): WebSocketGateway {
   const { config } = services;
   const writes = new TurnWrites();
-  const admission = new Admission(authenticator, config);
-  const protocol = makeServer(protocolOptions(pipeline, services, logger, admission, writes));
+  const admission = new Admission(authenticator, config, owners);
+  const protocol = makeServer(protocolOptions(pipeline, services, logger, admission, writes, renderer));
   const transport = new WebSocketTransport(server, path, protocol, admission, { maxPayload: config.maxBodyBytes, origins, writes, logger });
   return {
     get sockets() {

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'bullmq';
 import { createClient, type Client } from 'graphql-sse';
 import IORedis from 'ioredis';
+import WebSocket from 'ws';
 import { compareStreamIds } from '../../src/events/stream-id';
+import { CloseCode } from '../../src/server/close-codes';
 import { eventually, gql, record, within, wsClient, type GraphQLResponse } from '../support/graphql';
 import { assertResumedWithoutLoss } from '../support/resume';
 import { Stack } from '../support/stack';
@@ -142,6 +144,25 @@ function sseRecord<T>(
   });
   done.catch(() => undefined);
   return { results, done, stop: () => stop() };
+}
+
+/** A graphql-transport-ws socket past `connection_init`: accepted (acknowledged) or refused (closed). */
+interface InitialisedSocket {
+  socket: WebSocket;
+  accepted: boolean;
+  /** Resolves with the close code. */
+  closed: Promise<number>;
+}
+
+/** Opens a socket and sends `connection_init` with `credential`; resolves at the ack or the close. */
+function openSocket(wsUrl: string, credential: string): Promise<InitialisedSocket> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<number>((done) => socket.on('close', (code) => done(code)));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${credential}` } })));
+    socket.once('message', () => resolve({ socket, accepted: true, closed }));
+    void closed.then(() => resolve({ socket, accepted: false, closed }));
+  });
 }
 
 /** Resident memory of a process, MB. */
@@ -451,6 +472,69 @@ describe('subscriptions over Server-Sent Events (graphql-sse) at /graphql/stream
     open[1].cut();
     watches.forEach((watch) => watch.stop());
     single.dispose();
+  });
+
+  it('holds an owner’s WebSockets and event streams to one budget: at the limit over one transport, refused over the other', async () => {
+    const both = await token('both', ['submitter']);
+    const job = await importAs(both, 2, 1);
+    const query = { query: JOB_EVENTS, variables: { id: job.id } };
+    const postStream = () =>
+      request(
+        streamUrl,
+        'POST',
+        { ...bearer(both), accept: 'text/event-stream', 'content-type': 'application/json' },
+        JSON.stringify(query),
+      );
+    // A stream once the gateway has seen a socket close (it learns of it a moment after the client).
+    const openStream = () =>
+      eventually(
+        async () => {
+          const stream = openRaw(streamUrl, bearer(both), query);
+          return (await stream.status) === 200 ? stream : undefined;
+        },
+        5000,
+        'a place for a stream',
+      );
+    // MAX_SOCKETS_PER_OWNER=3 sockets: no stream, no reservation.
+    const sockets: InitialisedSocket[] = [];
+    for (let i = 0; i < 3; i += 1) sockets.push(await openSocket(stack.wsUrl, both));
+    assert.deepEqual(
+      sockets.map((socket) => socket.accepted),
+      [true, true, true],
+    );
+    const refused = await postStream();
+    assert.equal(refused.status, 429);
+    assert.equal(refused.json().errors?.[0].extensions?.code, 'RATE_LIMITED');
+    assert.equal((await request(streamUrl, 'PUT', bearer(both))).status, 429);
+    // A socket closed frees a place, which a stream takes: two sockets and a stream, then no socket.
+    sockets[0].socket.close();
+    await sockets[0].closed;
+    const streams = [await openStream()];
+    const fourth = await openSocket(stack.wsUrl, both);
+    assert.equal(fourth.accepted, false);
+    assert.equal(await within(fourth.closed, 5000, 'the refusal'), CloseCode.TooManySockets);
+    // The reverse: MAX_SOCKETS_PER_OWNER=3 streams, then a socket is closed with 4429.
+    for (const { socket, closed } of sockets.slice(1)) {
+      socket.close();
+      await closed;
+    }
+    streams.push(await openStream(), await openStream());
+    const refusedSocket = await openSocket(stack.wsUrl, both);
+    assert.equal(refusedSocket.accepted, false);
+    assert.equal(await within(refusedSocket.closed, 5000, 'the refusal'), CloseCode.TooManySockets);
+    // A stream cut frees a place, which a socket takes.
+    streams[0].cut();
+    const admitted = await eventually(
+      async () => {
+        const attempt = await openSocket(stack.wsUrl, both);
+        return attempt.accepted ? attempt : undefined;
+      },
+      5000,
+      'a place freed by the cut stream',
+    );
+    admitted.socket.close();
+    await admitted.closed;
+    streams.slice(1).forEach((stream) => stream.cut());
   });
 
   it('refuses bad requests with clear statuses and codes, never a 5xx', async () => {
