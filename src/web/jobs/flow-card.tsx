@@ -1,7 +1,8 @@
 import { useState } from 'react';
+import { JobOutcome } from './job-outcome';
 import type { EnqueuedJob, JobgateClient } from '@jobgate/client';
 import { aggregates, type Aggregate, type FlowTree } from './flow-tree';
-import { barPercent, downloadOf, FINISHED, messageOf, percentOf, RETRYABLE } from './job-format';
+import { barPercent, FINISHED, messageOf, percentOf, RETRYABLE } from './job-format';
 import { useFlow } from './use-flow';
 
 /** Children drawn under one job; a flow may have up to MAX_FLOW_JOBS, and the rest are counted. */
@@ -135,7 +136,6 @@ export function FlowCard({ client, initial }: { client: JobgateClient; initial: 
   const job = tree.nodes.get(tree.rootId)?.job ?? { ...initial, parent: null };
   const totals = aggregates(tree);
   const total = totals.get(tree.rootId);
-  const download = downloadOf(job.result);
   const titleId = `job-${job.id}-title`;
   const listId = `flow-children-${job.id}`;
   const children = tree.nodes.get(tree.rootId)?.children ?? [];
@@ -200,33 +200,7 @@ export function FlowCard({ client, initial }: { client: JobgateClient; initial: 
       {expanded && children.length > 0 && (
         <Children client={client} tree={tree} totals={totals} id={tree.rootId} onRetried={restart} listId={listId} />
       )}
-      {tree.rootLogs.length > 0 && (
-        <ol className="logs" aria-label="Log lines" data-testid="job-logs">
-          {tree.rootLogs.map((line, index) => (
-            <li key={index}>{line}</li>
-          ))}
-        </ol>
-      )}
-      {job.result !== null && job.result !== undefined && (
-        <pre className="result" data-testid="job-result">
-          {JSON.stringify(job.result, null, 2)}
-        </pre>
-      )}
-      {download && (
-        <a href={download.url} download data-testid="job-download">
-          Download {download.name}
-        </a>
-      )}
-      {job.failedReason && (
-        <p role="alert" className="error" data-testid="job-error">
-          {job.failedReason}
-        </p>
-      )}
-      {(view.error ?? actionError) && (
-        <p role="alert" className="error">
-          {view.error ?? actionError}
-        </p>
-      )}
+      <JobOutcome logs={tree.rootLogs} result={job.result} failedReason={job.failedReason} error={view.error ?? actionError} />
       <div className="actions">
         <button type="button" onClick={() => void act('cancel')} disabled={FINISHED.has(job.state)} data-testid="job-cancel">
           Cancel

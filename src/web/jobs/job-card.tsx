@@ -1,6 +1,7 @@
 import { useState } from 'react';
+import { JobOutcome } from './job-outcome';
 import type { Job, JobgateClient } from '@jobgate/client';
-import { downloadOf, FINISHED, percentOf, RETRYABLE } from './job-format';
+import { FINISHED, percentOf, RETRYABLE } from './job-format';
 import { useJob } from '@jobgate/client/react';
 
 /** One job, live: progress bar, state, log lines, result or error, cancel and retry. */
@@ -10,7 +11,6 @@ export function JobCard({ client, initial }: { client: JobgateClient; initial: J
   const [actionError, setActionError] = useState<string>();
   const job = { ...(view.job ?? initial), logs: view.logs };
   const percent = percentOf(job);
-  const download = downloadOf(job.result);
   const titleId = `job-${job.id}-title`;
 
   const act = async (action: 'cancel' | 'retry'): Promise<void> => {
@@ -53,33 +53,7 @@ export function JobCard({ client, initial }: { client: JobgateClient; initial: J
         attempt {job.attemptsMade}/{job.maxAttempts} · {view.eventCount} events
         {view.watching ? ' · live' : ''}
       </p>
-      {job.logs.length > 0 && (
-        <ol className="logs" aria-label="Log lines" data-testid="job-logs">
-          {job.logs.map((line, index) => (
-            <li key={index}>{line}</li>
-          ))}
-        </ol>
-      )}
-      {job.result !== null && job.result !== undefined && (
-        <pre className="result" data-testid="job-result">
-          {JSON.stringify(job.result, null, 2)}
-        </pre>
-      )}
-      {download && (
-        <a href={download.url} download data-testid="job-download">
-          Download {download.name}
-        </a>
-      )}
-      {job.failedReason && (
-        <p role="alert" className="error" data-testid="job-error">
-          {job.failedReason}
-        </p>
-      )}
-      {(view.error?.message ?? actionError) && (
-        <p role="alert" className="error">
-          {view.error?.message ?? actionError}
-        </p>
-      )}
+      <JobOutcome logs={job.logs} result={job.result} failedReason={job.failedReason} error={view.error?.message ?? actionError} />
       <div className="actions">
         <button type="button" onClick={() => void act('cancel')} disabled={FINISHED.has(job.state)} data-testid="job-cancel">
           Cancel
