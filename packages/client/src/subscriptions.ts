@@ -36,6 +36,12 @@ export function streamOperation<TResult, TVariables extends Record<string, unkno
   hooks: StreamHooks<TValue> = {},
 ): JobgateStream<TValue> {
   const results: AsyncQueue<TValue> = new AsyncQueue({ onReturn: () => unsubscribe() });
+  // Unsubscribing from inside a `next` callback, graphql-ws counts the subscription released, and
+  // counts it again when the gateway's `complete`, read in the same chunk, reaches the same
+  // listener: one lock too few, after which a reconnect finds "all subscriptions gone" and
+  // completes the ones still running. Released after the messages of that read are handled, the
+  // gateway's `complete` has usually released it, and the unsubscribe does nothing.
+  const releaseSoon = (): void => void setTimeout(unsubscribe, 0);
   const unsubscribe = transport.subscribe(
     { query: document.toString(), variables },
     {
@@ -43,7 +49,7 @@ export function streamOperation<TResult, TVariables extends Record<string, unkno
         const { data, errors } = result as { data?: TResult | null; errors?: readonly WireGraphQLError[] };
         if (results.isEnded) return;
         if (errors !== undefined && errors.length > 0) {
-          unsubscribe();
+          releaseSoon();
           return results.end(JobgateClientError.fromGraphQL(errors));
         }
         if (data === undefined || data === null) return;
@@ -51,7 +57,7 @@ export function streamOperation<TResult, TVariables extends Record<string, unkno
         hooks.onReceive?.(value);
         results.push(value);
         if (hooks.isLast?.(value)) {
-          unsubscribe();
+          releaseSoon();
           results.end();
         }
       },
