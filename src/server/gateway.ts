@@ -34,6 +34,8 @@ export interface Gateway {
 }
 
 const WEB_ROOT = path.resolve(__dirname, '..', '..', 'dist', 'web');
+/** The console's pages other than `/` (src/web/console/routes.tsx). */
+const CONSOLE_ROUTES = ['/jobs/*id', '/queues', '/queues/*name', '/workers', '/schedules', '/enqueue'];
 /** On shutdown, HTTP requests in flight get this long before their connections are cut, ms. */
 const HTTP_DRAIN_MS = 5000;
 
@@ -120,6 +122,8 @@ export async function startGateway(
   if (webEnabled) {
     app.get(['/graphql', '/graphiql'], (_request, response) => response.sendFile(path.join(WEB_ROOT, 'graphiql.html')));
     app.use(express.static(WEB_ROOT, { index: 'index.html' }));
+    // The console routes in the browser: a shared link to one of its pages loads the same page.
+    app.get(CONSOLE_ROUTES, (_request, response) => response.sendFile(path.join(WEB_ROOT, 'index.html')));
   }
   // Every GraphQL request over HTTP goes to Apollo's pipeline without Express; a browser asking
   // /graphql for a page gets GraphiQL from Express.

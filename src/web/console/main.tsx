@@ -1,13 +1,13 @@
-import './jobs.css';
+import '../jobs/jobs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createJobgateClient } from '@jobgate/client';
 import { graphqlHttpUrl } from '../shared/endpoint';
-import { JobsPage } from './jobs-page';
+import { Console } from './console';
 
 /**
- * The page waits out gateway restarts: with waits capped at 2 s, 600 attempts are about
- * twenty minutes, after which each card says its watch stopped.
+ * The console waits out gateway restarts: with waits capped at 2 s, 600 attempts are about
+ * twenty minutes, after which each live view says its watch stopped.
  */
 const RETRY_ATTEMPTS = 600;
 /** Where a token typed by the user is kept for this tab only. */
@@ -24,6 +24,6 @@ if (container === null) throw new Error('expected a #root element in index.html,
 
 createRoot(container).render(
   <StrictMode>
-    <JobsPage client={client} tokenKey={TOKEN_KEY} />
+    <Console client={client} tokenKey={TOKEN_KEY} />
   </StrictMode>,
 );
