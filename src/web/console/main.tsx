@@ -1,4 +1,5 @@
 import '../jobs/jobs.css';
+import './console.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createJobgateClient } from '@jobgate/client';
