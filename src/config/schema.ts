@@ -186,6 +186,11 @@ const gateway = {
     oneOf('info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'Minimum pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
   ),
+  LOG_FORMAT: own(
+    'logFormat',
+    oneOf('auto', ['auto', 'json', 'pretty']),
+    'Log lines as `json` or `pretty` (pino-pretty, a dev dependency: JSON without it); `auto`: pretty under `npm start` on a terminal, else JSON.',
+  ),
   METRICS_TOKEN: own(
     'metricsToken',
     METRICS_TOKEN,
@@ -330,6 +335,11 @@ const jobs = {
     'Queues a worker process serves, `a,b,…` (`npm run worker -- --queues`); unset: every registered queue.',
   ),
   WORKER_PROCESSES: own('workerProcesses', int(1, 0, 64), 'Worker processes `npm start` runs beside the gateway.'),
+  WORKER_HEARTBEAT_MS: own(
+    'workerHeartbeatMs',
+    int(5000, 50, 600_000),
+    'How often a worker process publishes its heartbeat (the `workerProcesses` query), ms; one missing for 3 intervals shows it LOST. Gateways look for changes (`workerEvents`) at their own interval.',
+  ),
   QUEUE_GLOBAL_CONCURRENCY: own(
     'queueGlobalConcurrency',
     perQueue(jobsAtOnce, '<queue>:<jobs at once, 1 or more>[,…]'),

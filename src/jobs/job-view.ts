@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { addressOfJobKey, toGlobalId, type JobAddress } from './job-id';
+import { JOBGATE_BACKOFF } from './retry-policy';
 
 /** Where a job is in its life. */
 export enum JobState {
@@ -66,6 +67,8 @@ export interface JobView {
   stacktrace?: string[] | null;
   owner: string | undefined;
   requestId: string | undefined;
+  /** The options that shaped it, named as JobOptionsInput names them (see `optionsOf`); absent from tombstones written before they were kept. */
+  options?: JobOptionsView;
   /** The last log lines as of a SNAPSHOT's cursor, when the snapshot read them; else read on demand. */
   logs?: string[];
   /** The job's parent in a flow (BullMQ `parentKey`); null for a job without one. */
@@ -191,6 +194,178 @@ export function viewOf(job: Job, state: JobState): JobView {
     stacktrace: state === JobState.COMPLETED ? null : stacktraceOf(job.stacktrace),
     owner: meta?.owner,
     requestId: meta?.requestId,
+    options: optionsOf(job),
     parent: job.parentKey ? (addressOfJobKey(job.parentKey) ?? null) : null,
   };
+}
+
+/** A job's options as a caller gives them (JobOptionsInput's names): what `Job.options` shows, and enough to enqueue it again. */
+export interface JobOptionsView {
+  queue: string;
+  attempts: number;
+  priority?: number;
+  delayMs?: number;
+  expiresAt?: string;
+  backoff?: { type: 'FIXED' | 'EXPONENTIAL'; delayMs: number; maxDelayMs?: number; jitter?: number };
+  removeOnCompleteAfterSeconds?: number;
+  onChildFailure?: 'FAIL_PARENT' | 'IGNORE' | 'CONTINUE';
+}
+
+/** A backoff as BullMQ stores it: its own (`fixed`/`exponential`) or Jobgate's (`jobgate`, with `growth`). */
+interface StoredBackoffOption {
+  type?: string;
+  delay?: number;
+  growth?: string;
+  maxDelay?: number;
+  jitter?: number;
+}
+
+function backoffOptionOf(raw: unknown): JobOptionsView['backoff'] {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const stored = raw as StoredBackoffOption;
+  const growth = stored.type === JOBGATE_BACKOFF ? stored.growth : stored.type;
+  if ((growth !== 'fixed' && growth !== 'exponential') || typeof stored.delay !== 'number') return undefined;
+  return {
+    type: growth === 'fixed' ? 'FIXED' : 'EXPONENTIAL',
+    delayMs: stored.delay,
+    ...(typeof stored.maxDelay === 'number' && { maxDelayMs: stored.maxDelay }),
+    ...(typeof stored.jitter === 'number' && stored.jitter > 0 && { jitter: stored.jitter }),
+  };
+}
+
+/**
+ * The options of `job` in JobOptionsInput's terms, rebuilt from what BullMQ and `opts.jobgate`
+ * keep: the type's defaults merged with the caller's (they are not told apart once stored).
+ * A `runAt` shows as its `delayMs` from creation; a `dedupKey` is kept only hashed, so it is not
+ * shown; `removeOnCompleteAfterSeconds` only when it was sooner than the queue's retention.
+ */
+export function optionsOf(job: Job): JobOptionsView {
+  const opts = job.opts as Job['opts'] & { jobgate?: JobgateMeta };
+  const meta = opts.jobgate;
+  const backoff = backoffOptionOf(opts.backoff);
+  const onChildFailure = opts.failParentOnFailure
+    ? 'FAIL_PARENT'
+    : opts.ignoreDependencyOnFailure
+      ? 'IGNORE'
+      : opts.continueParentOnFailure
+        ? 'CONTINUE'
+        : undefined;
+  return {
+    queue: job.queueName,
+    attempts: opts.attempts ?? 1,
+    ...(opts.priority ? { priority: opts.priority } : {}),
+    ...(opts.delay ? { delayMs: opts.delay } : {}),
+    ...(meta?.expiresAt !== undefined && { expiresAt: new Date(meta.expiresAt).toISOString() }),
+    ...(backoff && { backoff }),
+    ...(meta?.expireAfterSeconds !== undefined && { removeOnCompleteAfterSeconds: meta.expireAfterSeconds }),
+    ...(job.parentKey && onChildFailure && { onChildFailure }),
+  };
+}
+
+/** One line of a job's log: when and during which attempt it was written (null for lines written before Jobgate recorded them). */
+export interface JobLogEntryView {
+  at: Date | null;
+  attempt: number | null;
+  message: string;
+}
+
+/**
+ * A stored log line is `<ISO time> #<attempt> <message>`: readable as it is in Redis and in
+ * BullMQ's own tools, and told apart from a plain line (written before, or by another producer)
+ * by its exact shape.
+ */
+const LOG_LINE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) #(\d{1,6}) /;
+
+/** The stored form of a log line (see {@link LOG_LINE}). */
+export function logLineOf(at: Date, attempt: number, message: string): string {
+  return `${at.toISOString()} #${attempt} ${message}`;
+}
+
+/** A stored log line read back; a plain line is all message. */
+export function logEntryOf(line: string): JobLogEntryView {
+  const match = LOG_LINE.exec(line);
+  if (!match) return { at: null, attempt: null, message: line };
+  return { at: new Date(match[1]), attempt: Number(match[2]), message: line.slice(match[0].length) };
+}
+
+/** How one attempt of a job ended, or that it runs. */
+export enum JobAttemptOutcome {
+  RUNNING = 'RUNNING',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+  /** Its worker stopped answering (stalled, crashed): BullMQ ran the attempt again, or failed the job. */
+  STALLED = 'STALLED',
+}
+
+/** One run of a job's processor. */
+export interface JobAttemptView {
+  number: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  outcome: JobAttemptOutcome;
+  error: string | null;
+}
+
+/** The field of a job's hash where its worker records each run (see `JobLogWriter.attemptStarted`); it goes with the job. */
+export const ATTEMPTS_FIELD = 'jobgate:attempts';
+
+/** Most runs a job's record keeps, the last ones. */
+export const MAX_ATTEMPT_RECORDS = 50;
+
+/** A run as the worker records it: number, start and end (epoch ms), outcome, error message. */
+interface AttemptRecord {
+  n: number;
+  s: number;
+  f?: number;
+  o: JobAttemptOutcome;
+  e?: string;
+}
+
+function recordsOf(raw: string | null | undefined): AttemptRecord[] {
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? (parsed as AttemptRecord[]).filter((record) => typeof record?.n === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The runs of `view`: those its workers recorded (`raw`, the {@link ATTEMPTS_FIELD} field), a
+ * run still marked RUNNING on a job no longer ACTIVE being one its worker lost (STALLED). A job
+ * without a record (run by a worker before they were kept, or failed before its processor ran,
+ * e.g. expired) gets what BullMQ keeps: one entry per attempt made, times and error only for the last.
+ */
+export function attemptsOf(raw: string | null | undefined, view: JobView): JobAttemptView[] {
+  const records = recordsOf(raw);
+  if (records.length > 0) {
+    return records.map((record) => ({
+      number: record.n,
+      startedAt: new Date(record.s),
+      finishedAt: record.f ? new Date(record.f) : null,
+      outcome: record.o === JobAttemptOutcome.RUNNING && view.state !== JobState.ACTIVE ? JobAttemptOutcome.STALLED : record.o,
+      error: record.e ?? null,
+    }));
+  }
+  const lastOutcome =
+    view.state === JobState.ACTIVE
+      ? JobAttemptOutcome.RUNNING
+      : view.state === JobState.COMPLETED
+        ? JobAttemptOutcome.COMPLETED
+        : view.state === JobState.CANCELLED
+          ? JobAttemptOutcome.CANCELLED
+          : JobAttemptOutcome.FAILED;
+  const ran = view.state === JobState.ACTIVE ? view.attempt : view.attemptsMade;
+  return Array.from({ length: ran }, (_, index) => {
+    const last = index === ran - 1;
+    return {
+      number: index + 1,
+      startedAt: last ? view.startedAt : null,
+      finishedAt: last ? view.finishedAt : null,
+      outcome: last ? lastOutcome : JobAttemptOutcome.FAILED,
+      error: last ? view.failedReason : null,
+    };
+  });
 }

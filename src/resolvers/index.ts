@@ -9,12 +9,17 @@ import { QueueControlResolver } from './queue-control.resolver';
 import { QueueMonitoringResolver } from './queue-monitoring.resolver';
 import { ScheduleResolver } from './schedule.resolver';
 import { JobResolver } from './job.resolver';
+import { MeResolver } from './me.resolver';
+import { RecentJobsResolver } from './recent-jobs.resolver';
 import { typedEnqueueResolver } from './typed-enqueue.resolver';
+import { WorkerProcessResolver } from './worker-process.resolver';
 
 /** Every resolver class of the schema, including one typed enqueue mutation per job type. */
 export function resolvers(registry: JobRegistry): NonEmptyArray<new () => object> {
   return [
     JobResolver,
+    RecentJobsResolver,
+    MeResolver,
     JobTypeResolver,
     EnqueueResolver,
     FlowResolver,
@@ -23,6 +28,7 @@ export function resolvers(registry: JobRegistry): NonEmptyArray<new () => object
     QueueControlResolver,
     QueueMonitoringResolver,
     ScheduleResolver,
+    WorkerProcessResolver,
     ...registry.definitions.map(typedEnqueueResolver),
   ];
 }

@@ -3,9 +3,19 @@ import { canControl, canRead, readsAll } from '../auth/caller';
 import { badInput, unknownQueue } from '../errors';
 import { parseGlobalId } from '../jobs/job-id';
 import { encodeOffset } from '../services/job-list.service';
-import { MAX_LOG_LINES, type JobView } from '../jobs/job-view';
+import {
+  ATTEMPTS_FIELD,
+  attemptsOf,
+  logEntryOf,
+  MAX_LOG_LINES,
+  type JobAttemptView,
+  type JobLogEntryView,
+  type JobOptionsView,
+  type JobView,
+} from '../jobs/job-view';
 import { delayedUntil } from '../services/next-run';
-import { DateTimeScalar } from '../schema/scalars';
+import { DateTimeScalar, JSONScalar } from '../schema/scalars';
+import { JobAttemptType, JobLogEntryType } from '../schema/job-history.type';
 import { CallerDependent } from '../schema/caller-dependent';
 import { JobState } from '../schema/enums';
 import { JobConnection } from '../schema/job-connection.type';
@@ -51,16 +61,51 @@ export class JobResolver {
     };
   }
 
-  @FieldResolver(() => [String], { description: 'The last log lines the processor wrote, oldest first.' })
+  @FieldResolver(() => [String], { description: 'The last log lines the processor wrote, oldest first: their messages (see logEntries).' })
   async logs(
     @Root() job: JobView,
     @Arg('last', () => Int, { defaultValue: 50 }) last: number,
     @Ctx() { loaders }: RequestContext,
   ): Promise<string[]> {
-    if (!Number.isInteger(last) || last < 0 || last > MAX_LOG_LINES)
-      throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
-    if (job.logs) return last === 0 ? [] : job.logs.slice(-last);
-    return loaders.logs.load({ address: job, last });
+    return (await this.logLines(job, last, loaders)).map((line) => logEntryOf(line).message);
+  }
+
+  @FieldResolver(() => [JobLogEntryType], {
+    description:
+      'The last log lines the processor wrote, oldest first, each with its time and attempt (null for lines written before they were stamped).',
+  })
+  async logEntries(
+    @Root() job: JobView,
+    @Arg('last', () => Int, { defaultValue: 200 }) last: number,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<JobLogEntryView[]> {
+    return (await this.logLines(job, last, loaders)).map(logEntryOf);
+  }
+
+  @FieldResolver(() => JSONScalar, {
+    description:
+      "The options that shaped the job, named as in JobOptionsInput: queue, attempts, and when set priority, delayMs (a runAt shows as its delay), expiresAt, backoff, removeOnCompleteAfterSeconds, onChildFailure. The type's defaults and the caller's options merged; a dedupKey is kept only hashed and is not shown.",
+  })
+  options(@Root() job: JobView): JobOptionsView {
+    return job.options ?? { queue: job.queue, attempts: job.maxAttempts };
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Who enqueued it (e.g. `jwt:bob`, `key:ci`); null for a job enqueued outside Jobgate.',
+  })
+  owner(@Root() job: JobView): string | null {
+    return job.owner ?? null;
+  }
+
+  @FieldResolver(() => [JobAttemptType], {
+    description:
+      'Its attempts, oldest first, as its workers recorded them (the last 50 runs). A job run before they were recorded, or failed before its processor ran, shows one entry per attempt made, with times and error of the last only.',
+  })
+  async attempts(@Root() job: JobView, @Ctx() { services }: RequestContext): Promise<JobAttemptView[]> {
+    const queues = services.store.queues;
+    const raw = queues.has(job.queue) ? await services.redis.hget(queues.get(job.queue).toKey(job.jobId), ATTEMPTS_FIELD) : null;
+    return attemptsOf(raw, job);
   }
 
   @FieldResolver(() => DateTimeScalar, {
@@ -77,5 +122,13 @@ export class JobResolver {
   @CallerDependent()
   canControl(@Root() job: JobView, @Ctx() { caller }: RequestContext): boolean {
     return canControl(caller, job.owner);
+  }
+
+  /** The last `last` stored log lines of `job`: those its SNAPSHOT read, else read now. */
+  private async logLines(job: JobView, last: number, loaders: RequestContext['loaders']): Promise<string[]> {
+    if (!Number.isInteger(last) || last < 0 || last > MAX_LOG_LINES)
+      throw badInput('last', `last must be an integer from 0 to ${MAX_LOG_LINES}`);
+    if (job.logs) return last === 0 ? [] : job.logs.slice(-last);
+    return loaders.logs.load({ address: job, last });
   }
 }

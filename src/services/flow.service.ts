@@ -5,7 +5,7 @@ import { badInput, ErrorCode, JobgateError } from '../errors';
 import type { FlowChildRequest } from '../jobs/flow-child';
 import { JobState, viewOf, type JobView } from '../jobs/job-view';
 import { queuePrefix, type RedisClient } from '../redis/connections';
-import { ownerIndexKey, ownersKey } from './job-list.service';
+import { allJobsIndexKey, ownerIndexKey, ownersKey } from './job-index';
 import { initialState, type EnqueueOrigin, type EnqueueRequest, type JobPreparer, type PreparedJob } from './job-preparer';
 import type { EnqueueRateLimiter } from './rate-limiter';
 import { tracedEnqueue, type JobTelemetry } from '../tracing/enqueue';
@@ -49,9 +49,10 @@ const NODE_NUMBER_DIGITS = 6;
  * Job ids: BullMQ gives flow jobs random ids (custom ids may not be integers), not its counter's,
  * so the owner indexes that `jobs` lists from (JobListService) would not see them. Jobgate names
  * the nodes itself, `<uuid>.<node number>` (children sort as given), and writes them into their
- * owner's index before the add: a job never exists unindexed, and the ids of a failed add are
- * dropped by the index's sweep like removed jobs. Callers cannot name ids, parents, repeats or
- * deduplication in a flow, so no node can reach another owner's job or act queue-wide.
+ * owner's index and their queue's all-jobs index (`recentJobs`) before the add: a job never
+ * exists unindexed, and the ids of a failed add are dropped by the indexes' sweeps like removed
+ * jobs. Callers cannot name ids, parents, repeats or deduplication in a flow, so no node can
+ * reach another owner's job or act queue-wide.
  */
 export class FlowService {
   private readonly producer: FlowProducer;
@@ -86,13 +87,13 @@ export class FlowService {
       throw badInput('children', `On a Redis Cluster a flow stays in one queue; this one spans ${[...plan.queues].join(', ')}`);
     }
     await this.rateLimiter.take(origin.caller.id, plan.nodes);
-    await this.index(root, origin.caller.id);
+    const createdAt = await this.index(root, origin.caller.id);
     const queue = root.prepared.definition.queue;
     const added = await tracedEnqueue(
       queue,
       origin.trace,
       { 'jobgate.job.type': root.prepared.definition.name, 'messaging.batch.message_count': plan.nodes },
-      (traced) => this.producer.add(this.flowJob(root, origin, traced)),
+      (traced) => this.producer.add(this.flowJob(root, origin, traced, createdAt)),
       () => ({ 'jobgate.job.id': `${queue}:${root.jobId}`, 'messaging.message.id': root.jobId }),
     );
     return this.rootView(added);
@@ -182,8 +183,13 @@ export class FlowService {
     }
   }
 
-  /** Writes every node into its owner's index of its queue (see the class comment), one round trip. */
-  private async index(root: PlannedNode, owner: string): Promise<void> {
+  /**
+   * Writes every node into its owner's index and the all-jobs index of its queue (see the class
+   * comment), one round trip. Returns the creation time the nodes are indexed by, which they carry
+   * as BullMQ's `timestamp` (but for delayed ones, a few ms later), so that `recentJobs` orders
+   * them by the `createdAt` they show.
+   */
+  private async index(root: PlannedNode, owner: string): Promise<number> {
     const byQueue = new Map<string, string[]>();
     const stack = [root];
     while (stack.length > 0) {
@@ -198,21 +204,29 @@ export class FlowService {
     await Promise.all(
       [...byQueue].flatMap(([queue, ids]) => [
         this.redis.zadd(ownerIndexKey(this.config, queue, owner), ...ids.flatMap((id) => [now, id])),
+        this.redis.zadd(allJobsIndexKey(this.config, queue), ...ids.flatMap((id) => [now, id])),
         this.redis.sadd(ownersKey(this.config, queue), owner),
       ]),
     );
+    return now;
   }
 
   /** `traced`: the enqueue span's context, which every node carries into its worker's span. */
-  private flowJob(node: PlannedNode, origin: EnqueueOrigin, traced: JobTelemetry | undefined): FlowJob {
+  private flowJob(node: PlannedNode, origin: EnqueueOrigin, traced: JobTelemetry | undefined, createdAt: number): FlowJob {
     const { definition, data, options } = node.prepared;
     return {
       name: definition.name,
       queueName: definition.queue,
       prefix: queuePrefix(this.config, definition.queue),
       data,
-      opts: { ...this.preparer.bullOptions(definition, options, origin, node.hasParent), jobId: node.jobId, ...traced },
-      ...(node.children.length > 0 && { children: node.children.map((child) => this.flowJob(child, origin, traced)) }),
+      // A delayed node keeps the creation time its delay was computed from (`runAt` stays exact).
+      opts: {
+        timestamp: createdAt,
+        ...this.preparer.bullOptions(definition, options, origin, node.hasParent),
+        jobId: node.jobId,
+        ...traced,
+      },
+      ...(node.children.length > 0 && { children: node.children.map((child) => this.flowJob(child, origin, traced, createdAt)) }),
     };
   }
 

@@ -11,12 +11,14 @@ import { JobPreparer } from './job-preparer';
 import { JobControlService } from './job-control.service';
 import { JobListService } from './job-list.service';
 import { QueueControlService } from './queue-control.service';
+import { RecentJobsService } from './recent-jobs';
 import { QueueMonitor } from './queue-monitor.service';
 import { QueueStatsHub } from './queue-stats-hub';
 import { ScheduleService } from './schedules';
 import { JobStore } from './job-store';
 import { QueueSet } from './queue-set';
 import { EnqueueRateLimiter } from './rate-limiter';
+import { WorkerRegistry } from './worker-registry';
 
 /** Everything resolvers call, built once per gateway process. */
 export interface Services {
@@ -30,6 +32,8 @@ export interface Services {
   /** Reads flows: children, whole trees, aggregate progress. */
   flowReader: FlowProgressService;
   jobList: JobListService;
+  /** `recentJobs`: jobs across queues, newest first. */
+  recentJobs: RecentJobsService;
   control: JobControlService;
   queueControl: QueueControlService;
   schedules: ScheduleService;
@@ -38,6 +42,8 @@ export interface Services {
   monitor: QueueMonitor;
   /** `queueStats` pollers, one per watched queue. */
   queueStats: QueueStatsHub;
+  /** Worker processes from their heartbeats (`workerProcesses`, `workerEvents`). */
+  workerRegistry: WorkerRegistry;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,7 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
   const hub = new EventHub(config, redis, () => createRedis(config, 'blocking', 'jobgate:gateway:events'), store, logger);
   const monitor = new QueueMonitor(queues, redis, cancelled);
   const queueStats = new QueueStatsHub(monitor, logger);
+  const workerRegistry = new WorkerRegistry(config, redis, logger);
   return {
     config,
     registry,
@@ -66,14 +73,17 @@ export function createServices(config: Config, logger: Logger, registry = new Jo
     flows,
     flowReader,
     jobList: new JobListService(config, redis, store),
+    recentJobs: new RecentJobsService(config, redis, store, registry),
     queueControl: new QueueControlService(queues),
     schedules: new ScheduleService(config, registry, queues, redis, enqueue),
     control,
     hub,
     monitor,
     queueStats,
+    workerRegistry,
     async close() {
       queueStats.close();
+      workerRegistry.close();
       await hub.close();
       await flows.close();
       await queues.close();

@@ -1,8 +1,9 @@
 import type { JobType as BullJobState } from 'bullmq';
 import type { Config } from '../config';
 import { badInput } from '../errors';
-import { jobgateKey, jobKey, type RedisClient } from '../redis/connections';
+import { jobgateKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
+import { indexingArgs, indexingKeys, INDEX_JOBS_LUA, ownerIndexKey } from './job-index';
 import type { JobStore } from './job-store';
 import { JobState, stateOf, viewOf, type JobView } from '../jobs/job-view';
 
@@ -45,26 +46,9 @@ export function decodeOffset(cursor: string): number {
   return Number(match[1]);
 }
 
-/** Key of `owner`'s index of `queue`'s jobs (see OWNER_PAGE_SCRIPT). */
-export const ownerIndexKey = (config: Config, queue: string, owner: string): string => jobgateKey(config, queue, 'owner', owner);
-
-/** Key of the set of owners with an index in `queue`. */
-export const ownersKey = (config: Config, queue: string): string => jobgateKey(config, queue, 'owners');
-
-/** Job ids the owner-index script indexes at most per call (a few ms of Redis time). */
-const INDEX_BATCH = 1000;
-
 /**
- * One owner's page of a queue, in Redis, without reading other owners' jobs.
- *
- * Owner indexes: a sorted set per queue per owner (`…:jobgate:owner:<owner>`) of job ids, scored
- * by creation time. They are not written by enqueues (BullMQ's add is a script of its own, so
- * an index written beside it could miss a job): they are derived from the jobs themselves. Job
- * ids are BullMQ's counter, so every job with an id up to `indexed` (KEYS[4]) is in its owner's
- * index, and this script first indexes the jobs added since (reading each job's `opts` once,
- * ever). A job removed later stays in its index until a sweep or a listing sees it gone.
- * Flow jobs have ids of their own, outside the counter: the gateway writes them into their
- * owner's index before adding the flow (FlowService).
+ * One owner's page of a queue, in Redis, without reading other owners' jobs, from the owner's
+ * index (see INDEX_JOBS_LUA, which first indexes the jobs added since the last call).
  *
  * Counts and pages per state, in the listing's order, newest first within a state:
  * - sorted-set states (prioritized, delayed, waiting-children, completed, failed): the index
@@ -73,69 +57,25 @@ const INDEX_BATCH = 1000;
  * - waiting: the index minus the sorted-set states and the active jobs (ZDIFFSTORE), minus the
  *   jobs removed since they were indexed, which leave the index on the way.
  *
- * KEYS: 1 the owner's index, 2 scratch set (deleted before returning), 3 BullMQ's id counter,
- *   4 how far ids are indexed, 5 owners with an index, 6 hash owner → rank where its next sweep
- *   starts, 7 active list, 8 to 12 prioritized, delayed, waiting-children, completed, failed.
- * ARGV: 1 job key prefix, 2 index key prefix, 3 most ids to index, 4 offset, 5 page size,
- *   6… BullMQ states to list, in order.
+ * KEYS: 1 the owner's index, 2 scratch set (deleted before returning), 3 to 7 the indexing keys
+ *   (`indexingKeys`), 8 active list, 9 to 13 prioritized, delayed, waiting-children, completed, failed.
+ * ARGV: 1 to 3 the indexing arguments (`indexingArgs`: job key prefix, owner index key prefix,
+ *   most ids to index), 4 offset, 5 page size, 6… BullMQ states to list, in order.
  * Returns {n} when n more ids must be indexed first (call again), else
  * {0, total, {{state, base, from, {ids…}}…}}.
  */
-const OWNER_PAGE_SCRIPT = `
+const OWNER_PAGE_SCRIPT = `${INDEX_JOBS_LUA}
 local rcall = redis.call
-local indexKey, scratch, counterKey, cursorKey, ownersKey, sweepKey, activeKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local sorted = { prioritized = KEYS[8], delayed = KEYS[9], ['waiting-children'] = KEYS[10], completed = KEYS[11], failed = KEYS[12] }
-local jobPrefix, indexPrefix = ARGV[1], ARGV[2]
+local indexKey, scratch, activeKey = KEYS[1], KEYS[2], KEYS[8]
+local sorted = { prioritized = KEYS[9], delayed = KEYS[10], ['waiting-children'] = KEYS[11], completed = KEYS[12], failed = KEYS[13] }
+local jobPrefix = ARGV[1]
 local start, first = tonumber(ARGV[4]), tonumber(ARGV[5])
 
 local function exists(id) return rcall('EXISTS', jobPrefix .. id) == 1 end
 
--- Checks 'steps' entries of an owner's index, round robin, and forgets the jobs removed since they
--- were indexed (retention deletes them without a word): two per job indexed, so an index holds its
--- owner's jobs plus about as many removed ones at most, whether or not the owner ever lists.
-local function sweep(owner, steps)
-  local key = indexPrefix .. owner
-  local rank = tonumber(rcall('HGET', sweepKey, owner) or '0') or 0
-  local ids = rcall('ZRANGE', key, rank, rank + steps - 1)
-  for _, id in ipairs(ids) do
-    if exists(id) then rank = rank + 1 else rcall('ZREM', key, id) end
-  end
-  if #ids < steps then rank = 0 end
-  rcall('HSET', sweepKey, owner, rank)
-end
-
 -- 1. Index the jobs added since the last call, at most ARGV[3] ids of them.
-local counter = tonumber(rcall('GET', counterKey) or '0') or 0
-local cursor = tonumber(rcall('GET', cursorKey) or '0') or 0
-if counter < cursor then
-  -- The counter went back (the queue was obliterated): its ids will be used again, start over.
-  for _, owner in ipairs(rcall('SMEMBERS', ownersKey)) do rcall('DEL', indexPrefix .. owner) end
-  rcall('DEL', ownersKey, sweepKey)
-  cursor = 0
-end
-local last = math.min(counter, cursor + tonumber(ARGV[3]))
-if last > cursor then
-  local added = {}
-  for n = cursor + 1, last do
-    local id = string.format('%d', n)
-    local fields = rcall('HMGET', jobPrefix .. id, 'opts', 'timestamp')
-    if fields[1] then
-      local ok, opts = pcall(cjson.decode, fields[1])
-      local meta = ok and type(opts) == 'table' and opts['jobgate']
-      local owner = type(meta) == 'table' and meta['owner']
-      if type(owner) == 'string' then
-        rcall('ZADD', indexPrefix .. owner, tonumber(fields[2]) or 0, id)
-        added[owner] = (added[owner] or 0) + 1
-      end
-    end
-  end
-  for owner, count in pairs(added) do
-    rcall('SADD', ownersKey, owner)
-    sweep(owner, 2 * count)
-  end
-  rcall('SET', cursorKey, string.format('%d', last))
-end
-if last < counter then return { counter - last } end
+local left = indexNewJobs(KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], jobPrefix, ARGV[2], tonumber(ARGV[3]))
+if left > 0 then return { left } end
 
 -- 2. Count the owner's jobs state by state, and take the page's ids.
 local ownActive
@@ -225,7 +165,7 @@ export class JobListService {
     redis: RedisClient,
     private readonly store: JobStore,
   ) {
-    this.ownerPage = defineScript(redis, 'jobgateOwnerPage', 12, OWNER_PAGE_SCRIPT);
+    this.ownerPage = defineScript(redis, 'jobgateOwnerPage', 13, OWNER_PAGE_SCRIPT);
   }
 
   /** The page of `queue`'s jobs in `states`; with `owner`, of that owner's jobs only (counts included). */
@@ -294,30 +234,25 @@ export class JobListService {
     start: number,
     first: number,
   ): Promise<{ totalCount: number; slices: Slice[] }> {
-    const { keys } = this.store.queues.get(queue);
-    const key = (...parts: string[]): string => jobgateKey(this.config, queue, ...parts);
+    const { queues } = this.store;
+    const { keys } = queues.get(queue);
     for (;;) {
       const reply = await this.ownerPage(
         ownerIndexKey(this.config, queue, owner),
-        key('owner-scratch'),
-        keys.id,
-        key('owner-indexed'),
-        ownersKey(this.config, queue),
-        key('owner-sweep'),
+        jobgateKey(this.config, queue, 'owner-scratch'),
+        ...indexingKeys(this.config, queues, queue),
         keys.active,
         keys.prioritized,
         keys.delayed,
         keys['waiting-children'],
         keys.completed,
         keys.failed,
-        jobKey(this.config, queue, ''),
-        key('owner', ''),
-        INDEX_BATCH,
+        ...indexingArgs(this.config, queue),
         start,
         first,
         ...types,
       );
-      // Jobs added since the last listing are indexed first, INDEX_BATCH ids per call.
+      // Jobs added since the last listing are indexed first, a batch of ids per call.
       if (reply.length === 1) continue;
       const [, totalCount, slices] = reply;
       return { totalCount, slices: slices.map(([type, base, from, ids]) => ({ type, base, from, ids })) };

@@ -153,6 +153,14 @@ export class QueueMonitor {
     return new Set(this.names.flatMap((name) => this.workersIn(clients, name).map((worker) => worker.process))).size;
   }
 
+  /** Workers connected to each queue, and distinct worker processes, from one read of the connection list. */
+  async workerCounts(): Promise<{ processes: number; perQueue: Map<string, number> }> {
+    const clients = await this.clientLists();
+    const workers = new Map(this.names.map((name) => [name, this.workersIn(clients, name)]));
+    const processes = new Set([...workers.values()].flatMap((list) => list.map((worker) => worker.process)));
+    return { processes: processes.size, perQueue: new Map([...workers].map(([name, list]) => [name, list.length])) };
+  }
+
   /**
    * A queue's workers hold connections to the node of its hash slot: on a cluster, like
    * BullMQ, take the node where the most of them are.

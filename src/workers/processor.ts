@@ -2,11 +2,11 @@ import { UnrecoverableError, WaitingChildrenError, type Job, type Processor } fr
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { addressOfJobKey, toGlobalId } from '../jobs/job-id';
-import { CANCELLED_REASON_PREFIX, type JobgateMeta } from '../jobs/job-view';
+import { CANCELLED_REASON_PREFIX, JobAttemptOutcome, type JobgateMeta } from '../jobs/job-view';
 import { queuesOf, type JobContext, type JobDefinition, type ProgressUpdate } from '../jobs/job-definition';
 import { fallbackOf } from './backoff';
 import { traceAttempt } from '../tracing/job-attempt';
-import { scrubError, secretsOf } from './failure-stack';
+import { scrubbed, scrubError, secretsOf } from './failure-stack';
 import type { JobLogWriter } from './job-log';
 import type { JobRegistry } from '../jobs/registry';
 
@@ -100,14 +100,15 @@ export function createProcessor(
     if (!definition || !queuesOf(definition).includes(queue) || !limit)
       throw new UnrecoverableError(`No processor for job type "${job.name}" on queue "${queue}"`);
     const meta = (job.opts as { jobgate?: JobgateMeta }).jobgate;
-    const jobLogger = logger.child({
-      jobId: `${queue}:${job.id}`,
-      type: job.name,
-      requestId: meta?.requestId,
-      attempt: job.attemptsMade + 1,
-    });
+    const attempt = job.attemptsMade + 1;
+    const jobLogger = logger.child({ jobId: `${queue}:${job.id}`, type: job.name, requestId: meta?.requestId, attempt });
     // BullMQ's `process` span of this attempt (a no-op while tracing is off).
-    const traced = traceAttempt({ id: `${queue}:${job.id}`, type: job.name, attempt: job.attemptsMade + 1, requestId: meta?.requestId });
+    const traced = traceAttempt({ id: `${queue}:${job.id}`, type: job.name, attempt, requestId: meta?.requestId });
+    // The attempts timeline (`Job.attempts`) is a convenience: failing to record it must not fail the job.
+    const recordEnd = (outcome: JobAttemptOutcome, error?: string): Promise<void> =>
+      logs
+        .attemptEnded(job, attempt, outcome, error)
+        .catch((thrown: unknown) => jobLogger.warn({ err: thrown }, 'attempt end not recorded'));
     // Aborted by BullMQ's signal (cancellation, hand-back) or at a time limit, with the reason of the first.
     const timer = new AbortController();
     const abort = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
@@ -139,6 +140,7 @@ export function createProcessor(
       throw new WaitingChildrenError();
     }
     jobLogger.info('job started');
+    await logs.attemptStarted(job, attempt).catch((thrown: unknown) => jobLogger.warn({ err: thrown }, 'attempt start not recorded'));
     // A run starts from no progress; after a stall, a hand-back or a retry the job still holds its last
     // run's, which `job(id)` would show until this run reports (watchers' ACTIVE event says 0 already).
     if (job.progress !== 0) {
@@ -167,6 +169,7 @@ export function createProcessor(
     try {
       const result = await Promise.race([running, deadline]);
       jobLogger.info('job completed');
+      await recordEnd(JobAttemptOutcome.COMPLETED);
       traced.ended('completed');
       return result;
     } catch (error) {
@@ -179,6 +182,7 @@ export function createProcessor(
           () => jobLogger.warn({ afterMs: Date.now() - startedAt }, 'processor returned after its hard time limit: result ignored'),
           () => jobLogger.info({ afterMs: Date.now() - startedAt }, 'processor stopped after its hard time limit'),
         );
+        await recordEnd(JobAttemptOutcome.FAILED, hardReason);
         traced.ended('time limit', error);
         throw new UnrecoverableError(hardReason);
       }
@@ -186,16 +190,19 @@ export function createProcessor(
         const reason = typeof abort.reason === 'string' ? abort.reason : 'cancelled';
         if (timer.signal.aborted && abort.reason === timer.signal.reason) {
           jobLogger.info({ reason }, 'job stopped at its time limit');
+          await recordEnd(JobAttemptOutcome.FAILED, reason);
           traced.ended('time limit', reason);
           throw new UnrecoverableError(reason);
         }
         jobLogger.info({ reason }, 'job cancelled');
+        await recordEnd(JobAttemptOutcome.CANCELLED, reason);
         traced.ended('cancelled', reason);
         throw new UnrecoverableError(`${CANCELLED_REASON_PREFIX}${reason}`);
       }
       jobLogger.warn({ err: error }, 'job attempt failed');
       // Its message and stack are stored in the job and shown to its readers (failedReason, stacktrace).
       scrubError(error, secrets);
+      await recordEnd(JobAttemptOutcome.FAILED, error instanceof Error ? error.message : scrubbed(String(error), secrets));
       traced.ended('failed', error);
       // The type's fallback result after the last attempt (Celery's `except MaxRetriesExceededError: return …`).
       const fallback = await fallbackOf(definition, error, context);

@@ -16,6 +16,7 @@ import { OwnerActiveLimit } from './owner-limit';
 import { createProcessor } from './processor';
 import { createBackoffStrategy } from './backoff';
 import { refusingExpired } from './expired-jobs';
+import { Heartbeat, WorkerActivity } from './heartbeat';
 import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
 import { tracingOn } from '../tracing/tracing';
 import type { JobRegistry } from '../jobs/registry';
@@ -64,6 +65,7 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   const cancelled = new CancelledJobs(config, connection, scheduleQueues);
   const telemetry = tracingOn() ? bullmqTelemetry() : undefined;
   const backoffStrategy = createBackoffStrategy(registry, config, logs, logger);
+  const activity = new WorkerActivity();
   for (const queue of queues) {
     const onScheduledJob = async (job: Job): Promise<void> => {
       await connection.hset(lastScheduledJobKey(config, queue), job.repeatJobKey ?? '', toGlobalId({ queue, jobId: job.id ?? '' }));
@@ -72,7 +74,7 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
     const owners = new OwnerActiveLimit(config, connection, queue, registry, logger);
     // An expired job fails before anything else looks at it, the owner cap included.
     const processor = refusingExpired(owners.wrap(createProcessor(queue, registry, logs, config, logger, onScheduledJob)), queue, logger);
-    const worker = new Worker(queue, handingBack(processor, queue, logger), {
+    const worker = new Worker(queue, handingBack(activity.tracking(processor, queue), queue, logger), {
       connection,
       prefix: queuePrefix(config, queue),
       concurrency: config.workerConcurrency,
@@ -90,6 +92,7 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
     });
     worker.on('error', (error) => logger.warn({ err: error, queue }, 'worker error'));
     owners.watch(worker);
+    activity.count(worker);
     worker.on('completed', (job) => {
       expiry
         .completed(job)
@@ -110,6 +113,14 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
   }
 
   await listenForCancellations(config, subscriber, workers, logger);
+  const heartbeat = new Heartbeat(
+    config,
+    connection,
+    { id: workerName(), queues, concurrency: config.workerConcurrency },
+    activity,
+    logger,
+  );
+  await heartbeat.start();
   await upsertDeclaredSchedules(config, registry, scheduleQueues, logger).catch((error: unknown) =>
     logger.warn({ err: error }, 'schedules not upserted'),
   );
@@ -130,6 +141,8 @@ export async function startWorkerPool(config: Config, registry: JobRegistry, log
         for (const worker of workers.values()) worker.cancelAllJobs(HANDED_BACK);
         await closed;
       }
+      // After the workers: until they are closed, the process still runs jobs and shows ONLINE.
+      await heartbeat.stop();
       await expiry.close();
       await scheduleQueues.close();
       subscriber.disconnect();

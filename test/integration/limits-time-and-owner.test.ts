@@ -244,7 +244,7 @@ if (WORKER_MODE) {
       assert.equal(failed.attemptsMade, 1, 'not retried');
       const { logs } = await queue.getJobLogs(throwing.id!);
       assert.ok(
-        logs.some((line) => line.startsWith('stopping: time limit: soft')),
+        logs.some((line) => / #1 stopping: time limit: soft/.test(line)),
         logs.join('\n'),
       );
     });

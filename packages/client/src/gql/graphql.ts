@@ -20,6 +20,12 @@ export type BackoffType =
   | 'EXPONENTIAL'
   | 'FIXED';
 
+/** A role a caller may hold. */
+export type CallerRole =
+  | 'ADMIN'
+  | 'SUBMITTER'
+  | 'VIEWER';
+
 /** What a child that fails for good does to its parent (set on the child). */
 export type ChildFailurePolicy =
   /** The parent runs once its other children are done, and its processor can read this child's failure. */
@@ -37,6 +43,15 @@ export type FlowInput = {
   options?: JobOptionsInput | null | undefined;
   type: string;
 };
+
+/** How one attempt of a job ended, or that it runs. */
+export type JobAttemptOutcome =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'RUNNING'
+  /** Its worker stopped answering (stalled, crashed): the attempt ran again, or the job failed. */
+  | 'STALLED';
 
 /** What happened to a job. SNAPSHOT is sent first (the state when the watch starts). */
 export type JobEventType =
@@ -87,6 +102,39 @@ export type JobState =
   | 'UNKNOWN'
   | 'WAITING'
   | 'WAITING_CHILDREN';
+
+/** At most `max` jobs of the queue start per `durationMs`, across every worker. */
+export type RateLimitInput = {
+  /** 1 to 999999999 ms. */
+  durationMs: number;
+  /** 1 to 999999. */
+  max: number;
+};
+
+/** A schedule to create or replace: exactly one of cron and everyMs. */
+export type ScheduleInput = {
+  /** Cron pattern, e.g. "0 2 * * *". */
+  cron?: string | null | undefined;
+  /** Data of each job, validated like an enqueue. */
+  data?: unknown;
+  /** Interval in ms (at least 1000). */
+  everyMs?: number | null | undefined;
+  id: string | number;
+  /** IANA time zone of the cron pattern; SCHEDULE_TZ by default. */
+  timeZone?: string | null | undefined;
+  type: string;
+};
+
+/** What happened to a worker process. */
+export type WorkerEventKind =
+  | 'LOST'
+  | 'OFFLINE'
+  | 'ONLINE';
+
+/** Whether a worker process still heartbeats. */
+export type WorkerStatus =
+  | 'LOST'
+  | 'ONLINE';
 
 /** An enum describing what kind of type a given `__Type` is. */
 export type __TypeKind =
@@ -199,6 +247,231 @@ export type QueueStatsSubscriptionVariables = Exact<{
 
 export type QueueStatsSubscription = { queueStats: { queue: string, paused: boolean, counts: { waiting: number, active: number, delayed: number, prioritized: number, completed: number, failed: number, paused: number } } };
 
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, roles: Array<CallerRole> } };
+
+export type JobPageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobPageQuery = { job: { id: string, type: string, queue: string, state: JobState, data: unknown, result: unknown, failedReason: string | null, stacktrace: Array<string> | null, attempt: number, attemptsMade: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, runAt: string | null, expiresAt: string | null, nextRetryAt: string | null, worker: string | null, owner: string | null, options: unknown, canControl: boolean, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null, logEntries: Array<{ at: string | null, attempt: number | null, message: string }>, attempts: Array<{ number: number, startedAt: string | null, finishedAt: string | null, outcome: JobAttemptOutcome, error: string | null }>, parent: { id: string, type: string, state: JobState } | null, children: { totalCount: number, edges: Array<{ node: { id: string, type: string, state: JobState } }> } } | null };
+
+export type JobPageEventsSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobPageEventsSubscription = { jobEvents: { type: JobEventType, at: string, log: string | null, job: { id: string, state: JobState, attempt: number, progress: { percent: number | null, current: number | null, total: number | null, message: string | null } | null } } };
+
+export type JobPageCancelMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobPageCancelMutation = { cancelJob: { id: string, state: JobState } };
+
+export type JobPageRetryMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobPageRetryMutation = { retryJob: { id: string, state: JobState } };
+
+export type JobPagePromoteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobPagePromoteMutation = { promoteJob: { id: string, state: JobState } };
+
+export type JobPageRemoveMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JobPageRemoveMutation = { removeJob: { id: string } };
+
+export type JobRowFieldsFragment = { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null };
+
+export type RecentJobsQueryVariables = Exact<{
+  queue?: string | null | undefined;
+  states?: Array<JobState> | JobState | null | undefined;
+  type?: string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type RecentJobsQuery = { recentJobs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null } }> } };
+
+export type JobsListEventsSubscriptionVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type JobsListEventsSubscription = { queueEvents: { type: JobEventType, at: string, job: { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null } } };
+
+export type JobsListTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type JobsListTypesQuery = { jobTypes: Array<{ name: string, queue: string }> };
+
+export type JobsListQueuesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type JobsListQueuesQuery = { queues: Array<{ name: string }> };
+
+export type CancelJobRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelJobRowMutation = { cancelJob: { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null } };
+
+export type RetryJobRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RetryJobRowMutation = { retryJob: { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null } };
+
+export type PromoteJobRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PromoteJobRowMutation = { promoteJob: { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null } };
+
+export type RemoveJobRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemoveJobRowMutation = { removeJob: { id: string, type: string, queue: string, state: JobState, attempt: number, maxAttempts: number, createdAt: string, startedAt: string | null, finishedAt: string | null, canControl: boolean, progress: { percent: number | null } | null } };
+
+export type ConsoleQueueCountsFragment = { waiting: number, active: number, delayed: number, prioritized: number, waitingChildren: number, completed: number, failed: number, cancelled: number, paused: number };
+
+export type ConsoleQueuesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleQueuesQuery = { queues: Array<{ name: string, paused: boolean, workerCount: number, counts: { waiting: number, active: number, delayed: number, prioritized: number, waitingChildren: number, completed: number, failed: number, cancelled: number, paused: number }, completed: { perMinute: Array<number> }, failed: { perMinute: Array<number> } }> };
+
+export type ConsoleQueueQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ConsoleQueueQuery = { queue: { name: string, paused: boolean, workerCount: number, globalConcurrency: number | null, limitsOverridden: boolean, rateLimit: { max: number, durationMs: number } | null, counts: { waiting: number, active: number, delayed: number, prioritized: number, waitingChildren: number, completed: number, failed: number, cancelled: number, paused: number }, completed: { total: number, perMinute: Array<number> }, failed: { total: number, perMinute: Array<number> }, activeJobs: Array<{ id: string, type: string, state: JobState, worker: string | null, startedAt: string | null }> }, workers: Array<{ name: string | null, address: string, ageSeconds: number, idleSeconds: number }> };
+
+export type ConsoleQueueStatsSubscriptionVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type ConsoleQueueStatsSubscription = { queueStats: { queue: string, paused: boolean, at: string, counts: { waiting: number, active: number, delayed: number, prioritized: number, waitingChildren: number, completed: number, failed: number, cancelled: number, paused: number } } };
+
+export type ConsolePauseQueueMutationVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type ConsolePauseQueueMutation = { pauseQueue: boolean };
+
+export type ConsoleResumeQueueMutationVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type ConsoleResumeQueueMutation = { resumeQueue: boolean };
+
+export type ConsoleDrainQueueMutationVariables = Exact<{
+  queue: string;
+  delayed: boolean;
+}>;
+
+
+export type ConsoleDrainQueueMutation = { drainQueue: boolean };
+
+export type ConsoleCleanQueueMutationVariables = Exact<{
+  queue: string;
+  state: JobState;
+  olderThanSeconds: number;
+}>;
+
+
+export type ConsoleCleanQueueMutation = { cleanQueue: number };
+
+export type ConsoleRetryFailedMutationVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type ConsoleRetryFailedMutation = { retryFailed: number };
+
+export type ConsoleSetQueueRateLimitMutationVariables = Exact<{
+  queue: string;
+  rateLimit?: RateLimitInput | null | undefined;
+}>;
+
+
+export type ConsoleSetQueueRateLimitMutation = { setQueueRateLimit: { name: string } };
+
+export type ConsoleSetQueueGlobalConcurrencyMutationVariables = Exact<{
+  queue: string;
+  concurrency?: number | null | undefined;
+}>;
+
+
+export type ConsoleSetQueueGlobalConcurrencyMutation = { setQueueGlobalConcurrency: { name: string } };
+
+export type ConsoleResetQueueLimitsMutationVariables = Exact<{
+  queue: string;
+}>;
+
+
+export type ConsoleResetQueueLimitsMutation = { resetQueueLimits: { name: string } };
+
+export type ConsoleSchedulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSchedulesQuery = { schedules: Array<{ id: string, type: string, queue: string, cron: string | null, everyMs: number | null, timeZone: string | null, data: unknown, nextRunAt: string | null, lastJobId: string | null }>, jobTypes: Array<{ name: string, queue: string }> };
+
+export type ConsoleScheduleLastJobQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleScheduleLastJobQuery = { job: { id: string, state: JobState } | null };
+
+export type ConsoleUpsertScheduleMutationVariables = Exact<{
+  schedule: ScheduleInput;
+}>;
+
+
+export type ConsoleUpsertScheduleMutation = { upsertSchedule: { id: string } };
+
+export type ConsoleRemoveScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleRemoveScheduleMutation = { removeSchedule: boolean };
+
+export type ConsoleWorkerProcessFragment = { id: string, host: string, pid: number, queues: Array<string>, concurrency: number, startedAt: string, uptimeSeconds: number, lastHeartbeatAt: string, status: WorkerStatus, processed: number, failed: number, cpuPercent: number, rssBytes: number, activeJobs: Array<{ id: string, queue: string }> };
+
+export type ConsoleWorkerProcessesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleWorkerProcessesQuery = { workerProcesses: Array<{ id: string, host: string, pid: number, queues: Array<string>, concurrency: number, startedAt: string, uptimeSeconds: number, lastHeartbeatAt: string, status: WorkerStatus, processed: number, failed: number, cpuPercent: number, rssBytes: number, activeJobs: Array<{ id: string, queue: string }> }> };
+
+export type ConsoleWorkerEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleWorkerEventsSubscription = { workerEvents: { kind: WorkerEventKind, at: string, worker: { id: string, host: string, pid: number, queues: Array<string>, concurrency: number, startedAt: string, uptimeSeconds: number, lastHeartbeatAt: string, status: WorkerStatus, processed: number, failed: number, cpuPercent: number, rssBytes: number, activeJobs: Array<{ id: string, queue: string }> } } };
+
 export type JobTypesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -270,6 +543,57 @@ export const FlowProgressFieldsFragmentDoc = new TypedDocumentString(`
   percent
 }
     `, {"fragmentName":"FlowProgressFields"}) as unknown as TypedDocumentString<FlowProgressFieldsFragment, unknown>;
+export const JobRowFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}
+    `, {"fragmentName":"JobRowFields"}) as unknown as TypedDocumentString<JobRowFieldsFragment, unknown>;
+export const ConsoleQueueCountsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleQueueCounts on QueueCounts {
+  waiting
+  active
+  delayed
+  prioritized
+  waitingChildren
+  completed
+  failed
+  cancelled
+  paused
+}
+    `, {"fragmentName":"ConsoleQueueCounts"}) as unknown as TypedDocumentString<ConsoleQueueCountsFragment, unknown>;
+export const ConsoleWorkerProcessFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleWorkerProcess on WorkerProcess {
+  id
+  host
+  pid
+  queues
+  concurrency
+  startedAt
+  uptimeSeconds
+  lastHeartbeatAt
+  status
+  activeJobs {
+    id
+    queue
+  }
+  processed
+  failed
+  cpuPercent
+  rssBytes
+}
+    `, {"fragmentName":"ConsoleWorkerProcess"}) as unknown as TypedDocumentString<ConsoleWorkerProcessFragment, unknown>;
 export const EnqueueJobDocument = new TypedDocumentString(`
     mutation EnqueueJob($type: String!, $data: JSON!, $options: JobOptionsInput) {
   enqueue(type: $type, data: $data, options: $options) {
@@ -592,6 +916,522 @@ export const QueueStatsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<QueueStatsSubscription, QueueStatsSubscriptionVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    roles
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const JobPageDocument = new TypedDocumentString(`
+    query JobPage($id: ID!) {
+  job(id: $id) {
+    id
+    type
+    queue
+    state
+    data
+    result
+    failedReason
+    stacktrace
+    attempt
+    attemptsMade
+    maxAttempts
+    createdAt
+    startedAt
+    finishedAt
+    runAt
+    expiresAt
+    nextRetryAt
+    worker
+    owner
+    options
+    canControl
+    progress {
+      percent
+      current
+      total
+      message
+    }
+    logEntries(last: 500) {
+      at
+      attempt
+      message
+    }
+    attempts {
+      number
+      startedAt
+      finishedAt
+      outcome
+      error
+    }
+    parent {
+      id
+      type
+      state
+    }
+    children(first: 100) {
+      totalCount
+      edges {
+        node {
+          id
+          type
+          state
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobPageQuery, JobPageQueryVariables>;
+export const JobPageEventsDocument = new TypedDocumentString(`
+    subscription JobPageEvents($id: ID!) {
+  jobEvents(id: $id) {
+    type
+    at
+    log
+    job {
+      id
+      state
+      attempt
+      progress {
+        percent
+        current
+        total
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JobPageEventsSubscription, JobPageEventsSubscriptionVariables>;
+export const JobPageCancelDocument = new TypedDocumentString(`
+    mutation JobPageCancel($id: ID!) {
+  cancelJob(id: $id) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<JobPageCancelMutation, JobPageCancelMutationVariables>;
+export const JobPageRetryDocument = new TypedDocumentString(`
+    mutation JobPageRetry($id: ID!) {
+  retryJob(id: $id) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<JobPageRetryMutation, JobPageRetryMutationVariables>;
+export const JobPagePromoteDocument = new TypedDocumentString(`
+    mutation JobPagePromote($id: ID!) {
+  promoteJob(id: $id) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<JobPagePromoteMutation, JobPagePromoteMutationVariables>;
+export const JobPageRemoveDocument = new TypedDocumentString(`
+    mutation JobPageRemove($id: ID!) {
+  removeJob(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<JobPageRemoveMutation, JobPageRemoveMutationVariables>;
+export const RecentJobsDocument = new TypedDocumentString(`
+    query RecentJobs($queue: String, $states: [JobState!], $type: String, $first: Int!, $after: String) {
+  recentJobs(
+    queue: $queue
+    states: $states
+    type: $type
+    first: $first
+    after: $after
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...JobRowFields
+      }
+    }
+  }
+}
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}`) as unknown as TypedDocumentString<RecentJobsQuery, RecentJobsQueryVariables>;
+export const JobsListEventsDocument = new TypedDocumentString(`
+    subscription JobsListEvents($queue: String!) {
+  queueEvents(queue: $queue) {
+    type
+    at
+    job {
+      ...JobRowFields
+    }
+  }
+}
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}`) as unknown as TypedDocumentString<JobsListEventsSubscription, JobsListEventsSubscriptionVariables>;
+export const JobsListTypesDocument = new TypedDocumentString(`
+    query JobsListTypes {
+  jobTypes {
+    name
+    queue
+  }
+}
+    `) as unknown as TypedDocumentString<JobsListTypesQuery, JobsListTypesQueryVariables>;
+export const JobsListQueuesDocument = new TypedDocumentString(`
+    query JobsListQueues {
+  queues {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<JobsListQueuesQuery, JobsListQueuesQueryVariables>;
+export const CancelJobRowDocument = new TypedDocumentString(`
+    mutation CancelJobRow($id: ID!) {
+  cancelJob(id: $id) {
+    ...JobRowFields
+  }
+}
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}`) as unknown as TypedDocumentString<CancelJobRowMutation, CancelJobRowMutationVariables>;
+export const RetryJobRowDocument = new TypedDocumentString(`
+    mutation RetryJobRow($id: ID!) {
+  retryJob(id: $id) {
+    ...JobRowFields
+  }
+}
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}`) as unknown as TypedDocumentString<RetryJobRowMutation, RetryJobRowMutationVariables>;
+export const PromoteJobRowDocument = new TypedDocumentString(`
+    mutation PromoteJobRow($id: ID!) {
+  promoteJob(id: $id) {
+    ...JobRowFields
+  }
+}
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}`) as unknown as TypedDocumentString<PromoteJobRowMutation, PromoteJobRowMutationVariables>;
+export const RemoveJobRowDocument = new TypedDocumentString(`
+    mutation RemoveJobRow($id: ID!) {
+  removeJob(id: $id) {
+    ...JobRowFields
+  }
+}
+    fragment JobRowFields on Job {
+  id
+  type
+  queue
+  state
+  progress {
+    percent
+  }
+  attempt
+  maxAttempts
+  createdAt
+  startedAt
+  finishedAt
+  canControl
+}`) as unknown as TypedDocumentString<RemoveJobRowMutation, RemoveJobRowMutationVariables>;
+export const ConsoleQueuesDocument = new TypedDocumentString(`
+    query ConsoleQueues {
+  queues {
+    name
+    paused
+    workerCount
+    counts {
+      ...ConsoleQueueCounts
+    }
+    completed {
+      perMinute
+    }
+    failed {
+      perMinute
+    }
+  }
+}
+    fragment ConsoleQueueCounts on QueueCounts {
+  waiting
+  active
+  delayed
+  prioritized
+  waitingChildren
+  completed
+  failed
+  cancelled
+  paused
+}`) as unknown as TypedDocumentString<ConsoleQueuesQuery, ConsoleQueuesQueryVariables>;
+export const ConsoleQueueDocument = new TypedDocumentString(`
+    query ConsoleQueue($name: String!) {
+  queue(name: $name) {
+    name
+    paused
+    workerCount
+    globalConcurrency
+    limitsOverridden
+    rateLimit {
+      max
+      durationMs
+    }
+    counts {
+      ...ConsoleQueueCounts
+    }
+    completed {
+      total
+      perMinute
+    }
+    failed {
+      total
+      perMinute
+    }
+    activeJobs(first: 20) {
+      id
+      type
+      state
+      worker
+      startedAt
+    }
+  }
+  workers(queue: $name) {
+    name
+    address
+    ageSeconds
+    idleSeconds
+  }
+}
+    fragment ConsoleQueueCounts on QueueCounts {
+  waiting
+  active
+  delayed
+  prioritized
+  waitingChildren
+  completed
+  failed
+  cancelled
+  paused
+}`) as unknown as TypedDocumentString<ConsoleQueueQuery, ConsoleQueueQueryVariables>;
+export const ConsoleQueueStatsDocument = new TypedDocumentString(`
+    subscription ConsoleQueueStats($queue: String!) {
+  queueStats(queue: $queue) {
+    queue
+    paused
+    at
+    counts {
+      ...ConsoleQueueCounts
+    }
+  }
+}
+    fragment ConsoleQueueCounts on QueueCounts {
+  waiting
+  active
+  delayed
+  prioritized
+  waitingChildren
+  completed
+  failed
+  cancelled
+  paused
+}`) as unknown as TypedDocumentString<ConsoleQueueStatsSubscription, ConsoleQueueStatsSubscriptionVariables>;
+export const ConsolePauseQueueDocument = new TypedDocumentString(`
+    mutation ConsolePauseQueue($queue: String!) {
+  pauseQueue(queue: $queue)
+}
+    `) as unknown as TypedDocumentString<ConsolePauseQueueMutation, ConsolePauseQueueMutationVariables>;
+export const ConsoleResumeQueueDocument = new TypedDocumentString(`
+    mutation ConsoleResumeQueue($queue: String!) {
+  resumeQueue(queue: $queue)
+}
+    `) as unknown as TypedDocumentString<ConsoleResumeQueueMutation, ConsoleResumeQueueMutationVariables>;
+export const ConsoleDrainQueueDocument = new TypedDocumentString(`
+    mutation ConsoleDrainQueue($queue: String!, $delayed: Boolean!) {
+  drainQueue(queue: $queue, delayed: $delayed)
+}
+    `) as unknown as TypedDocumentString<ConsoleDrainQueueMutation, ConsoleDrainQueueMutationVariables>;
+export const ConsoleCleanQueueDocument = new TypedDocumentString(`
+    mutation ConsoleCleanQueue($queue: String!, $state: JobState!, $olderThanSeconds: Int!) {
+  cleanQueue(queue: $queue, state: $state, olderThanSeconds: $olderThanSeconds)
+}
+    `) as unknown as TypedDocumentString<ConsoleCleanQueueMutation, ConsoleCleanQueueMutationVariables>;
+export const ConsoleRetryFailedDocument = new TypedDocumentString(`
+    mutation ConsoleRetryFailed($queue: String!) {
+  retryFailed(queue: $queue)
+}
+    `) as unknown as TypedDocumentString<ConsoleRetryFailedMutation, ConsoleRetryFailedMutationVariables>;
+export const ConsoleSetQueueRateLimitDocument = new TypedDocumentString(`
+    mutation ConsoleSetQueueRateLimit($queue: String!, $rateLimit: RateLimitInput) {
+  setQueueRateLimit(queue: $queue, rateLimit: $rateLimit) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetQueueRateLimitMutation, ConsoleSetQueueRateLimitMutationVariables>;
+export const ConsoleSetQueueGlobalConcurrencyDocument = new TypedDocumentString(`
+    mutation ConsoleSetQueueGlobalConcurrency($queue: String!, $concurrency: Int) {
+  setQueueGlobalConcurrency(queue: $queue, concurrency: $concurrency) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetQueueGlobalConcurrencyMutation, ConsoleSetQueueGlobalConcurrencyMutationVariables>;
+export const ConsoleResetQueueLimitsDocument = new TypedDocumentString(`
+    mutation ConsoleResetQueueLimits($queue: String!) {
+  resetQueueLimits(queue: $queue) {
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleResetQueueLimitsMutation, ConsoleResetQueueLimitsMutationVariables>;
+export const ConsoleSchedulesDocument = new TypedDocumentString(`
+    query ConsoleSchedules {
+  schedules {
+    id
+    type
+    queue
+    cron
+    everyMs
+    timeZone
+    data
+    nextRunAt
+    lastJobId
+  }
+  jobTypes {
+    name
+    queue
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSchedulesQuery, ConsoleSchedulesQueryVariables>;
+export const ConsoleScheduleLastJobDocument = new TypedDocumentString(`
+    query ConsoleScheduleLastJob($id: ID!) {
+  job(id: $id) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleScheduleLastJobQuery, ConsoleScheduleLastJobQueryVariables>;
+export const ConsoleUpsertScheduleDocument = new TypedDocumentString(`
+    mutation ConsoleUpsertSchedule($schedule: ScheduleInput!) {
+  upsertSchedule(schedule: $schedule) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUpsertScheduleMutation, ConsoleUpsertScheduleMutationVariables>;
+export const ConsoleRemoveScheduleDocument = new TypedDocumentString(`
+    mutation ConsoleRemoveSchedule($id: ID!) {
+  removeSchedule(id: $id)
+}
+    `) as unknown as TypedDocumentString<ConsoleRemoveScheduleMutation, ConsoleRemoveScheduleMutationVariables>;
+export const ConsoleWorkerProcessesDocument = new TypedDocumentString(`
+    query ConsoleWorkerProcesses {
+  workerProcesses {
+    ...ConsoleWorkerProcess
+  }
+}
+    fragment ConsoleWorkerProcess on WorkerProcess {
+  id
+  host
+  pid
+  queues
+  concurrency
+  startedAt
+  uptimeSeconds
+  lastHeartbeatAt
+  status
+  activeJobs {
+    id
+    queue
+  }
+  processed
+  failed
+  cpuPercent
+  rssBytes
+}`) as unknown as TypedDocumentString<ConsoleWorkerProcessesQuery, ConsoleWorkerProcessesQueryVariables>;
+export const ConsoleWorkerEventsDocument = new TypedDocumentString(`
+    subscription ConsoleWorkerEvents {
+  workerEvents {
+    kind
+    at
+    worker {
+      ...ConsoleWorkerProcess
+    }
+  }
+}
+    fragment ConsoleWorkerProcess on WorkerProcess {
+  id
+  host
+  pid
+  queues
+  concurrency
+  startedAt
+  uptimeSeconds
+  lastHeartbeatAt
+  status
+  activeJobs {
+    id
+    queue
+  }
+  processed
+  failed
+  cpuPercent
+  rssBytes
+}`) as unknown as TypedDocumentString<ConsoleWorkerEventsSubscription, ConsoleWorkerEventsSubscriptionVariables>;
 export const JobTypesDocument = new TypedDocumentString(`
     query JobTypes {
   jobTypes {

@@ -30,6 +30,20 @@ export type BackoffType =
   | 'EXPONENTIAL'
   | 'FIXED';
 
+/** Who is calling. */
+export type Caller = {
+  __typename?: 'Caller';
+  /** The owner id recorded on the jobs the caller enqueues (`jwt:bob`, `key:bob`, `system:dev`). */
+  id: Scalars['String']['output'];
+  roles: Array<CallerRole>;
+};
+
+/** A role a caller may hold. */
+export type CallerRole =
+  | 'ADMIN'
+  | 'SUBMITTER'
+  | 'VIEWER';
+
 /** What a child that fails for good does to its parent (set on the child). */
 export type ChildFailurePolicy =
   /** The parent runs once its other children are done, and its processor can read this child's failure. */
@@ -118,6 +132,8 @@ export type Job = {
   __typename?: 'Job';
   /** The attempt the job is on, from 1: the one running (ACTIVE), the next to run (waiting, delayed or retrying), or the last that ran (finished; 0 if it never ran). Counted like attemptsMade. */
   attempt: Scalars['Int']['output'];
+  /** Its attempts, oldest first, as its workers recorded them (the last 50 runs). A job run before they were recorded, or failed before its processor ran, shows one entry per attempt made, with times and error of the last only. */
+  attempts: Array<JobAttempt>;
   /** Attempts that ended, failed or completed (BullMQ's attemptsMade): for an ACTIVE job, the attempts before the one running. A stall or a hand-back on shutdown is not an attempt. */
   attemptsMade: Scalars['Int']['output'];
   /** Whether you may cancel, retry or remove the job: you own it, or you are an admin. */
@@ -136,11 +152,17 @@ export type Job = {
   flow: Maybe<FlowProgress>;
   /** Opaque and global across queues. */
   id: Scalars['ID']['output'];
-  /** The last log lines the processor wrote, oldest first. */
+  /** The last log lines the processor wrote, oldest first, each with its time and attempt (null for lines written before they were stamped). */
+  logEntries: Array<JobLogEntry>;
+  /** The last log lines the processor wrote, oldest first: their messages (see logEntries). */
   logs: Array<Scalars['String']['output']>;
   maxAttempts: Scalars['Int']['output'];
   /** When a job waiting out its backoff after a failed attempt runs again (Flower: next retry); null otherwise, and for an immediate retry. */
   nextRetryAt: Maybe<Scalars['DateTime']['output']>;
+  /** The options that shaped the job, named as in JobOptionsInput: queue, attempts, and when set priority, delayMs (a runAt shows as its delay), expiresAt, backoff, removeOnCompleteAfterSeconds, onChildFailure. The type's defaults and the caller's options merged; a dedupKey is kept only hashed and is not shown. */
+  options: Scalars['JSON']['output'];
+  /** Who enqueued it (e.g. `jwt:bob`, `key:ci`); null for a job enqueued outside Jobgate. */
+  owner: Maybe<Scalars['String']['output']>;
   /** The job's parent in a flow; null if it has none, or if it has another owner than the job. */
   parent: Maybe<Job>;
   progress: Maybe<JobProgress>;
@@ -168,9 +190,36 @@ export type JobChildrenArgs = {
 
 
 /** A job: a plain BullMQ job seen through Jobgate. */
+export type JobLogEntriesArgs = {
+  last?: Scalars['Int']['input'];
+};
+
+
+/** A job: a plain BullMQ job seen through Jobgate. */
 export type JobLogsArgs = {
   last?: Scalars['Int']['input'];
 };
+
+/** One run of a job's processor, as its worker recorded it. */
+export type JobAttempt = {
+  __typename?: 'JobAttempt';
+  /** The error message of a FAILED or CANCELLED attempt. */
+  error: Maybe<Scalars['String']['output']>;
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Counted like Job.attempt, from 1. A stalled run is followed by one of the same number; a retried job counts from 1 again. */
+  number: Scalars['Int']['output'];
+  outcome: JobAttemptOutcome;
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** How one attempt of a job ended, or that it runs. */
+export type JobAttemptOutcome =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'RUNNING'
+  /** Its worker stopped answering (stalled, crashed): the attempt ran again, or the job failed. */
+  | 'STALLED';
 
 /** A page of jobs (Relay style). */
 export type JobConnection = {
@@ -217,6 +266,16 @@ export type JobEventType =
   | 'SNAPSHOT'
   | 'STALLED'
   | 'WAITING';
+
+/** One log line of a job, with when and during which attempt the processor wrote it. */
+export type JobLogEntry = {
+  __typename?: 'JobLogEntry';
+  /** Null for lines written before Jobgate stamped them. */
+  at: Maybe<Scalars['DateTime']['output']>;
+  /** The attempt (from 1) that wrote it; null for lines written before Jobgate stamped them. */
+  attempt: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+};
 
 /** Per-job options; each overrides the job type's default. */
 export type JobOptionsInput = {
@@ -502,12 +561,25 @@ export type Query = {
   jobTypes: Array<JobType>;
   /** A page of a queue's jobs, filtered by state. */
   jobs: JobConnection;
+  /** The caller: its owner id and roles (answers for any authenticated caller). */
+  me: Caller;
   /** One queue, like an entry of `queues` (viewer or admin). */
   queue: Queue;
   /** Every queue: counts by state, paused, rate limit, workers, throughput (viewer or admin). */
   queues: Array<Queue>;
+  /**
+   * Jobs the caller may see (every job for viewer/admin, its own for a submitter), newest first by creation time,
+   * across every queue or one; optionally only some states and one type. Keyset-paginated: jobs enqueued after the
+   * first page never shift later pages. A page may hold fewer than `first` jobs while `hasNextPage` is true (a filter
+   * matched few of the jobs read): go on from `endCursor`, which may then lie past the last edge. `totalCount` counts
+   * the caller's jobs in the queues listed whatever `states` and `type` (jobs removed since a listing last passed them
+   * may still count).
+   */
+  recentJobs: JobConnection;
   /** Every schedule, with its next run time and the last job it started. */
   schedules: Array<Schedule>;
+  /** Every worker process that heartbeats, lost ones included until they are forgotten (viewer or admin). */
+  workerProcesses: Array<WorkerProcess>;
   /** The workers connected to a queue now (viewer or admin). */
   workers: Array<QueueWorker>;
 };
@@ -528,6 +600,15 @@ export type QueryJobsArgs = {
 
 export type QueryQueueArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type QueryRecentJobsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+  queue: InputMaybe<Scalars['String']['input']>;
+  states: InputMaybe<Array<JobState>>;
+  type: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -674,6 +755,8 @@ export type Subscription = {
   queueEvents: JobEvent;
   /** The queue's counts now, then whenever they change (at most every 250 ms), shared by every subscriber (viewer or admin). */
   queueStats: QueueStats;
+  /** ONLINE when a worker process starts, OFFLINE when it stops cleanly, LOST when its heartbeats stop (viewer or admin). */
+  workerEvents: WorkerEvent;
 };
 
 
@@ -705,6 +788,60 @@ export type SyncExternalInput = {
   /** Endpoint to call; defaults to <SYNC_BASE_URL>/orders/<orderId>. */
   url?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** A job a worker process runs now. */
+export type WorkerActiveJob = {
+  __typename?: 'WorkerActiveJob';
+  /** The job's id, as `Job.id`. */
+  id: Scalars['ID']['output'];
+  queue: Scalars['String']['output'];
+};
+
+/** A worker process started, stopped cleanly, or stopped heartbeating. */
+export type WorkerEvent = {
+  __typename?: 'WorkerEvent';
+  at: Scalars['DateTime']['output'];
+  kind: WorkerEventKind;
+  /** OFFLINE: the worker as its last heartbeat described it. */
+  worker: WorkerProcess;
+};
+
+/** What happened to a worker process. */
+export type WorkerEventKind =
+  | 'LOST'
+  | 'OFFLINE'
+  | 'ONLINE';
+
+/** A Jobgate worker process, as its heartbeats describe it (viewer or admin). */
+export type WorkerProcess = {
+  __typename?: 'WorkerProcess';
+  /** Ids of the jobs it runs now (with their queue). */
+  activeJobs: Array<WorkerActiveJob>;
+  /** Jobs it runs at once per queue. */
+  concurrency: Scalars['Int']['output'];
+  /** CPU used over the last heartbeat interval, percent of one core. */
+  cpuPercent: Scalars['Float']['output'];
+  /** Attempts that failed (cancelled ones included), of those processed. */
+  failed: Scalars['Int']['output'];
+  host: Scalars['String']['output'];
+  /** `<host>:<pid>`, as Job.worker shows it. */
+  id: Scalars['ID']['output'];
+  lastHeartbeatAt: Scalars['DateTime']['output'];
+  pid: Scalars['Int']['output'];
+  /** Attempts it finished since it started, failed ones included. */
+  processed: Scalars['Int']['output'];
+  queues: Array<Scalars['String']['output']>;
+  rssBytes: Scalars['Float']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  /** LOST once no heartbeat came for 3 heartbeat intervals. */
+  status: WorkerStatus;
+  uptimeSeconds: Scalars['Int']['output'];
+};
+
+/** Whether a worker process still heartbeats. */
+export type WorkerStatus =
+  | 'LOST'
+  | 'ONLINE';
 
 /** One possible value for a given Enum. Enum values are unique values, not a placeholder for a string or numeric value. However an Enum value is returned in a JSON response as a string. */
 export type __EnumValue = {
