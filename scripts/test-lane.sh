@@ -69,3 +69,33 @@ EOF
   fi
   return "$status"
 }
+
+# tracked_changes
+#   Prints each tracked file that differs from HEAD with a hash of its content (or `deleted`).
+#   A lane takes it at its start and compares at its end: a test that wrote into the tree fails
+#   the lane, while edits that were there before it started (a developer's own) do not.
+#   --no-optional-locks: reading must not rewrite the index's stat cache under other processes.
+tracked_changes() {
+  local file
+  # Outside a git checkout (an unpacked tarball) there is nothing to compare.
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 0
+  git --no-optional-locks diff --name-only -z HEAD | while IFS= read -r -d '' file; do
+    if [ -e "$file" ]; then
+      printf '%s %s\n' "$(git hash-object --no-filters -- "$file")" "$file"
+    else
+      printf 'deleted %s\n' "$file"
+    fi
+  done
+}
+
+# check_tracked_unchanged BEFORE
+#   Fails, naming the files, when tracked_changes now differs from BEFORE.
+check_tracked_unchanged() {
+  local after
+  after=$(tracked_changes)
+  if [ "$1" != "$after" ]; then
+    echo "== tracked files changed during the run (tests must not write into the tree):"
+    diff <(printf '%s\n' "$1") <(printf '%s\n' "$after") | sed -n 's/^[<>] [^ ]* /==   /p' | sort -u
+    return 1
+  fi
+}

@@ -30,6 +30,10 @@ if [ "${1:-}" = "--list" ]; then
 fi
 
 source scripts/test-lane.sh
+tracked_before=$(tracked_changes)
 
 echo "== slow integration tests"
-run_lane slow --test-concurrency=2 --test-timeout=300000 -- "${SLOW_TESTS[@]}"
+failed=0
+run_lane slow --test-concurrency=2 --test-timeout=300000 -- "${SLOW_TESTS[@]}" || failed=1
+check_tracked_unchanged "$tracked_before" || failed=1
+exit "$failed"

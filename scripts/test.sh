@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/test-lane.sh
 lane_started=$SECONDS
+tracked_before=$(tracked_changes)
 
 echo "== type check (after building @jobgate/client, which src/ and the tests import)"
 npm run --silent build:client
@@ -46,5 +47,7 @@ if [ -x /usr/bin/chromium ]; then
 else
   echo "== browser tests skipped: /usr/bin/chromium is missing (apt-get install chromium)"
 fi
+# A test that wrote into the tree (a tracked file changed since the start) fails the lane.
+check_tracked_unchanged "$tracked_before" || failed=1
 echo "== npm test: $([ "$failed" = 0 ] && echo passed || echo FAILED) in $((SECONDS - lane_started)) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$failed"

@@ -155,7 +155,10 @@ export async function startGateway(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, graphql: `${url}/graphql`, web: webEnabled }, 'gateway listening');
+  logger.info(
+    { url, graphql: `${url}/graphql`, web: webEnabled, ...(webEnabled && { console: `${url}/`, graphiql: `${url}/graphiql` }) },
+    'gateway listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -7,8 +7,8 @@ const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const devGateway = process.env.JOBGATE_DEV_GATEWAY ?? 'http://127.0.0.1:4000';
 
 /**
- * Two pages, built into dist/web and served by the gateway: `/` (index.html, live jobs)
- * and `/graphiql` (graphiql.html). Asset URLs are absolute (`/assets/…`) so that a page
+ * Two pages, built into dist/web and served by the gateway: `/` (index.html, the console,
+ * which routes its own pages) and `/graphiql` (graphiql.html). Asset URLs are absolute (`/assets/…`) so that a page
  * served at a path without a trailing slash still finds them.
  */
 export default defineConfig({
@@ -16,7 +16,9 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    // `npm run build:web` (scripts/build-web.ts) gives each build a directory of its own and swaps
+    // it in; a bare `vite build` writes beside them, never into the dist/web a gateway serves.
+    outDir: fileURLToPath(new URL('../../dist/vite-build', import.meta.url)),
     emptyOutDir: true,
     // Monaco (GraphiQL's editor) is large by nature; it is split into its own chunks anyway.
     chunkSizeWarningLimit: 6000,

@@ -13,12 +13,10 @@ const OPERATION_NAME_DEBOUNCE_MS = 500;
 
 let stack: Stack;
 let browser: Browser;
-let page: Page;
 
 before(async () => {
   stack = await startStack();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 });
 
 after(async () => {
@@ -27,13 +25,13 @@ after(async () => {
 });
 
 /** Text of GraphiQL's response editor (Monaco renders non-breaking spaces). */
-async function responseText(): Promise<string> {
+async function responseText(page: Page): Promise<string> {
   const text = await page.locator('.result-window').innerText();
   return text.replace(/\u00a0/g, ' ');
 }
 
 /** Opens a preloaded tab and waits until its operation is the one in the query editor. */
-async function openTab(name: string): Promise<void> {
+async function openTab(page: Page, name: string): Promise<void> {
   await page.locator('.graphiql-tab', { hasText: name }).click();
   await page.locator('.graphiql-query-editor', { hasText: name }).waitFor();
   // Time-based on purpose: GraphiQL derives the operation name from the editor content on a
@@ -41,15 +39,15 @@ async function openTab(name: string): Promise<void> {
   await sleep(OPERATION_NAME_DEBOUNCE_MS);
 }
 
-async function execute(): Promise<void> {
+async function execute(page: Page): Promise<void> {
   await page.locator('.graphiql-execute-button').click();
 }
 
 /** Polls the response editor until `done` accepts its text; returns every distinct text seen. */
-async function collectResponses(done: (text: string) => boolean): Promise<string[]> {
+async function collectResponses(page: Page, done: (text: string) => boolean): Promise<string[]> {
   const seen: string[] = [];
   for (let poll = 0; poll < RESULT_POLLS; poll++) {
-    const text = await responseText();
+    const text = await responseText(page);
     if (text.trim() !== '' && seen.at(-1) !== text) seen.push(text);
     if (done(text)) return seen;
     await sleep(RESULT_POLL_MS);
@@ -57,24 +55,63 @@ async function collectResponses(done: (text: string) => boolean): Promise<string
   throw new Error(`the response never satisfied the test; last seen:\n${seen.at(-1) ?? '(nothing)'}`);
 }
 
-test('GraphiQL runs a query, a mutation and a live subscription', async () => {
-  const sockets = recordSockets(page);
+/** Opens /graphiql in a browser context of its own: no tabs saved, as on a first visit. */
+async function firstVisit(): Promise<Page> {
+  // A new page of the browser is a new context: empty localStorage.
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${stack.origin}/graphiql`);
   await page.locator('.graphiql-container').waitFor();
   await page.locator('.graphiql-tab', { hasText: 'WatchJob' }).waitFor();
   await page.locator('.result-window .monaco-editor').waitFor();
+  return page;
+}
 
-  await openTab('JobTypes');
-  await execute();
-  await collectResponses((text) => text.includes('"importParts"'));
+/** Waits until the variables editor shows `text`; fails with what it shows instead. */
+async function variablesShow(page: Page, text: string, why: string): Promise<void> {
+  const editor = page.locator('.graphiql-editor-tool .graphiql-editor').first();
+  try {
+    // Monaco renders spaces as non-breaking ones: matched on what the editor says.
+    await editor.filter({ hasText: new RegExp(text.replaceAll(' ', '\\s')) }).waitFor({ timeout: 10_000 });
+  } catch {
+    assert.fail(`${why}: expected ${text} in the variables editor, it shows:\n${await editor.innerText()}`);
+  }
+}
 
-  await openTab('EnqueueImport');
-  await execute();
-  const [enqueued] = (await collectResponses((text) => /"id": "[^"]+"/.test(text))).slice(-1);
+test('on a first visit the first example runs as it opens, and every example has its variables', async () => {
+  const page = await firstVisit();
+  try {
+    await page.locator('.graphiql-query-editor', { hasText: 'EnqueueImport' }).waitFor();
+    await variablesShow(page, '"project": "apollo"', 'the first tab shows its variables');
+    await page.locator('.graphiql-query-editor').click();
+    await page.keyboard.press('ControlOrMeta+Enter');
+    const [response] = (await collectResponses(page, (text) => /"(id|errors)":/.test(text))).slice(-1);
+    assert.doesNotMatch(response, /"errors"/, `the first example runs without errors:\n${response}`);
+    assert.match(response, /"importParts": \{\s*"id": "[^"]+"/);
+
+    await openTab(page, 'WatchJob');
+    await variablesShow(page, '"id": "paste-the-job-id-here"', 'the second tab shows its variables');
+    await openTab(page, 'EnqueueImport');
+    await variablesShow(page, '"project": "apollo"', 'the first tab kept its variables');
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('GraphiQL runs a query, a mutation and a live subscription', async () => {
+  const page = await firstVisit();
+  const sockets = recordSockets(page);
+
+  await openTab(page, 'JobTypes');
+  await execute(page);
+  await collectResponses(page, (text) => text.includes('"importParts"'));
+
+  await openTab(page, 'EnqueueImport');
+  await execute(page);
+  const [enqueued] = (await collectResponses(page, (text) => /"id": "[^"]+"/.test(text))).slice(-1);
   const jobId = /"id": "([^"]+)"/.exec(enqueued)?.[1];
   assert.ok(jobId !== undefined, `expected a job id in ${enqueued}`);
 
-  await openTab('WatchJob');
+  await openTab(page, 'WatchJob');
   const variables = page.locator('.graphiql-editor-tool .graphiql-editor').first();
   await variables.click();
   await page.keyboard.press('ControlOrMeta+A');
@@ -82,8 +119,8 @@ test('GraphiQL runs a query, a mutation and a live subscription', async () => {
   // no keys, so bracket auto-closing stays out of the way.
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(JSON.stringify({ id: jobId }));
-  await execute();
-  const results = await collectResponses((text) => /"type": "(COMPLETED|FAILED|CANCELLED)"/.test(text));
+  await execute(page);
+  const results = await collectResponses(page, (text) => /"type": "(COMPLETED|FAILED|CANCELLED)"/.test(text));
   await screenshot(page, 'graphiql', 'graphiql.png');
 
   assert.ok(results.length >= 2, `expected at least two streamed results, saw ${results.length}`);

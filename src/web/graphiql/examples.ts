@@ -1,12 +1,14 @@
-import type { GraphiQLProps } from 'graphiql';
-
-type TabDefinition = NonNullable<GraphiQLProps['defaultTabs']>[number];
+/** One of GraphiQL's `defaultTabs`, with the query every example has. */
+interface ExampleTab {
+  query: string;
+  variables?: string;
+}
 
 /**
  * Tabs a first visit opens with (GraphiQL keeps the user's own tabs afterwards): enqueue
  * an import, then watch it live.
  */
-export const EXAMPLE_TABS: TabDefinition[] = [
+export const EXAMPLE_TABS: [ExampleTab, ...ExampleTab[]] = [
   {
     query: `# Enqueue an import. Copy the returned id into the "Watch a job" tab's variables.
 # With auth on, add {"Authorization": "Bearer <token>"} in the Headers editor below.
