@@ -34,7 +34,7 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   sockets = recordSockets(page);
-  await page.goto(`${stack.origin}/`);
+  await page.goto(`${stack.origin}/enqueue`);
   await page.getByTestId('job-type').locator('option[value="importProject"]').waitFor({ state: 'attached' });
   await recordProgress(page);
 });

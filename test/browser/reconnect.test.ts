@@ -25,7 +25,7 @@ after(async () => {
 
 test('the page rides out a gateway restart and resumes the job stream after its last cursor', async () => {
   const sockets = recordSockets(page);
-  await page.goto(`${stack.origin}/`);
+  await page.goto(`${stack.origin}/enqueue`);
   await page.getByTestId('connection').getByText('live').waitFor();
   const card = await enqueueImport(page, ITEMS, 100, 'restart');
   const jobId = await card.getAttribute('data-job-id');

@@ -1,6 +1,7 @@
+import { EnqueueWorkbench } from '../../jobs/jobs-page';
 import type { PageProps } from '../page-props';
 
-/** Placeholder until the page lands. */
-export function EnqueuePage(_props: PageProps) {
-  return <p>EnqueuePage</p>;
+/** Enqueue a job or a flow from a form and watch it run: the workbench under the console's frame. */
+export function EnqueuePage({ client }: PageProps) {
+  return <EnqueueWorkbench client={client} />;
 }

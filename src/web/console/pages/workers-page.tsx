@@ -1,6 +1,85 @@
-import type { PageProps } from '../page-props';
+import type { JobgateClient } from '@jobgate/client';
+import { readsAll, type PageProps } from '../page-props';
+import { useThrottled } from '../queues/live-counts';
+import { Failure, NeedsReader } from '../queues/needs-reader';
+import { QueueActivity } from '../workers/queue-activity';
+import { useWorkerList } from '../workers/use-worker-list';
+import { WorkerRow } from '../workers/worker-row';
+import '../queues/queues.css';
+import '../workers/workers.css';
 
-/** Placeholder until the page lands. */
-export function WorkersPage(_props: PageProps) {
-  return <p>WorkersPage</p>;
+/** Figures that only heartbeats carry are re-requested at most this often while the queues' counts move. */
+const REFRESH_MS = 5000;
+
+/**
+ * `/workers`: every worker process, live from `workerEvents` (one that stops heartbeating shows
+ * LOST); its figures are asked for again after each event and while its queues' counts move.
+ */
+export function WorkersPage({ client, caller }: PageProps) {
+  if (!readsAll(caller)) return <NeedsReader what="The workers page" />;
+  return <Workers client={client} />;
+}
+
+function Workers({ client }: { client: JobgateClient }) {
+  const { rows, error, refresh } = useWorkerList(client);
+  const refreshSoon = useThrottled(refresh, REFRESH_MS);
+  const queues = [...new Set((rows ?? []).flatMap((row) => row.queues))].sort();
+  return (
+    <section className="console-section" aria-labelledby="workers-title">
+      <h1 id="workers-title">Workers</h1>
+      {queues.map((queue) => (
+        <QueueActivity key={queue} client={client} queue={queue} onActivity={refreshSoon} />
+      ))}
+      {error !== undefined && <Failure message={error} />}
+      {rows === undefined ? (
+        error === undefined && <p className="muted">Loading…</p>
+      ) : rows.length === 0 ? (
+        <p className="muted">No worker process heartbeats.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="dense workers-table" data-testid="workers-table">
+            <thead>
+              <tr>
+                <th scope="col">worker</th>
+                <th scope="col">status</th>
+                <th scope="col" className="num col-pid">
+                  pid
+                </th>
+                <th scope="col" className="col-queues">
+                  queues
+                </th>
+                <th scope="col" className="num col-concurrency">
+                  concurrency
+                </th>
+                <th scope="col" className="col-uptime">
+                  uptime
+                </th>
+                <th scope="col" className="col-active">
+                  running
+                </th>
+                <th scope="col" className="num">
+                  processed
+                </th>
+                <th scope="col" className="num">
+                  failed
+                </th>
+                <th scope="col" className="num col-cpu">
+                  CPU %
+                </th>
+                <th scope="col" className="num col-memory">
+                  MiB
+                </th>
+                <th scope="col">heartbeat</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <WorkerRow key={row.id} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
 }
