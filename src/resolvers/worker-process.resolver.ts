@@ -14,7 +14,8 @@ export class WorkerProcessResolver {
   }
 
   @Subscription(() => WorkerEventType, {
-    description: 'ONLINE when a worker process starts, OFFLINE when it stops cleanly, LOST when its heartbeats stop (viewer or admin).',
+    description:
+      'ONLINE when a worker process starts, HEARTBEAT at each of its heartbeats (its figures now), OFFLINE when it stops cleanly, LOST when its heartbeats stop (viewer or admin).',
     subscribe: ({ context }) => {
       const { services, caller } = context as RequestContext;
       services.workerRegistry.authorize(caller);

@@ -12,6 +12,8 @@ export enum WorkerEventKind {
   ONLINE = 'ONLINE',
   OFFLINE = 'OFFLINE',
   LOST = 'LOST',
+  /** A new heartbeat of an ONLINE worker: its figures now. */
+  HEARTBEAT = 'HEARTBEAT',
 }
 
 registerEnumType(WorkerStatus, { name: 'WorkerStatus', description: 'Whether a worker process still heartbeats.' });

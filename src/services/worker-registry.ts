@@ -50,7 +50,7 @@ export interface WorkerProcessView extends Omit<WorkerRecord, 'startedAt' | 'las
 
 /** One `workerEvents` message. */
 export interface WorkerEventView {
-  kind: WorkerStatusName | 'OFFLINE';
+  kind: WorkerStatusName | 'OFFLINE' | 'HEARTBEAT';
   at: Date;
   /** OFFLINE: the worker as its last heartbeat described it. */
   worker: WorkerProcessView;
@@ -86,7 +86,13 @@ function changes(
   at: Date,
 ): WorkerEventView[] {
   const events: WorkerEventView[] = [];
-  for (const [id, worker] of after) if (before.get(id)?.status !== worker.status) events.push({ kind: worker.status, at, worker });
+  for (const [id, worker] of after) {
+    const previous = before.get(id);
+    if (previous?.status !== worker.status) events.push({ kind: worker.status, at, worker });
+    // A page shows a worker's figures and last heartbeat as they change, without asking again.
+    else if (worker.status === 'ONLINE' && previous.lastHeartbeatAt.getTime() !== worker.lastHeartbeatAt.getTime())
+      events.push({ kind: 'HEARTBEAT', at, worker });
+  }
   // A LOST worker that leaves the registry was forgotten, not stopped: only an ONLINE one went OFFLINE.
   for (const [id, worker] of before) if (!after.has(id) && worker.status === 'ONLINE') events.push({ kind: 'OFFLINE', at, worker });
   return events;

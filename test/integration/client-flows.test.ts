@@ -193,7 +193,9 @@ describe('the typed client with flows: chain, group, chord, enqueueFlow, watchFl
       ),
     );
     // importProject declares one importParts per stage; the chord adds the four steps after it.
-    assert.deepEqual(root.flow && { total: root.flow.total, completed: root.flow.completed }, { total: 5, completed: 0 });
+    // Only that declared child is not held: it may have run already by the time the root is read.
+    assert.equal(root.flow?.total, 5);
+    assert.ok(root.flow.completed <= 1, `only the callback's own child can have completed yet, not ${root.flow.completed}`);
 
     const events = await within(collect(client, stack.url, root.id), FLOW_TIMEOUT_MS, 'the chord');
     const last = events.at(-1)!;

@@ -34,7 +34,7 @@ interface WorkerProcess {
   rssBytes: number;
 }
 interface WorkerEventsPayload {
-  workerEvents: { kind: 'ONLINE' | 'OFFLINE' | 'LOST'; at: string; worker: WorkerProcess };
+  workerEvents: { kind: 'ONLINE' | 'HEARTBEAT' | 'OFFLINE' | 'LOST'; at: string; worker: WorkerProcess };
 }
 interface Readiness {
   status: string;
@@ -127,6 +127,8 @@ describe('worker processes', () => {
     const worker = await stack.startWorker(['--queues', 'imports,default', '--concurrency', '3']);
     const online = await event('ONLINE', worker, 'ONLINE of the new worker');
     assert.equal(online.worker.status, 'ONLINE');
+    const beat = await event('HEARTBEAT', worker, 'a HEARTBEAT of the new worker');
+    assert.ok(Date.parse(beat.worker.lastHeartbeatAt) > Date.parse(online.worker.lastHeartbeatAt), 'a later heartbeat than ONLINE saw');
 
     const listed = await eventually(() => workerOf(worker), 5000, 'the worker listed');
     assert.equal(listed.host, hostname());

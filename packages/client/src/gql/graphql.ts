@@ -127,6 +127,7 @@ export type ScheduleInput = {
 
 /** What happened to a worker process. */
 export type WorkerEventKind =
+  | 'HEARTBEAT'
   | 'LOST'
   | 'OFFLINE'
   | 'ONLINE';

@@ -755,7 +755,7 @@ export type Subscription = {
   queueEvents: JobEvent;
   /** The queue's counts now, then whenever they change (at most every 250 ms), shared by every subscriber (viewer or admin). */
   queueStats: QueueStats;
-  /** ONLINE when a worker process starts, OFFLINE when it stops cleanly, LOST when its heartbeats stop (viewer or admin). */
+  /** ONLINE when a worker process starts, HEARTBEAT at each of its heartbeats (its figures now), OFFLINE when it stops cleanly, LOST when its heartbeats stop (viewer or admin). */
   workerEvents: WorkerEvent;
 };
 
@@ -808,6 +808,7 @@ export type WorkerEvent = {
 
 /** What happened to a worker process. */
 export type WorkerEventKind =
+  | 'HEARTBEAT'
   | 'LOST'
   | 'OFFLINE'
   | 'ONLINE';

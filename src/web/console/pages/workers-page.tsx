@@ -1,19 +1,14 @@
 import type { JobgateClient } from '@jobgate/client';
 import { readsAll, type PageProps } from '../page-props';
-import { useThrottled } from '../queues/live-counts';
 import { Failure, NeedsReader } from '../queues/needs-reader';
-import { QueueActivity } from '../workers/queue-activity';
 import { useWorkerList } from '../workers/use-worker-list';
 import { WorkerRow } from '../workers/worker-row';
 import '../queues/queues.css';
 import '../workers/workers.css';
 
-/** Figures that only heartbeats carry are re-requested at most this often while the queues' counts move. */
-const REFRESH_MS = 5000;
-
 /**
- * `/workers`: every worker process, live from `workerEvents` (one that stops heartbeating shows
- * LOST); its figures are asked for again after each event and while its queues' counts move.
+ * `/workers`: every worker process, live from `workerEvents`: each heartbeat refreshes its row,
+ * and one that stops heartbeating shows LOST.
  */
 export function WorkersPage({ client, caller }: PageProps) {
   if (!readsAll(caller)) return <NeedsReader what="The workers page" />;
@@ -21,15 +16,10 @@ export function WorkersPage({ client, caller }: PageProps) {
 }
 
 function Workers({ client }: { client: JobgateClient }) {
-  const { rows, error, refresh } = useWorkerList(client);
-  const refreshSoon = useThrottled(refresh, REFRESH_MS);
-  const queues = [...new Set((rows ?? []).flatMap((row) => row.queues))].sort();
+  const { rows, error } = useWorkerList(client);
   return (
     <section className="console-section" aria-labelledby="workers-title">
       <h1 id="workers-title">Workers</h1>
-      {queues.map((queue) => (
-        <QueueActivity key={queue} client={client} queue={queue} onActivity={refreshSoon} />
-      ))}
       {error !== undefined && <Failure message={error} />}
       {rows === undefined ? (
         error === undefined && <p className="muted">Loading…</p>

@@ -32,7 +32,7 @@ export const ConsoleWorkerProcessesDocument = graphql(`
   }
 `);
 
-/** ONLINE, OFFLINE (stopped cleanly) and LOST (heartbeats stopped), each with the worker as last seen. */
+/** ONLINE, HEARTBEAT (its figures now), OFFLINE (stopped cleanly) and LOST (heartbeats stopped), each with the worker as last seen. */
 export const ConsoleWorkerEventsDocument = graphql(`
   subscription ConsoleWorkerEvents {
     workerEvents {

@@ -12,11 +12,11 @@ export interface WorkerRow extends WorkerProcess {
   stopped: boolean;
 }
 
-/** Applies one event: ONLINE adds or refreshes the worker, LOST marks it, OFFLINE marks it stopped. */
+/** Applies one event: ONLINE and HEARTBEAT add or refresh the worker, LOST marks it, OFFLINE marks it stopped. */
 function apply(rows: readonly WorkerRow[], { kind, worker }: WorkerEvent): WorkerRow[] {
   const others = rows.filter((row) => row.id !== worker.id);
   const row: WorkerRow =
-    kind === 'ONLINE'
+    kind === 'ONLINE' || kind === 'HEARTBEAT'
       ? { ...worker, stopped: false }
       : kind === 'LOST'
         ? { ...worker, status: 'LOST', stopped: false }
@@ -25,12 +25,11 @@ function apply(rows: readonly WorkerRow[], { kind, worker }: WorkerEvent): Worke
 }
 
 /**
- * The worker processes, from `workerProcesses` and then live from `workerEvents`. Each event
- * is applied at once, then the list is asked for again (a one-shot request, not polling)
- * to pick up the figures that heartbeats refreshed meanwhile (processed, CPU, memory);
- * `refresh` asks again too, e.g. when the queues' counts move.
+ * The worker processes, from `workerProcesses` and then live from `workerEvents`: each
+ * heartbeat refreshes its worker's row; after ONLINE, OFFLINE or LOST the list is asked for
+ * again (a one-shot request, not polling).
  */
-export function useWorkerList(client: JobgateClient): { rows: WorkerRow[] | undefined; error: string | undefined; refresh: () => void } {
+export function useWorkerList(client: JobgateClient): { rows: WorkerRow[] | undefined; error: string | undefined } {
   const [rows, setRows] = useState<WorkerRow[]>();
   const [error, setError] = useState<string>();
   const [generation, setGeneration] = useState(0);
@@ -57,9 +56,9 @@ export function useWorkerList(client: JobgateClient): { rows: WorkerRow[] | unde
 
   const onEvent = useCallback(({ workerEvents }: ConsoleWorkerEventsSubscription) => {
     setRows((previous) => apply(previous ?? [], workerEvents));
-    setGeneration((value) => value + 1);
+    // A heartbeat carries the worker's figures; other events may mean others changed too.
+    if (workerEvents.kind !== 'HEARTBEAT') setGeneration((value) => value + 1);
   }, []);
   useSubscription(client, ConsoleWorkerEventsDocument, {}, onEvent, setError);
-  const refresh = useCallback(() => setGeneration((value) => value + 1), []);
-  return { rows, error, refresh };
+  return { rows, error };
 }
