@@ -16,6 +16,21 @@ const KNOWN_ROLES = new Set<string>(Object.values(Role));
 const VERIFIED_TOKENS = 10_000;
 const VERIFIED_TTL_MS = 5 * 60_000;
 
+/**
+ * One array per distinct list of roles (as tokens list them), shared by every principal with it:
+ * an open socket keeps its caller as long as it lives, and `filter` leaves each list in a
+ * 17-slot array. Lists longer than the known roles are not shared, so the lists kept stay few.
+ */
+const roleLists = new Map<string, readonly Role[]>();
+
+function sharedRoles(roles: readonly Role[]): readonly Role[] {
+  if (roles.length > KNOWN_ROLES.size) return roles;
+  const key = roles.join(' ');
+  let shared = roleLists.get(key);
+  if (!shared) roleLists.set(key, (shared = Object.freeze([...roles])));
+  return shared;
+}
+
 const unauthenticated = (message: string): JobgateError => new JobgateError(ErrorCode.UNAUTHENTICATED, message);
 
 /**
@@ -120,7 +135,7 @@ export class Authenticator {
     const roles = Array.isArray(payload.roles)
       ? payload.roles.filter((role): role is Role => typeof role === 'string' && KNOWN_ROLES.has(role))
       : [];
-    return { id: OwnerId.jwt(payload.sub), roles, ...(payload.exp !== undefined && { expiresAt: payload.exp * 1000 }) };
+    return { id: OwnerId.jwt(payload.sub), roles: sharedRoles(roles), ...(payload.exp !== undefined && { expiresAt: payload.exp * 1000 }) };
   }
 
   private algorithmOf(token: string): string | undefined {

@@ -161,6 +161,8 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
   /** Calls `waiter` once, at the next event, end or error: a consumer can wait without a pending `next()`. */
   onWork(waiter: WorkWaiter): void {
     this.waiter = waiter;
+    // An empty queue keeps the backing store its snapshot or last burst grew; length 0 gives it back while the watch idles.
+    if (this.queue.length === 0) this.queue.length = 0;
   }
 
   fail(error: Error): void {

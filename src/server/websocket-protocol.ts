@@ -57,12 +57,16 @@ export function protocolOptions(
       const prepared = documents.prepare(payload.query);
       if ('errors' in prepared) return [...prepared.errors];
       const { document } = prepared;
+      // graphql-ws keeps the message for the life of the subscription: its copy of the text gives
+      // way to the cached document's own (the same characters), one string for every subscriber.
+      if (document.loc) (payload as { query: string }).query = document.loc.source.body;
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
     },
     context: ({ extra }, id) => {
       const caller = admission.callerOf(extra.socket);
       if (!caller) throw new TypeError('Subscription before authentication');
-      const context = createContext(services, logger, caller, operationRequestId(), { socket: extra.socket });
+      // `extra` is the socket's pacing ({ socket }): one object per socket, not one per subscription.
+      const context = createContext(services, logger, caller, operationRequestId(), extra);
       targets.set(context, { socket: extra.socket, id, writes });
       return context;
     },

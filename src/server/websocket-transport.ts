@@ -39,8 +39,13 @@ export interface TransportOptions {
 export class WebSocketTransport {
   private readonly wss: WebSocketServer;
   private readonly onUpgrade: (request: IncomingMessage, transport: Duplex, head: Buffer) => void;
-  /** What graphql-ws answered `opened` with for each socket: its close handling. */
-  private readonly closers = new WeakMap<WebSocket, (code: number, reason: string) => Promise<void>>();
+  /**
+   * The open sockets. Kept here rather than by `ws` (`clientTracking` off): `ws` would add a
+   * `close` listener of its own, a closure, to every socket; here the shared one does it.
+   */
+  private readonly open = new Set<WebSocket>();
+  /** Called when the last open socket has closed, while `close` waits for them. */
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly server: Server,
@@ -50,7 +55,13 @@ export class WebSocketTransport {
     options: TransportOptions,
   ) {
     const { origins, writes, logger } = options;
-    const wss = (this.wss = new WebSocketServer({ noServer: true, path, maxPayload: options.maxPayload, handleProtocols }));
+    const wss = (this.wss = new WebSocketServer({
+      noServer: true,
+      path,
+      maxPayload: options.maxPayload,
+      handleProtocols,
+      clientTracking: false,
+    }));
     this.onUpgrade = (request, transport, head) => {
       const refusal = origins.refusal(request.headers);
       if (refusal) {
@@ -67,44 +78,54 @@ export class WebSocketTransport {
     server.on('upgrade', this.onUpgrade);
 
     // One listener of each kind for every socket (`this` is the socket), rather than closures per socket.
-    const closers = this.closers;
+    const open = this.open;
+    const drained = (): void => this.drained?.();
     function onError(this: WebSocket, error: Error): void {
       logger.warn({ err: error }, 'WebSocket error');
       this.close(CloseCode.InternalServerError, CloseReason.InternalServerError);
     }
     function onClose(this: WebSocket, code: number, reason: Buffer): void {
+      open.delete(this);
       lifecycle.closed(this);
-      const closed = closers.get(this);
-      closers.delete(this);
-      closed?.(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'unexpected WebSocket close handling error'));
+      const protocolSocket = protocolSockets.get(this);
+      protocolSockets.delete(this);
+      protocolSocket
+        ?.closed(code, String(reason))
+        .catch((error: unknown) => logger.error({ err: error }, 'unexpected WebSocket close handling error'));
+      if (open.size === 0) drained();
     }
     wss.on('connection', (socket) => {
+      open.add(socket);
       lifecycle.opened(socket);
       socket.on('error', onError);
-      closers.set(socket, protocol.opened(new ProtocolSocket(socket, logger), { socket }));
+      const protocolSocket = new ProtocolSocket(socket, logger);
+      protocolSockets.set(socket, protocolSocket);
+      protocolSocket.opened(protocol.opened(protocolSocket, { socket }));
       socket.on('close', onClose);
     });
   }
 
   /** Open sockets now. */
   get sockets(): number {
-    return this.wss.clients.size;
+    return this.open.size;
   }
 
-  /** Takes no more upgrades, closes every socket with `code`, and resolves once the `ws` server has closed. */
+  /** Takes no more upgrades, closes every socket with `code`, and resolves once every socket and the `ws` server have closed. */
   async close(code: CloseCode, reason: string): Promise<void> {
     this.server.off('upgrade', this.onUpgrade);
-    for (const socket of this.wss.clients) socket.close(code, reason);
+    const drained = new Promise<void>((resolve) => (this.drained = resolve));
+    for (const socket of this.open) socket.close(code, reason);
+    if (this.open.size > 0) await drained;
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
 
-/** The message handler graphql-ws gave each socket's ProtocolSocket. */
-const handlers = new WeakMap<WebSocket, ProtocolSocket>();
+/** Each open socket's ProtocolSocket: its message handler and close handling from graphql-ws. */
+const protocolSockets = new WeakMap<WebSocket, ProtocolSocket>();
 
 /** The one `message` listener of every socket (`this` is the socket): hands the text to graphql-ws. */
 function onProtocolMessage(this: WebSocket, data: RawData): void {
-  handlers.get(this)?.receive(String(data));
+  protocolSockets.get(this)?.receive(String(data));
 }
 
 /**
@@ -113,6 +134,8 @@ function onProtocolMessage(this: WebSocket, data: RawData): void {
  */
 class ProtocolSocket implements GraphqlWsSocket {
   private handle: ((data: string) => Promise<void>) | undefined;
+  /** What graphql-ws answered `opened` with: its close handling (one object per socket rather than a map entry more). */
+  private closer: ((code: number, reason: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -133,8 +156,19 @@ class ProtocolSocket implements GraphqlWsSocket {
 
   onMessage(handle: (data: string) => Promise<void>): void {
     this.handle = handle;
-    handlers.set(this.socket, this);
     this.socket.on('message', onProtocolMessage);
+  }
+
+  /** Keeps graphql-ws' close handling of the socket, for `closed`. */
+  opened(closer: (code: number, reason: string) => Promise<void>): void {
+    this.closer = closer;
+  }
+
+  /** The socket has closed: graphql-ws ends its subscriptions. */
+  closed(code: number, reason: string): Promise<void> {
+    const closer = this.closer;
+    this.closer = undefined;
+    return closer ? closer(code, reason) : Promise.resolve();
   }
 
   /** One message for graphql-ws; a failure of its handling closes the socket. */
