@@ -1,16 +1,19 @@
 /**
- * `npm run bench` (`node --import tsx bench/run.ts [--quick]`): runs each
+ * `npm run bench` (`node --import tsx bench/run.ts [--quick | --smoke]`): runs each
  * figure of issue 6 for the gateway and its raw baseline in one invocation,
- * prints one JSON object per figure line on stdout, writes bench/RESULTS.md.
- * Progress goes to stderr; child logs go to a temporary directory.
+ * prints one JSON object per figure line on stdout, writes bench/RESULTS.md
+ * (a full run) or bench/.runs/. Progress and a verdict per figure line go to
+ * stderr; child logs go to a temporary directory. Exits 1 when a figure broke
+ * (an error, or a side that measured nothing), never because of a figure's value.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { enqueueBulk, enqueueSingle } from './figures/enqueue';
 import { eventLatency } from './figures/event-latency';
 import { fanout } from './figures/fanout';
+import { fanoutLatency } from './figures/fanout-latency';
 import { flows } from './figures/flows';
 import { memory } from './figures/memory';
 import { pollingVsPush } from './figures/polling-vs-push';
@@ -18,7 +21,7 @@ import { sse } from './figures/sse';
 import { tracing } from './figures/tracing';
 import { cleanRun } from './lib/cleanup';
 import { FigureContext, type Figure, type RunContext } from './lib/context';
-import { gatewayLauncher } from './lib/gateway';
+import { gatewayLauncher, type GatewayLauncher } from './lib/gateway';
 import { stopAllChildren } from './lib/ipc';
 import { machineInfo } from './lib/machine';
 import { parseOptions, USAGE, type FigureName, type Options } from './lib/options';
@@ -30,6 +33,7 @@ const ALL: Record<FigureName, Figure> = {
   'enqueue-bulk': enqueueBulk,
   'event-latency': eventLatency,
   fanout,
+  'fanout-latency': fanoutLatency,
   memory,
   sse,
   'polling-vs-push': pollingVsPush,
@@ -54,6 +58,38 @@ function failed(name: string, error: unknown): FigureResult {
   });
 }
 
+/** Units of counts per second: zero of them means nothing got through. */
+const COUNTED_UNITS: ReadonlySet<string> = new Set(['jobs/s', 'deliveries/s']);
+
+/**
+ * Why a figure line shows its figure broken, or null: an error, a side without a value, nothing
+ * counted. A line's value against its target never counts, so a loaded machine fails no run.
+ */
+function brokenBy(result: FigureResult): string | null {
+  if (result.skipped) return result.skipped;
+  if (result.gateway === null) return 'the gateway side has no value';
+  if (result.baseline === null) return 'the baseline side has no value';
+  if (COUNTED_UNITS.has(result.unit) && (result.gateway <= 0 || result.baseline <= 0)) return `nothing counted (${result.unit})`;
+  return null;
+}
+
+/** Logs one verdict per figure line and returns how many are broken; `--no-gateway` skips are not. */
+function judgeRun(results: readonly FigureResult[], launcher: GatewayLauncher): number {
+  let broken = 0;
+  for (const result of results) {
+    const reason = brokenBy(result);
+    const values = `gateway ${result.gateway ?? '–'}, baseline ${result.baseline ?? '–'}${result.unit ? ` ${result.unit}` : ''}`;
+    if (reason === null) log(`ok       ${result.figure}: ${values}`);
+    else if (!launcher.available && reason.includes(launcher.reason)) log(`skipped  ${result.figure}: ${reason}`);
+    else {
+      broken += 1;
+      log(`BROKEN   ${result.figure}: ${reason} (${values})`);
+    }
+  }
+  log(`${results.length} figure lines, ${broken} broken`);
+  return broken;
+}
+
 async function runFigures(
   run: RunContext,
   figures: readonly Figure[],
@@ -65,7 +101,9 @@ async function runFigures(
     onContext(ctx);
     log(`${figure.name}: start`);
     try {
-      for (const result of await figure.run(ctx)) {
+      const lines = await figure.run(ctx);
+      if (lines.length === 0) throw new Error('it reported no figure line');
+      for (const result of lines) {
         process.stdout.write(`${toJsonLine(result)}\n`);
         results.push(result);
       }
@@ -102,6 +140,7 @@ async function main(options: Options): Promise<void> {
   const finish = async (): Promise<void> => {
     await current?.close();
     await stopAllChildren();
+    mkdirSync(path.dirname(options.out), { recursive: true });
     writeMarkdown(options.out, results, {
       machine: machineInfo(
         redis.version,
@@ -129,6 +168,7 @@ async function main(options: Options): Promise<void> {
   await runFigures(run, figures, results, (ctx) => (current = ctx));
   clearTimeout(deadline);
   await finish();
+  if (judgeRun(results, run.launcher) > 0) process.exitCode = 1;
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run test:slow`: the integration tests that take long (private Redis clusters, Sentinel
-# and TLS servers, soak and fuzz runs, a deliberately slow client). `npm test` runs every other
-# integration test; `.ci/run` runs both lanes. `bash scripts/test-slow.sh --list` prints the
-# files of this lane (scripts/test.sh leaves them out), one a line.
+# and TLS servers, soak and fuzz runs, a deliberately slow client), then the bench's smoke run
+# (scripts/bench-smoke.sh). `npm test` runs every other integration test; `.ci/run` runs both
+# lanes. `bash scripts/test-slow.sh --list` prints the files of this lane (scripts/test.sh
+# leaves them out), one a line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,5 +36,7 @@ tracked_before=$(tracked_changes)
 echo "== slow integration tests"
 failed=0
 run_lane slow --test-concurrency=2 --test-timeout=300000 -- "${SLOW_TESTS[@]}" || failed=1
+echo "== bench smoke (every figure at its smallest; fails on a broken figure, never on a value)"
+bash scripts/bench-smoke.sh || failed=1
 check_tracked_unchanged "$tracked_before" || failed=1
 exit "$failed"

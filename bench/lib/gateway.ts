@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { signToken } from './jwt';
 import { freePort, waitUntil } from './net';
@@ -18,6 +18,8 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const ENTRY = 'src/server/main.ts';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000;
+/** Starts tried when the port found free was taken (e.g. as a client socket's local port) before the gateway listened. */
+const PORT_ATTEMPTS = 3;
 
 /** A running gateway. */
 export interface Gateway {
@@ -85,6 +87,9 @@ function withoutAuth(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** The subject of the bench's token: the owner of every job it enqueues through the gateway. */
 export const BENCH_OWNER = 'bench';
 
+/** The gateway exited because its port was taken: worth another start on another port. */
+class PortTaken extends Error {}
+
 async function start(
   redisUrl: string,
   prefix: string,
@@ -92,9 +97,26 @@ async function start(
   cpuProfDir: string | null,
   env: Record<string, string> = {},
 ): Promise<Gateway> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnPort(await freePort(), redisUrl, prefix, logFile, cpuProfDir, env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnPort(
+  port: number,
+  redisUrl: string,
+  prefix: string,
+  logFile: string,
+  cpuProfDir: string | null,
+  env: Record<string, string>,
+): Promise<Gateway> {
   const secret = randomBytes(24).toString('hex');
   const token = signToken(secret, BENCH_OWNER, ['submitter'], 3600);
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   const log = openSync(logFile, 'a');
   const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const proc = spawn(process.execPath, [...profiling, '--import', 'tsx', ENTRY], {
@@ -116,13 +138,17 @@ async function start(
   });
   closeSync(log);
   const url = `http://127.0.0.1:${port}/graphql`;
+  const exited = (): boolean => proc.exitCode !== null || proc.signalCode !== null;
   const ready = await waitUntil(
-    async () => proc.exitCode === null && (await post<{ __typename: string }>(url, token, '{ __typename }')).__typename === 'Query',
+    async () => exited() || (await post<{ __typename: string }>(url, token, '{ __typename }')).__typename === 'Query',
     READY_TIMEOUT_MS,
   );
-  if (!ready) {
+  if (!ready || exited()) {
+    const outcome = exited() ? `exited (${proc.exitCode ?? proc.signalCode})` : `did not answer on ${url} within ${READY_TIMEOUT_MS} ms`;
     await stopProcess(proc);
-    throw new Error(`gateway did not answer on ${url} within ${READY_TIMEOUT_MS} ms; log tail:\n${tail(logFile)}`);
+    const thisLog = readFileSync(logFile).subarray(logStart).toString();
+    if (thisLog.includes('EADDRINUSE')) throw new PortTaken(`port ${port} was taken before the gateway listened`);
+    throw new Error(`gateway ${outcome}; log tail:\n${tail(logFile)}`);
   }
   return {
     url,

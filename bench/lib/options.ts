@@ -7,6 +7,7 @@ export const FIGURES = [
   'enqueue-bulk',
   'event-latency',
   'fanout',
+  'fanout-latency',
   'memory',
   'sse',
   'polling-vs-push',
@@ -18,13 +19,18 @@ export type FigureName = (typeof FIGURES)[number];
 
 /** Sizes and durations of one mode. */
 export interface Profile {
-  mode: 'quick' | 'full';
+  mode: 'smoke' | 'quick' | 'full';
   /** The whole run is aborted (children killed, partial results written) after this. */
   deadlineMs: number;
   enqueue: { windowMs: number; httpClients: number; inFlight: number; bulkSize: number };
   /** Progress events at `rate`/s in total, spread over N jobs each watched by one of the N subscribers. */
   latency: { subscribers: number[]; rate: number; windowMs: number };
   fanout: { subscribers: number[]; jobs: number; windowMs: number };
+  /**
+   * `jobs` jobs reporting progress 10 times a second for `steadyMs`, then completing, each watched by
+   * subscribers / `jobs` sockets, through the gateway and the raw relay in `roundsPerSide` alternating rounds each.
+   */
+  fanoutLatency: { subscribers: number[]; jobs: number; roundsPerSide: number; steadyMs: number };
   /** `plainGraphqlWs`: also measure the plain graphql-ws server (context only). */
   memory: { subscriptions: number[]; settleMs: number; plainGraphqlWs: boolean };
   /**
@@ -59,13 +65,14 @@ export interface Profile {
   tracing: { rounds: number; windowMs: number; httpClients: number; subscribers: number; jobs: number; eventsPerSec: number };
 }
 
-/** A smoke run of about a minute on an idle 2-core machine: short windows, the issue's sizes only where affordable. */
+/** A short run (two to three minutes on a 2-core machine): short windows, the issue's sizes only where affordable; rough ratios. */
 const QUICK: Profile = {
   mode: 'quick',
   deadlineMs: 5 * 60_000,
   enqueue: { windowMs: 1_000, httpClients: 64, inFlight: 64, bulkSize: 1_000 },
   latency: { subscribers: [1, 1_000], rate: 500, windowMs: 1_500 },
   fanout: { subscribers: [1_000], jobs: 100, windowMs: 1_000 },
+  fanoutLatency: { subscribers: [1_000], jobs: 100, roundsPerSide: 2, steadyMs: 1_500 },
   memory: { subscriptions: [2_000], settleMs: 500, plainGraphqlWs: false },
   sse: { subscribers: 1_000, eventsPerSec: 20_000, rounds: 1 },
   polling: { jobs: 300, watchers: 300, sameJobs: 1, sameWatchers: 300, warmMs: 500, windowMs: 1_000 },
@@ -83,6 +90,38 @@ const QUICK: Profile = {
   tracing: { rounds: 1, windowMs: 1_000, httpClients: 64, subscribers: 1_000, jobs: 100, eventsPerSec: 20_000 },
 };
 
+/**
+ * CI's smoke test (`--smoke`): every figure's code path end to end (each baseline and the gateway
+ * started, something measured, everything stopped) at the smallest sizes, in one to two minutes on
+ * a 2-core machine. Its numbers mean nothing. Measuring windows stay at a second, since a side that
+ * counts nothing is a failure: at half a second, a gateway starved by other work once delivered
+ * nothing. A figure not named here runs at its quick sizes, so a new figure is in the smoke at once.
+ */
+const SMOKE: Profile = {
+  ...QUICK,
+  mode: 'smoke',
+  deadlineMs: 5 * 60_000,
+  enqueue: { windowMs: 1_000, httpClients: 8, inFlight: 8, bulkSize: 100 },
+  latency: { subscribers: [1, 50], rate: 200, windowMs: 1_000 },
+  fanout: { subscribers: [100], jobs: 10, windowMs: 1_000 },
+  fanoutLatency: { subscribers: [100], jobs: 10, roundsPerSide: 1, steadyMs: 1_000 },
+  memory: { subscriptions: [500], settleMs: 200, plainGraphqlWs: true },
+  sse: { subscribers: 100, eventsPerSec: 2_000, rounds: 1 },
+  polling: { jobs: 20, watchers: 20, sameJobs: 1, sameWatchers: 20, warmMs: 200, windowMs: 500 },
+  flows: {
+    children: 20,
+    rounds: 2,
+    windowMs: 1_000,
+    watchChildren: 10,
+    watchers: [1, 3],
+    steps: 2,
+    stepMs: 20,
+    runMs: 800,
+    watchRounds: 1,
+  },
+  tracing: { rounds: 1, windowMs: 1_000, httpClients: 8, subscribers: 100, jobs: 10, eventsPerSec: 2_000 },
+};
+
 /** The issue's sizes, longer windows; bounded by 20 minutes. */
 const FULL: Profile = {
   mode: 'full',
@@ -90,6 +129,7 @@ const FULL: Profile = {
   enqueue: { windowMs: 10_000, httpClients: 64, inFlight: 64, bulkSize: 1_000 },
   latency: { subscribers: [1, 1_000, 5_000], rate: 500, windowMs: 15_000 },
   fanout: { subscribers: [1_000, 5_000], jobs: 100, windowMs: 8_000 },
+  fanoutLatency: { subscribers: [1_000, 5_000], jobs: 100, roundsPerSide: 5, steadyMs: 3_000 },
   memory: { subscriptions: [1_000, 5_000, 20_000], settleMs: 3_000, plainGraphqlWs: true },
   sse: { subscribers: 1_000, eventsPerSec: 20_000, rounds: 2 },
   polling: { jobs: 1_000, watchers: 1_000, sameJobs: 1, sameWatchers: 1_000, warmMs: 2_000, windowMs: 10_000 },
@@ -117,12 +157,12 @@ export interface Options {
   redisUrl: string | null;
   /** Run each gateway with `--cpu-prof`, writing `.cpuprofile` files to the run's log directory. */
   cpuProf: boolean;
-  /** Markdown output file (default bench/RESULTS.md). */
+  /** Markdown output file (default bench/RESULTS.md for a full run, else bench/.runs/RESULTS-<mode>.md). */
   out: string;
 }
 
 /** Usage text for `--help`. */
-export const USAGE = `usage: node --import tsx bench/run.ts [--quick] [--only fig,fig] [--no-gateway] [--cpu-prof] [--redis-url URL] [--out FILE]
+export const USAGE = `usage: node --import tsx bench/run.ts [--quick | --smoke] [--only fig,fig] [--no-gateway] [--cpu-prof] [--redis-url URL] [--out FILE]
 figures: ${FIGURES.join(', ')}`;
 
 function isFigure(name: string): name is FigureName {
@@ -131,14 +171,14 @@ function isFigure(name: string): name is FigureName {
 
 /** Parses argv; throws with a plain message on a bad flag. */
 export function parseOptions(argv: readonly string[]): Options {
-  const options: Options = {
+  const options: Omit<Options, 'out'> = {
     profile: FULL,
     figures: [...FIGURES],
     gateway: true,
     redisUrl: null,
     cpuProf: false,
-    out: path.resolve(__dirname, '..', 'RESULTS.md'),
   };
+  let out: string | null = null;
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = (): string => {
@@ -147,10 +187,11 @@ export function parseOptions(argv: readonly string[]): Options {
       return v;
     };
     if (flag === '--quick') options.profile = QUICK;
+    else if (flag === '--smoke') options.profile = SMOKE;
     else if (flag === '--no-gateway') options.gateway = false;
     else if (flag === '--cpu-prof') options.cpuProf = true;
     else if (flag === '--redis-url') options.redisUrl = value();
-    else if (flag === '--out') options.out = value();
+    else if (flag === '--out') out = value();
     else if (flag === '--only') {
       const names = value().split(',');
       const bad = names.filter((n) => !isFigure(n));
@@ -158,5 +199,9 @@ export function parseOptions(argv: readonly string[]): Options {
       options.figures = FIGURES.filter((f) => names.includes(f));
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
-  return options;
+  // Only a full run's results belong in the tracked RESULTS.md; shorter runs go to an ignored folder.
+  const mode = options.profile.mode;
+  const defaultOut =
+    mode === 'full' ? path.resolve(__dirname, '..', 'RESULTS.md') : path.resolve(__dirname, '..', '.runs', `RESULTS-${mode}.md`);
+  return { ...options, out: out ?? defaultOut };
 }
