@@ -46,7 +46,7 @@ export interface Derived {
   redisAuth: { username?: string; password?: string; tls: boolean; sentinelPassword?: string };
   /** Origins a `syncExternal` `url` input may point at. */
   syncAllowedOrigins: string[];
-  /** Whether the web UI (GraphiQL and the jobs page) is served. */
+  /** Whether the web UI (GraphiQL and the console) is served. */
   graphiql: boolean;
   /** Whether introspection is allowed. */
   introspection: boolean;
@@ -173,7 +173,7 @@ const gateway = {
   GRAPHIQL: part(
     'graphiql',
     boolDerived('on unless `NODE_ENV=production`'),
-    'Serve the web UI: GraphiQL (`/graphiql`, and `/graphql` to a browser) and the jobs page, once built (`npm run build:web`).',
+    'Serve the web UI: GraphiQL (`/graphiql`, and `/graphql` to a browser) and the console (`/`), once built (`npm run build:web`).',
   ),
   INTROSPECTION: part(
     'introspection',
