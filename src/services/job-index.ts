@@ -25,6 +25,16 @@ export function indexingKeys(config: Config, queues: QueueSet, queue: string): s
   return [queues.get(queue).keys.id, key('indexed'), ownersKey(config, queue), key('owner-sweep'), allJobsIndexKey(config, queue)];
 }
 
+/**
+ * BullMQ's keys of `queue`'s states, in the order both listing scripts take them after the
+ * indexing keys: the active list, then the prioritized, delayed, waiting-children, completed
+ * and failed sets.
+ */
+export function stateKeys(queues: QueueSet, queue: string): string[] {
+  const { keys } = queues.get(queue);
+  return [keys.active, keys.prioritized, keys.delayed, keys['waiting-children'], keys.completed, keys.failed];
+}
+
 /** The arguments `indexNewJobs` takes after its keys: the job key prefix, the owner index key prefix, the batch. */
 export const indexingArgs = (config: Config, queue: string): (string | number)[] => [
   jobKey(config, queue, ''),

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { badInput } from '../errors';
 import { jobgateKey, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
-import { indexingArgs, indexingKeys, INDEX_JOBS_LUA, ownerIndexKey } from './job-index';
+import { indexingArgs, indexingKeys, INDEX_JOBS_LUA, ownerIndexKey, stateKeys } from './job-index';
 import type { JobStore } from './job-store';
 import { JobState, stateOf, viewOf, type JobView } from '../jobs/job-view';
 
@@ -235,18 +235,12 @@ export class JobListService {
     first: number,
   ): Promise<{ totalCount: number; slices: Slice[] }> {
     const { queues } = this.store;
-    const { keys } = queues.get(queue);
     for (;;) {
       const reply = await this.ownerPage(
         ownerIndexKey(this.config, queue, owner),
         jobgateKey(this.config, queue, 'owner-scratch'),
         ...indexingKeys(this.config, queues, queue),
-        keys.active,
-        keys.prioritized,
-        keys.delayed,
-        keys['waiting-children'],
-        keys.completed,
-        keys.failed,
+        ...stateKeys(queues, queue),
         ...indexingArgs(this.config, queue),
         start,
         first,

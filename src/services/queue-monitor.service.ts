@@ -147,13 +147,10 @@ export class QueueMonitor {
     return this.workersIn(await this.clientLists(), name);
   }
 
-  /** Distinct worker processes serving any queue (one process serving 5 queues counts once). */
-  async workerProcessCount(): Promise<number> {
-    const clients = await this.clientLists();
-    return new Set(this.names.flatMap((name) => this.workersIn(clients, name).map((worker) => worker.process))).size;
-  }
-
-  /** Workers connected to each queue, and distinct worker processes, from one read of the connection list. */
+  /**
+   * Workers connected to each queue, and distinct worker processes (one serving 5 queues counts
+   * once), from one read of the connection list.
+   */
   async workerCounts(): Promise<{ processes: number; perQueue: Map<string, number> }> {
     const clients = await this.clientLists();
     const workers = new Map(this.names.map((name) => [name, this.workersIn(clients, name)]));

@@ -4,7 +4,7 @@ import type { JobRegistry } from '../jobs/registry';
 import { CANCELLED_REASON_PREFIX, JobState, viewOf, type JobView } from '../jobs/job-view';
 import type { RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
-import { allJobsIndexKey, indexingArgs, indexingKeys, INDEX_JOBS_LUA, ownerIndexKey } from './job-index';
+import { allJobsIndexKey, indexingArgs, indexingKeys, INDEX_JOBS_LUA, ownerIndexKey, stateKeys } from './job-index';
 import { MAX_PAGE_SIZE } from './job-list.service';
 import { decodePosition, encodePosition, listingOrder, type Position } from './recent-jobs-cursor';
 import type { JobStore } from './job-store';
@@ -239,7 +239,6 @@ export class RecentJobsService {
   ): Promise<QueuePart> {
     const { states, type, limit, scan, cursor, owner } = request;
     const { queues } = this.store;
-    const { keys } = queues.get(queue);
     let tie: string[] = ['', 'keep', ''];
     if (cursor) {
       const order = Buffer.compare(Buffer.from(queue), Buffer.from(cursor.queue));
@@ -249,12 +248,7 @@ export class RecentJobsService {
       const reply = await this.recentPage(
         owner === undefined ? allJobsIndexKey(this.config, queue) : ownerIndexKey(this.config, queue, owner),
         ...indexingKeys(this.config, queues, queue),
-        keys.active,
-        keys.prioritized,
-        keys.delayed,
-        keys['waiting-children'],
-        keys.completed,
-        keys.failed,
+        ...stateKeys(queues, queue),
         ...indexingArgs(this.config, queue),
         ...tie,
         limit,
