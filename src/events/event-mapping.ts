@@ -7,14 +7,71 @@ import { JobEvent, JobEventType, stateAfter, viewAsOf } from './job-event';
 import type { StreamEntry } from './stream-entry';
 import { streamIdTime } from './stream-id';
 
-/** An entry's event, built once for all its watchers; its type may need the job read first (a retry looks like a delay). */
-export interface PendingEvent {
-  cursor: string;
-  jobId: string;
-  /** Known at once: PROGRESS events may be coalesced for slow clients. */
-  isProgress: boolean;
-  approxBytes: number;
-  event: Promise<JobEvent>;
+/** Told when a pending event is built (or could not be). */
+export interface BuildListener {
+  eventBuilt(): void;
+}
+
+/**
+ * An entry's event, built once for all its watchers. Most events are built at once (their job
+ * is read later, if at all); an event whose type depends on the stored job (a retry looks like
+ * a delay, a wait or a failure) or on a tombstone is built when that read answers, and the
+ * watchers waiting for it are told then, by one callback for the entry rather than a promise
+ * per watcher.
+ */
+export class PendingEvent {
+  /** The event, once built. */
+  value: JobEvent | undefined;
+  /** Whether building it failed (Redis away for longer than the read waits). */
+  failed = false;
+  private readonly building: Promise<JobEvent> | undefined;
+  private listeners: BuildListener[] | undefined;
+
+  constructor(
+    readonly cursor: string,
+    readonly jobId: string,
+    /** Known at once: PROGRESS events may be coalesced for slow clients. */
+    readonly isProgress: boolean,
+    readonly approxBytes: number,
+    event: JobEvent | Promise<JobEvent>,
+  ) {
+    if (event instanceof JobEvent) {
+      this.value = event;
+      return;
+    }
+    this.building = event;
+    event.then(
+      (built) => {
+        this.value = built;
+        this.tell();
+      },
+      () => {
+        this.failed = true;
+        this.tell();
+      },
+    );
+  }
+
+  /** Whether the event is built or failed: nothing more to wait for. */
+  get settled(): boolean {
+    return this.value !== undefined || this.failed;
+  }
+
+  /** The event, when built. */
+  get event(): Promise<JobEvent> {
+    return this.building ?? Promise.resolve(this.value as JobEvent);
+  }
+
+  /** Tells `listener` once when the event is built or failed; only while it is not settled. */
+  whenBuilt(listener: BuildListener): void {
+    (this.listeners ??= []).push(listener);
+  }
+
+  private tell(): void {
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    for (const listener of listeners ?? []) listener.eventBuilt();
+  }
 }
 
 /**
@@ -29,37 +86,29 @@ function isRetry(job: Job | undefined): boolean {
   return job !== undefined && !job.finishedOn && job.attemptsMade > 0 && job.attemptsStarted <= job.attemptsMade + 1;
 }
 
-async function classify(
-  entry: StreamEntry,
-  job: Job | undefined,
-  store: JobReader,
-  queue: string,
-): Promise<{ type: JobEventType; view?: JobView }> {
+/** The type of the event of `entry`, but a `removed` one (see `removedEvent`); `job` is the stored job when `needsJob`. */
+function typeOf(entry: Exclude<StreamEntry, { kind: 'removed' }>, job: Job | undefined): JobEventType {
   switch (entry.kind) {
     case 'waiting':
-      if (entry.prev === 'failed' || (entry.prev === 'active' && isRetry(job))) return { type: JobEventType.RETRYING };
-      return { type: JobEventType.WAITING };
+      if (entry.prev === 'failed' || (entry.prev === 'active' && isRetry(job))) return JobEventType.RETRYING;
+      return JobEventType.WAITING;
     case 'waiting-children':
-      return { type: JobEventType.WAITING };
+      return JobEventType.WAITING;
     case 'active':
-      return { type: JobEventType.ACTIVE };
+      return JobEventType.ACTIVE;
     case 'progress':
-      return { type: JobEventType.PROGRESS };
+      return JobEventType.PROGRESS;
     case 'completed':
-      return { type: JobEventType.COMPLETED };
+      return JobEventType.COMPLETED;
     case 'stalled':
-      return { type: JobEventType.STALLED };
+      return JobEventType.STALLED;
     case 'log':
-      return { type: JobEventType.LOG };
+      return JobEventType.LOG;
     case 'delayed':
-      return { type: job && job.attemptsMade > 0 ? JobEventType.RETRYING : JobEventType.DELAYED };
+      return job && job.attemptsMade > 0 ? JobEventType.RETRYING : JobEventType.DELAYED;
     case 'failed':
-      if (job?.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return { type: JobEventType.CANCELLED };
-      return { type: job && !job.finishedOn ? JobEventType.RETRYING : JobEventType.FAILED };
-    case 'removed': {
-      const tombstone = await patiently(() => store.tombstone({ queue, jobId: entry.jobId }));
-      return tombstone ? { type: JobEventType.CANCELLED, view: tombstone } : { type: JobEventType.REMOVED };
-    }
+      if (job?.failedReason?.startsWith(CANCELLED_REASON_PREFIX)) return JobEventType.CANCELLED;
+      return job && !job.finishedOn ? JobEventType.RETRYING : JobEventType.FAILED;
   }
 }
 
@@ -126,34 +175,44 @@ function needsJob(entry: StreamEntry): boolean {
  * The job as of its last ACTIVE or PROGRESS event, per watched job. Between ACTIVE and the
  * next state change a job's stored fields do not change but for its progress, which the
  * PROGRESS event itself carries: so the job is read once when it starts (or when a watch
- * joins it running), and its PROGRESS and LOG events are built from that read. Entries are
- * promises chained in stream order at dispatch; any other event of the job drops its entry.
+ * joins it running), and its PROGRESS and LOG events are built from that read. An entry is
+ * the view itself once read, so that the events after it are built with their job at once;
+ * while the read is on its way, a promise chained in stream order at dispatch. Any other
+ * event of the job drops its entry.
  */
-export type RunningJobViews = Map<string, Promise<JobView>>;
+export type RunningJobViews = Map<string, JobView | Promise<JobView>>;
 
 /** The running view of an ACTIVE, PROGRESS or LOG entry, or undefined for other events. */
 function runningViewOf(
   entry: StreamEntry,
   running: RunningJobViews,
   read: () => Promise<JobView | undefined>,
-): Promise<JobView> | undefined {
+): JobView | Promise<JobView> | undefined {
   const { kind, jobId } = entry;
   if (kind !== 'active' && kind !== 'progress' && kind !== 'log') {
     running.delete(jobId);
     return undefined;
   }
+  const progress = kind === 'progress' ? entry.data : undefined;
   const base = kind === 'active' ? undefined : running.get(jobId);
-  const view = base
-    ? kind === 'progress'
-      ? base.then((current) => viewAsOf(current, JobEventType.PROGRESS, entry.data))
-      : base
-    : read().then((current) => {
-        if (!current) throw new Error(`job ${jobId} is gone`);
-        return viewAsOf(current, eventTypeWhileActive(kind), kind === 'progress' ? entry.data : undefined);
-      });
+  let view: JobView | Promise<JobView>;
+  if (base === undefined)
+    view = read().then((current) => {
+      if (!current) throw new Error(`job ${jobId} is gone`);
+      return viewAsOf(current, eventTypeWhileActive(kind), progress);
+    });
+  else if (progress === undefined) view = base;
+  else if (base instanceof Promise) view = base.then((current) => viewAsOf(current, JobEventType.PROGRESS, progress));
+  else view = viewAsOf(base, JobEventType.PROGRESS, progress);
   running.set(jobId, view);
-  // A failed read must not poison the events after it: they read for themselves.
-  view.catch(() => running.get(jobId) === view && running.delete(jobId));
+  if (view instanceof Promise) {
+    const reading = view;
+    reading.then(
+      (current) => running.get(jobId) === reading && running.set(jobId, current),
+      // A failed read must not poison the events after it: they read for themselves.
+      () => running.get(jobId) === reading && running.delete(jobId),
+    );
+  }
   return view;
 }
 
@@ -163,7 +222,8 @@ const eventTypeWhileActive = (kind: 'active' | 'progress' | 'log'): JobEventType
 /**
  * Turns one stream entry into the event watchers receive. The job is read at most once per
  * entry (lazily, unless the type depends on it), only when someone watches, and, for a job
- * watched while it runs (`running` given), once per run rather than once per PROGRESS.
+ * watched while it runs (`running` given), once per run rather than once per PROGRESS: such an
+ * event is built with its job, so it can be checked and rendered without waiting a turn.
  */
 export function toPendingEvent(queue: string, entry: StreamEntry, store: JobReader, running?: RunningJobViews): PendingEvent {
   const { jobId, cursor } = entry;
@@ -175,13 +235,10 @@ export function toPendingEvent(queue: string, entry: StreamEntry, store: JobRead
     return stored && viewOf(stored, JobState.ACTIVE);
   };
   const runningView = running && runningViewOf(entry, running, readRunning);
-  const event = (async (): Promise<JobEvent> => {
-    const job = needsJob(entry) ? await fetchJob() : undefined;
-    const { type, view } = await classify(entry, job, store, queue);
+  const build = (type: JobEventType, known: JobView | undefined): JobEvent => {
     const readJob = async (): Promise<JobView> => {
-      if (view) return view;
       if (runningView) {
-        const current = await runningView.catch(() => undefined);
+        const current = await Promise.resolve(runningView).catch(() => undefined);
         if (current) return current;
       }
       const stored = await fetchJob();
@@ -189,9 +246,18 @@ export function toPendingEvent(queue: string, entry: StreamEntry, store: JobRead
       return viewAsOf(viewOf(stored, stateOfStored(type, entry)), type, entry.kind === 'progress' ? entry.data : undefined);
     };
     const log = entry.kind === 'log' ? entry.line : null;
-    return new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, entry.bytes);
-  })();
-  return { cursor, jobId, isProgress: entry.kind === 'progress', approxBytes: entry.bytes, event };
+    const event = new JobEvent(type, cursor, streamIdTime(cursor), queue, jobId, readJob, false, log, entry.bytes);
+    const view = known ?? (runningView instanceof Promise ? undefined : runningView);
+    return view ? event.withJob(view) : event;
+  };
+  let event: JobEvent | Promise<JobEvent>;
+  if (entry.kind === 'removed')
+    event = patiently(() => store.tombstone(address)).then((tombstone) =>
+      tombstone ? build(JobEventType.CANCELLED, tombstone) : build(JobEventType.REMOVED, undefined),
+    );
+  else if (needsJob(entry)) event = fetchJob().then((job) => build(typeOf(entry, job), undefined));
+  else event = build(typeOf(entry, undefined), undefined);
+  return new PendingEvent(cursor, jobId, entry.kind === 'progress', entry.bytes, event);
 }
 
 /**

@@ -54,13 +54,36 @@ export class JobEvent {
 
   /** This event as a `flowEvents` watch delivers it: the watch's own cursor and aggregate, the same shared job read. */
   inFlow(cursor: string, flow: FlowProgressView): JobEvent {
-    return new JobEvent(this.type, cursor, this.at, this.queue, this.jobId, () => this.job(), this.gap, this.log, this.approxBytes, flow);
+    const event = new JobEvent(
+      this.type,
+      cursor,
+      this.at,
+      this.queue,
+      this.jobId,
+      () => this.job(),
+      this.gap,
+      this.log,
+      this.approxBytes,
+      flow,
+    );
+    return this.loadedJob ? event.withJob(this.loadedJob) : event;
+  }
+
+  /** Gives the event its job, known when it is built (a running job's view): it is then never read. */
+  withJob(view: JobView): this {
+    this.loadedJob = view;
+    return this;
   }
 
   /** The job as of this event, read once and shared. */
   job(): Promise<JobView> {
-    this.jobPromise ??= this.readJob().then((view) => (this.loadedJob = view));
+    this.jobPromise ??= this.loadedJob ? Promise.resolve(this.loadedJob) : this.readJob().then((view) => (this.loadedJob = view));
     return this.jobPromise;
+  }
+
+  /** The job itself when it is known, else its read: a render of an event whose job is known needs no turn of the event loop. */
+  jobNow(): JobView | Promise<JobView> {
+    return this.loadedJob ?? this.job();
   }
 
   get isFinal(): boolean {
@@ -69,7 +92,7 @@ export class JobEvent {
 
   /** A SNAPSHOT event carrying an already read view. */
   static snapshot(view: JobView, cursor: string, gap = false): JobEvent {
-    return new JobEvent(JobEventType.SNAPSHOT, cursor, new Date(), view.queue, view.jobId, async () => view, gap);
+    return new JobEvent(JobEventType.SNAPSHOT, cursor, new Date(), view.queue, view.jobId, async () => view, gap).withJob(view);
   }
 
   /** Whether a SNAPSHOT of `view` ends the watch. */

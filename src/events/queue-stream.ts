@@ -51,6 +51,7 @@ export interface StreamStats {
 export class QueueStream implements WatcherHome {
   private readonly jobWatchers = new Map<string, Set<Watcher>>();
   private readonly queueWatchers = new Set<Watcher>();
+  private registrations = 0;
   /** Watchers registered under several jobs of this queue (a flow's), with those jobs. */
   private readonly flowWatchers = new Map<Watcher, readonly string[]>();
   /** Views of watched running jobs, so their PROGRESS events cost no Redis read. */
@@ -84,16 +85,17 @@ export class QueueStream implements WatcherHome {
     return this.position;
   }
 
+  /** Registrations of watchers (a flow's watcher counts once per job): kept, not counted, since every watch's end asks. */
   get watcherCount(): number {
-    let count = this.queueWatchers.size;
-    for (const watchers of this.jobWatchers.values()) count += watchers.size;
-    return count;
+    return this.registrations;
   }
 
   addJobWatcher(jobId: string, watcher: Watcher): void {
     let watchers = this.jobWatchers.get(jobId);
     if (!watchers) this.jobWatchers.set(jobId, (watchers = new Set()));
+    if (watchers.has(watcher)) return;
     watchers.add(watcher);
+    this.registrations += 1;
   }
 
   /** Registers one watcher for the events of several jobs (those of a flow in this queue). */
@@ -103,7 +105,9 @@ export class QueueStream implements WatcherHome {
   }
 
   addQueueWatcher(watcher: Watcher): void {
+    if (this.queueWatchers.has(watcher)) return;
     this.queueWatchers.add(watcher);
+    this.registrations += 1;
   }
 
   /** A watch's end: it leaves this stream, then the owner is told (it closes the stream after its last watcher). */
@@ -118,11 +122,11 @@ export class QueueStream implements WatcherHome {
 
   remove(watcher: Watcher, jobId?: string): void {
     if (jobId === undefined) {
-      this.queueWatchers.delete(watcher);
+      if (this.queueWatchers.delete(watcher)) this.registrations -= 1;
       return;
     }
     const watchers = this.jobWatchers.get(jobId);
-    watchers?.delete(watcher);
+    if (watchers?.delete(watcher)) this.registrations -= 1;
     if (watchers?.size === 0) {
       this.jobWatchers.delete(jobId);
       this.running.delete(jobId);

@@ -2,7 +2,7 @@ import { ErrorCode, JobgateError, unavailable } from '../errors';
 import { toGlobalId } from '../jobs/job-id';
 import { JobEvent, JobEventType } from './job-event';
 import type { JobView } from '../jobs/job-view';
-import { isGoneView, type PendingEvent } from './event-mapping';
+import { isGoneView, type BuildListener, type PendingEvent } from './event-mapping';
 import { compareStreamIds } from './stream-id';
 
 /** How a watcher learns that its client is not keeping up. */
@@ -61,7 +61,7 @@ type Ending = 'never' | 'first' | 'final';
  * or replay with everything at or before `releaseAfter` dropped. A slow client gets its
  * queued PROGRESS events coalesced (latest wins), never its state changes.
  */
-export class Watcher implements AsyncIterableIterator<JobEvent> {
+export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
   private readonly queue: Entry[] = [];
   private queuedBytes = 0;
   private held = true;
@@ -75,8 +75,8 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
    * an idle watch should not keep a closure (every field of a watcher is paid 20,000 times).
    */
   private endsAfter: Ending = 'never';
-  /** Which events the watch delivers; the others are skipped. */
-  private accepts: ((event: JobEvent) => Promise<boolean>) | undefined;
+  /** Which jobs' events the watch delivers; the others are skipped. */
+  private canSee: ((view: JobView) => boolean) | undefined;
   private ending = false;
   /**
    * Who the watched job is (see `remember`): its creation time in ms, NaN until known (and
@@ -148,21 +148,56 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
 
   /** Delivers only the events whose job `canSee` accepts. */
   only(canSee: (view: JobView) => boolean): this {
-    this.accepts = async (event) => canSee(await event.job());
+    this.canSee = canSee;
     return this;
   }
 
-  /** Whether `next()` would have to wait: nothing to deliver, no end, no error (then `onWork` is called back). */
+  /**
+   * Whether `next()` would have to wait: nothing to deliver, no end, no error (then `onWork` is
+   * called back). The first queued event still being built counts as nothing to deliver.
+   */
   get idle(): boolean {
     if (this.failure || this.closed || this.ending) return false;
-    return this.held ? this.queue.length === 0 || !('ready' in this.queue[0]) : this.queue.length === 0;
+    const head = this.queue[0];
+    if (head === undefined) return true;
+    if ('ready' in head) return false;
+    return this.held || !head.pending.settled;
   }
 
   /** Calls `waiter` once, at the next event, end or error: a consumer can wait without a pending `next()`. */
   onWork(waiter: WorkWaiter): void {
     this.waiter = waiter;
+    const head = this.queue[0];
+    if (head !== undefined && 'pending' in head && !head.pending.settled) head.pending.whenBuilt(this);
     // An empty queue keeps the backing store its snapshot or last burst grew; length 0 gives it back while the watch idles.
     if (this.queue.length === 0) this.queue.length = 0;
+  }
+
+  /** The first queued event was built: the waiting consumer goes on. */
+  eventBuilt(): void {
+    this.notify();
+  }
+
+  /**
+   * The next event to deliver when it can be had without waiting: built, and its job known when
+   * the watch must check it. Undefined otherwise (nothing queued, an end or an error, or a wait),
+   * and `next()` then says which. A running job's PROGRESS events are built with its job, so a
+   * busy watch delivers them with no promise of its own.
+   */
+  takeNow(): JobEvent | undefined {
+    while (!this.failure && !this.closed && !this.ending) {
+      const head = this.queue[0];
+      if (head === undefined) return undefined;
+      let event: JobEvent | null;
+      if ('ready' in head) event = head.ready;
+      else if (this.held || head.pending.value === undefined) return undefined;
+      else event = this.covered(head.pending) ? null : head.pending.value;
+      const delivers = event && this.deliversNow(event);
+      if (delivers === undefined) return undefined;
+      this.shift();
+      if (event && delivers) return this.delivered(event);
+    }
+    return undefined;
   }
 
   fail(error: Error): void {
@@ -181,20 +216,13 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
         this.close();
         return { done: true, value: undefined };
       }
-      const entry = this.held ? this.firstReady() : this.queue.shift();
+      const entry = this.held ? this.firstReady() : this.shift();
       if (!entry) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
       const event = 'ready' in entry ? entry.ready : await this.settle(entry.pending);
-      if (!event || (this.accepts && !(await this.accepts(event)))) continue;
-      if (this.checksJobOf(event)) {
-        // A job that cannot be read (Redis away for longer than the read waits) is reported by the payload's own read, as before.
-        const view = event.loadedJob ?? (await event.job().catch(() => undefined));
-        if (view && !this.isWatchedJob(view)) continue;
-      }
-      if (this.endsAfter === 'first' || (this.endsAfter === 'final' && event.isFinal)) this.ending = true;
-      return { done: false, value: event };
+      if (event && (await this.delivers(event))) return { done: false, value: this.delivered(event) };
     }
   }
 
@@ -227,15 +255,52 @@ export class Watcher implements AsyncIterableIterator<JobEvent> {
    * than being skipped: the client resumes with `since` and loses nothing.
    */
   private settle(pending: PendingEvent): Promise<JobEvent | null> | null {
-    this.queuedBytes -= pending.approxBytes;
-    if (this.floor !== undefined) {
-      if (compareStreamIds(pending.cursor, this.floor) <= 0) return null;
-      // Live events come in stream order: once one is past the floor, every later one is.
-      this.floor = undefined;
-    }
+    if (this.covered(pending)) return null;
     return pending.event.catch(() => {
       throw unavailable();
     });
+  }
+
+  /** Whether the snapshot or replay already covers the live event `pending`. */
+  private covered(pending: PendingEvent): boolean {
+    if (this.floor === undefined) return false;
+    if (compareStreamIds(pending.cursor, this.floor) <= 0) return true;
+    // Live events come in stream order: once one is past the floor, every later one is.
+    this.floor = undefined;
+    return false;
+  }
+
+  /** Whether the watch delivers `event` (its job is read when a check needs it). */
+  private async delivers(event: JobEvent): Promise<boolean> {
+    if (this.canSee && !this.canSee(await event.job())) return false;
+    if (!this.checksJobOf(event)) return true;
+    // A job that cannot be read (Redis away for longer than the read waits) is reported by the payload's own read, as before.
+    const view = event.loadedJob ?? (await event.job().catch(() => undefined));
+    return !view || this.isWatchedJob(view);
+  }
+
+  /** `delivers`, decided without waiting: undefined when a check needs the job and it is not read yet. */
+  private deliversNow(event: JobEvent): boolean | undefined {
+    const view = event.loadedJob;
+    if (this.canSee) {
+      if (!view) return undefined;
+      if (!this.canSee(view)) return false;
+    }
+    if (!this.checksJobOf(event)) return true;
+    return view ? this.isWatchedJob(view) : undefined;
+  }
+
+  /** `event`, which is going out; the watch ends after it when it is the last. */
+  private delivered(event: JobEvent): JobEvent {
+    if (this.endsAfter === 'first' || (this.endsAfter === 'final' && event.isFinal)) this.ending = true;
+    return event;
+  }
+
+  /** Takes the first queued entry off the queue. */
+  private shift(): Entry | undefined {
+    const entry = this.queue.shift();
+    if (entry && 'pending' in entry) this.queuedBytes -= entry.pending.approxBytes;
+    return entry;
   }
 
   /** Whether `event` is to be checked against the job this watch remembers: every event but a SNAPSHOT, once the job is known. */

@@ -84,7 +84,7 @@ export class JobEventsResolver {
   }
 
   @FieldResolver(() => JobType, { description: 'The job as of this event.' })
-  job(@Root() event: JobEvent): Promise<JobView> {
-    return event.job();
+  job(@Root() event: JobEvent): JobView | Promise<JobView> {
+    return event.jobNow();
   }
 }

@@ -52,16 +52,19 @@ export interface PushTarget {
 /**
  * A source that can say it has nothing to hand over now, and resume a waiter when it has: a
  * subscription then waits without a pending `next()` (an idle subscription keeps no
- * suspended function frames, only a reference to itself in its source).
+ * suspended function frames, only a reference to itself in its source). It hands over what it
+ * has without a promise (`takeNow`), so a busy subscription delivers without one per event.
  */
 export interface IdleAwareSource {
   readonly idle: boolean;
   /** Calls `waiter.resume()` once, when the source has something (an event, an end, an error). */
   onWork(waiter: WorkWaiter): void;
+  /** The next value when it can be had at once; undefined when `next()` must be asked (a wait, an end, an error). */
+  takeNow(): unknown;
 }
 
 function isIdleAware(source: object): source is IdleAwareSource {
-  return 'idle' in source && 'onWork' in source;
+  return 'idle' in source && 'onWork' in source && 'takeNow' in source;
 }
 
 /** Turns an event's execution result into what the client may see (errors formatted, defects logged). */
@@ -137,6 +140,7 @@ export class SharedRenderer {
     if (known !== undefined) return known;
     const rendering = this.render(event, args);
     byKey.set(key, rendering);
+    if (Buffer.isBuffer(rendering)) return rendering;
     const rendered = byKey;
     rendering.then(
       (payload) => rendered.set(key, payload),
@@ -145,9 +149,18 @@ export class SharedRenderer {
     return rendering;
   }
 
-  private async render(event: unknown, args: ExecutionArgs): Promise<Buffer> {
-    const contextValue = this.selection(args).perCaller ? this.contexts.own(args.contextValue) : this.contexts.shared(args.contextValue);
-    const result = await execute({ ...args, rootValue: event, contextValue });
+  /** Executes the selection for `event`: at once when no field waits (a running job's PROGRESS event carries its job). */
+  private render(event: unknown, args: ExecutionArgs): Buffer | Promise<Buffer> {
+    try {
+      const contextValue = this.selection(args).perCaller ? this.contexts.own(args.contextValue) : this.contexts.shared(args.contextValue);
+      const result = execute({ ...args, rootValue: event, contextValue });
+      return result instanceof Promise ? result.then((done) => this.encode(done)) : this.encode(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private encode(result: ExecutionResult): Buffer {
     return Buffer.from(JSON.stringify(this.format(result)));
   }
 
@@ -295,13 +308,20 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     const { socket } = this.target;
     try {
       while (!this.closed) {
-        if (isIdleAware(this.source) && this.source.idle) {
-          this.source.onWork(this);
-          return;
+        let value: unknown;
+        if (isIdleAware(this.source)) {
+          value = this.source.takeNow();
+          if (value === undefined && this.source.idle) {
+            this.source.onWork(this);
+            return;
+          }
         }
-        const step = await this.source.next();
-        if (step.done) break;
-        const rendered = this.renderer.payload(step.value, this.key, this.args);
+        if (value === undefined) {
+          const step = await this.source.next();
+          if (step.done) break;
+          value = step.value;
+        }
+        const rendered = this.renderer.payload(value, this.key, this.args);
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         if (this.closed || socket.readyState !== socket.OPEN) break;
         const message = nextMessage(this.target.id, payload);

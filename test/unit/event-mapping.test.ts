@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Job } from 'bullmq';
-import { isGoneView, toPendingEvent } from '../../src/events/event-mapping';
+import { isGoneView, toPendingEvent, type RunningJobViews } from '../../src/events/event-mapping';
 import { JobEventType } from '../../src/events/job-event';
 import { CUSTOM_EVENTS, parseStreamEntry, type StreamEntry } from '../../src/events/stream-entry';
 import type { JobAddress } from '../../src/jobs/job-id';
@@ -289,6 +289,28 @@ describe('stream entries become Jobgate events', () => {
     assert.equal(eager.fetches, 1, 'delayed needs attemptsMade to tell a retry');
     await delayed.job();
     assert.equal(eager.fetches, 1, 'the classification read is reused');
+  });
+
+  it("builds a running job's PROGRESS events with the job read at ACTIVE: no read and no wait", async () => {
+    const store = new Store(job({ processedOn: 2_000 }));
+    const running: RunningJobViews = new Map();
+    const active = toPendingEvent(QUEUE, jobEntry('active'), store, running);
+    assert.ok(active.value, 'an ACTIVE event is built at once (its job is read for its watchers)');
+    await active.value.job();
+    const progress = toPendingEvent(QUEUE, jobEntry('progress', { data: '{"current":1,"total":4}' }), store, running);
+    assert.ok(progress.value, 'built at once');
+    assert.equal(progress.value.loadedJob?.progress?.percent, 25, 'with its job, as of this event');
+    const next = toPendingEvent(QUEUE, jobEntry('progress', { data: '{"current":2,"total":4}' }), store, running);
+    assert.equal(next.value?.loadedJob?.progress?.percent, 50);
+    assert.equal(store.fetches, 1, 'one read for the run');
+  });
+
+  it('tells a waiting watcher once an event whose type needs the job is built', async () => {
+    const pending = toPendingEvent(QUEUE, jobEntry('delayed'), new Store(job({ attemptsMade: 1 })));
+    assert.equal(pending.settled, false, 'a delay or a retry: known once the job is read');
+    const built = new Promise<void>((resolve) => pending.whenBuilt({ eventBuilt: resolve }));
+    await built;
+    assert.equal(pending.value?.type, JobEventType.RETRYING);
   });
 
   it('sizes an entry by its fields, for the slow-client budget', () => {

@@ -53,6 +53,13 @@ async function render(event: object, { args, key }: { args: ExecutionArgs; key: 
 }
 
 describe('SharedRenderer', () => {
+  it('renders at once, without a promise, when no field waits', () => {
+    const { args, key } = subscription('subscription { events { owner } }', ana);
+    const payload = renderer.payload({ owner: 'jwt:ana' }, key, args);
+    assert.ok(Buffer.isBuffer(payload));
+    assert.deepEqual(JSON.parse(payload.toString()), { data: { events: { owner: 'jwt:ana' } } });
+  });
+
   it('shares a caller-independent selection between callers', async () => {
     const event = { owner: 'jwt:ana' };
     const [first, second] = [

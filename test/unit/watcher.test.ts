@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobEvent, JobEventType } from '../../src/events/job-event';
-import type { PendingEvent } from '../../src/events/event-mapping';
+import { PendingEvent } from '../../src/events/event-mapping';
 import { SlowConsumerError, Watcher, type WatcherHome, type WatcherOptions } from '../../src/events/watcher';
 import { JobState, type JobView } from '../../src/jobs/job-view';
 
@@ -34,7 +34,7 @@ function event(type: JobEventType, cursor: string, jobId = '1'): JobEvent {
 }
 
 function pending(type: JobEventType, cursor: string, jobId = '1', approxBytes = 100): PendingEvent {
-  return { cursor, jobId, isProgress: type === JobEventType.PROGRESS, approxBytes, event: Promise.resolve(event(type, cursor, jobId)) };
+  return new PendingEvent(cursor, jobId, type === JobEventType.PROGRESS, approxBytes, event(type, cursor, jobId));
 }
 
 class Home implements WatcherHome {
@@ -198,5 +198,43 @@ describe('Watcher coalescing for slow clients', () => {
     source.push(pending(JobEventType.ACTIVE, '4-0'));
     await assert.rejects(source.next(), SlowConsumerError);
     assert.deepEqual(home.gone, [source]);
+  });
+});
+
+describe('Watcher hands over events without a promise', () => {
+  it('gives a built event at once, and none while held', () => {
+    const { watcher: source } = watcher();
+    source.push(pending(JobEventType.PROGRESS, '5-0'));
+    assert.equal(source.takeNow(), undefined, 'held until release');
+    source.release(undefined);
+    assert.equal(source.takeNow()?.cursor, '5-0');
+    assert.equal(source.takeNow(), undefined, 'nothing more');
+    assert.equal(source.idle, true);
+  });
+
+  it('waits idle while its first event is built, and resumes its consumer once it is', async () => {
+    const { watcher: source } = watcher();
+    source.release(undefined);
+    let build: (built: JobEvent) => void = () => undefined;
+    const building = new Promise<JobEvent>((resolve) => (build = resolve));
+    source.push(new PendingEvent('6-0', '1', false, 100, building));
+    assert.equal(source.idle, true, 'nothing to hand over yet');
+    const resumed = new Promise<void>((resolve) => source.onWork({ resume: resolve }));
+    build(event(JobEventType.DELAYED, '6-0'));
+    await resumed;
+    assert.equal(source.takeNow()?.type, JobEventType.DELAYED);
+  });
+
+  it('leaves an event to next() when a check needs its job and the job is not read yet', async () => {
+    const { watcher: source } = watcher();
+    source.remember(view('1'));
+    source.release(undefined);
+    source.push(pending(JobEventType.COMPLETED, '7-0'));
+    assert.equal(source.takeNow(), undefined, 'the job is read first');
+    assert.equal(source.idle, false, 'next() reads it');
+    assert.deepEqual(await take(source, 1), ['COMPLETED@7-0']);
+    const known = event(JobEventType.PROGRESS, '8-0').withJob(view('1'));
+    source.push(new PendingEvent('8-0', '1', true, 100, known));
+    assert.equal(source.takeNow(), known, 'a known job is checked at once');
   });
 });
