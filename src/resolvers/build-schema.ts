@@ -17,11 +17,24 @@ const topicsUnsupported: PubSub = {
   },
 };
 
+/**
+ * Every subscription field hands back the event its source yielded. type-graphql wraps a
+ * resolver that declares arguments in an asynchronous validation step, even with validation
+ * off: an event's render then waited a turn for a field that only returns its root. The
+ * fields resolve to their root at once instead (their arguments choose the source, in
+ * `subscribe`).
+ */
+function resolveSubscriptionsToTheirRoot(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) field.resolve = (root: unknown) => root;
+  return schema;
+}
+
 /** Builds the executable schema from the resolver and type classes. */
-export function buildJobgateSchema(registry: JobRegistry): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildJobgateSchema(registry: JobRegistry): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: resolvers(registry),
     validate: false,
     pubSub: topicsUnsupported,
   });
+  return resolveSubscriptionsToTheirRoot(schema);
 }
