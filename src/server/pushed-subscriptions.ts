@@ -15,6 +15,7 @@ import {
   type FormattedExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { WebSocket } from 'ws';
 import type { WorkWaiter } from '../events/watcher';
 import { isCallerDependent } from '../schema/caller-dependent';
@@ -88,7 +89,18 @@ interface Selection {
   id: number;
   variables: readonly string[];
   perCaller: boolean;
+  /** Events rendered, until the operation is compiled. */
+  renders: number;
+  /** The operation compiled to a function once it has rendered COMPILE_AFTER events; null when graphql-jit cannot compile it. */
+  compiled?: CompiledQuery | null;
 }
+
+/**
+ * Renders of a selection before it is compiled: compiling costs more than a few renders, and a
+ * selection that never gets busy (or a client sending a stream of distinct documents) is not
+ * worth it.
+ */
+const COMPILE_AFTER = 10;
 
 /**
  * Executes and serializes each event once per distinct selection, for every subscription
@@ -149,11 +161,19 @@ export class SharedRenderer {
     return rendering;
   }
 
-  /** Executes the selection for `event`: at once when no field waits (a running job's PROGRESS event carries its job). */
+  /**
+   * Executes the selection for `event`: at once when no field waits (a running job's PROGRESS
+   * event carries its job). A busy selection's operation is compiled once (graphql-jit) and run
+   * as a function for every event: graphql-js' `execute` interprets the document anew each time.
+   */
   private render(event: unknown, args: ExecutionArgs): Buffer | Promise<Buffer> {
     try {
-      const contextValue = this.selection(args).perCaller ? this.contexts.own(args.contextValue) : this.contexts.shared(args.contextValue);
-      const result = execute({ ...args, rootValue: event, contextValue });
+      const selection = this.selection(args);
+      const contextValue = selection.perCaller ? this.contexts.own(args.contextValue) : this.contexts.shared(args.contextValue);
+      const compiled = this.compiled(selection, args);
+      const result = compiled
+        ? compiled.query(event, contextValue, args.variableValues)
+        : execute({ ...args, rootValue: event, contextValue });
       return result instanceof Promise ? result.then((done) => this.encode(done)) : this.encode(result);
     } catch (error) {
       return Promise.reject(error);
@@ -162,6 +182,14 @@ export class SharedRenderer {
 
   private encode(result: ExecutionResult): Buffer {
     return Buffer.from(JSON.stringify(this.format(result)));
+  }
+
+  private compiled(selection: Selection, { schema, document, operationName }: ExecutionArgs): CompiledQuery | null {
+    if (selection.compiled === undefined && ++selection.renders > COMPILE_AFTER) {
+      const compiled = compileQuery(schema, document, operationName ?? undefined);
+      selection.compiled = isCompiledQuery(compiled) ? compiled : null;
+    }
+    return selection.compiled ?? null;
   }
 
   private selection({ document, operationName, schema }: ExecutionArgs): Selection {
@@ -173,6 +201,7 @@ export class SharedRenderer {
         id: ++this.documents,
         variables: variablesBelowRoot(document, operationName ?? undefined),
         perCaller: reachesCallerDependent(schema, document),
+        renders: 0,
       };
       byOperation.set(operationName ?? '', selection);
     }

@@ -71,6 +71,17 @@ describe('SharedRenderer', () => {
     assert.deepEqual(await render(event, second), { data: { events: { owner: 'jwt:ana' } } });
   });
 
+  it('gives the same payloads, errors included, once a busy selection is compiled', async () => {
+    const watch = subscription('subscription Busy { events { owner unmarkedMine } }', ana);
+    const payloads: unknown[] = [];
+    for (let index = 0; index < 15; index++) payloads.push(await render({ owner: `jwt:${index}` }, watch));
+    const interpreted = payloads[0] as { data: unknown; errors: unknown };
+    const compiled = payloads[14] as { data: unknown; errors: unknown };
+    assert.deepEqual(interpreted.data, { events: { owner: 'jwt:0', unmarkedMine: null } });
+    assert.deepEqual(compiled.data, { events: { owner: 'jwt:14', unmarkedMine: null } });
+    assert.deepEqual(compiled.errors, interpreted.errors);
+  });
+
   it("renders a selection that reaches a marked field per caller, with each caller's own context", async () => {
     const event = { owner: 'jwt:ana' };
     const query = 'subscription { events { ... on Event { mine } } }';
