@@ -24,23 +24,36 @@ import type { TurnWrites } from './turn-writes';
 /** Bytes buffered for a socket above which a subscription waits for the socket to drain before its next event. */
 const HIGH_WATER_BYTES = 64 * 1024;
 
-/** graphql-ws speaks in text frames; `ws` would send a Buffer as a binary one. */
-const TEXT_FRAME = { binary: false } as const;
+/** First byte of a final, unfragmented text frame (RFC 6455 §5.2): graphql-ws speaks in text. */
+const FINAL_TEXT_FRAME = 0x81;
 const NEXT_MESSAGE_END = 0x7d; // "}"
 
 /**
- * The graphql-ws `next` message of operation `id` carrying `payload`, as one buffer: the shared
- * payload bytes are copied, not encoded again, and `ws` sends the buffer as it is. Built per
+ * The graphql-ws `next` message of operation `id` carrying `payload`, as one whole WebSocket
+ * frame (a server's frames are not masked): the shared payload bytes are copied, not encoded
+ * again, and the frame is written as it is, header included (`TurnWrites.write`). Built per
  * message rather than kept per subscription: an idle one then holds no bytes.
  */
-function nextMessage(id: string, payload: Buffer): Buffer {
+export function nextFrame(id: string, payload: Buffer): Buffer {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  const headBytes = Buffer.byteLength(head);
-  const message = Buffer.allocUnsafe(headBytes + payload.length + 1);
-  message.write(head, 0);
-  payload.copy(message, headBytes);
-  message[message.length - 1] = NEXT_MESSAGE_END;
-  return message;
+  const length = Buffer.byteLength(head) + payload.length + 1;
+  // Payload length: in the second byte up to 125, else 126 and 16 bits, else 127 and 64 bits.
+  const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+  const frame = Buffer.allocUnsafe(2 + lengthBytes + length);
+  frame[0] = FINAL_TEXT_FRAME;
+  if (lengthBytes === 0) frame[1] = length;
+  else if (lengthBytes === 2) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 0x100000000), 2);
+    frame.writeUInt32BE(length % 0x100000000, 6);
+  }
+  const start = 2 + lengthBytes + frame.write(head, 2 + lengthBytes);
+  payload.copy(frame, start);
+  frame[frame.length - 1] = NEXT_MESSAGE_END;
+  return frame;
 }
 
 /** Where one subscription's messages go: the socket, the graphql-ws operation id, and the coalescer of the socket's writes. */
@@ -353,10 +366,9 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         const rendered = this.renderer.payload(value, this.key, this.args);
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         if (this.closed || socket.readyState !== socket.OPEN) break;
-        const message = nextMessage(this.target.id, payload);
-        this.target.writes.hold(socket);
-        if (socket.bufferedAmount < HIGH_WATER_BYTES) socket.send(message, TEXT_FRAME);
-        else await new Promise<void>((resolve) => socket.send(message, TEXT_FRAME, () => resolve()));
+        const frame = nextFrame(this.target.id, payload);
+        if (socket.bufferedAmount < HIGH_WATER_BYTES) this.target.writes.write(socket, frame);
+        else await new Promise<void>((resolve) => this.target.writes.write(socket, frame, resolve));
       }
       this.finish();
     } catch (error) {

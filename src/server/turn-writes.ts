@@ -22,10 +22,23 @@ export class TurnWrites {
     this.transports.set(socket, transport);
   }
 
-  /** Holds the socket's writes until the end of this turn of the event loop. */
-  hold(socket: WebSocket): void {
+  /**
+   * Writes `frame`, a whole WebSocket frame, to the socket's transport with this turn's other
+   * writes; `written` is called once it is handed to the system. Pushed messages bypass `ws`:
+   * no frame header of its own and one buffered write instead of two per message. Frames
+   * written here and by `ws` interleave whole and in call order, since the server compresses
+   * nothing (`perMessageDeflate` off): `ws` then writes each of its messages at once.
+   */
+  write(socket: WebSocket, frame: Buffer, written?: () => void): void {
     const transport = this.transports.get(socket);
-    if (!transport || this.corked.has(transport)) return;
+    if (!transport) throw new TypeError('A WebSocket without a transport known to TurnWrites');
+    this.hold(transport);
+    transport.write(frame, written);
+  }
+
+  /** Holds the transport's writes until the end of this turn of the event loop. */
+  private hold(transport: Duplex): void {
+    if (this.corked.has(transport)) return;
     if (this.corked.size === 0) setImmediate(this.flush);
     transport.cork();
     this.corked.add(transport);

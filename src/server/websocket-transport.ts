@@ -61,6 +61,8 @@ export class WebSocketTransport {
       maxPayload: options.maxPayload,
       handleProtocols,
       clientTracking: false,
+      // `ws`' default, stated: pushed frames are written beside its own, which needs it to write every message at once (TurnWrites.write).
+      perMessageDeflate: false,
     }));
     this.onUpgrade = (request, transport, head) => {
       const refusal = origins.refusal(request.headers);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphQLID, GraphQLInt, GraphQLList, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionArgs } from 'graphql';
-import { SharedRenderer } from '../../src/server/pushed-subscriptions';
+import type { Writable } from 'node:stream';
+import * as ws from 'ws';
+import { nextFrame, SharedRenderer } from '../../src/server/pushed-subscriptions';
 
 // The key shared renders are cached under: variables that choose which events arrive (the root
 // field's arguments) must not split it; variables that shape the payload must.
@@ -99,4 +101,24 @@ describe('shared-render key: variables below the root', () => {
     assert.notEqual(key(two, { id: 'imports:1', last: 1 }, 'A'), key(two, { id: 'imports:1', last: 2 }, 'A'));
     assert.equal(key(two, { id: 'imports:1', last: 1, n: 1 }, 'A'), key(two, { id: 'imports:1', last: 1, n: 2 }, 'A'));
   });
+});
+
+/** `ws`' frame parser, which its types leave out: what a client does with the bytes it reads. */
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => Writable };
+
+describe('a pushed next message is one WebSocket frame', () => {
+  // Each payload length encoding: in the second byte, in 16 bits, in 64 bits.
+  for (const size of [10, 1_000, 70_000]) {
+    it(`that a WebSocket reader decodes to the graphql-ws message (${size}-byte payload)`, async () => {
+      const payload = Buffer.from(JSON.stringify({ data: { text: 'é'.repeat(size / 2) } }));
+      const receiver = new Receiver({ isServer: false });
+      const message = new Promise<{ data: Buffer; binary: boolean }>((resolve) =>
+        receiver.on('message', (data: Buffer, binary: boolean) => resolve({ data, binary })),
+      );
+      receiver.write(nextFrame('sub-ü', payload));
+      const { data, binary } = await message;
+      assert.equal(binary, false, 'a text frame');
+      assert.deepEqual(JSON.parse(data.toString()), { id: 'sub-ü', type: 'next', payload: JSON.parse(payload.toString()) });
+    });
+  }
 });

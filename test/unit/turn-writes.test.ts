@@ -28,10 +28,7 @@ describe('TurnWrites', () => {
     const socket = webSocket();
     const transport = new Transport();
     writes.attach(socket, transport);
-    for (const message of ['one', 'two', 'three']) {
-      writes.hold(socket);
-      transport.write(message);
-    }
+    for (const message of ['one', 'two', 'three']) writes.write(socket, Buffer.from(message));
     assert.deepEqual(transport.writes, [], 'nothing leaves before the turn ends');
     await nextTurn();
     assert.deepEqual(transport.writes, [['one', 'two', 'three']]);
@@ -43,12 +40,10 @@ describe('TurnWrites', () => {
     const [a, b] = [new Transport(), new Transport()];
     writes.attach(first, a);
     writes.attach(second, b);
-    writes.hold(first);
-    a.write('a1');
-    writes.hold(second);
-    b.write('b1');
-    writes.hold(first);
-    a.write('a2');
+    writes.write(first, Buffer.from('a1'));
+    writes.write(second, Buffer.from('b1'));
+    writes.write(first, Buffer.from('a2'));
+    // A write of `ws`' own (graphql-ws' `complete`, say) in the same turn keeps its place.
     b.write('b2');
     await nextTurn();
     assert.deepEqual(a.writes, [['a1', 'a2']]);
@@ -60,26 +55,26 @@ describe('TurnWrites', () => {
     const socket = webSocket();
     const transport = new Transport();
     writes.attach(socket, transport);
-    writes.hold(socket);
-    transport.write('1');
+    writes.write(socket, Buffer.from('1'));
     await nextTurn();
     assert.equal(transport.writableCorked, 0);
     transport.write('direct');
     assert.deepEqual(transport.writes, [['1'], ['direct']], 'unheld writes go at once');
-    writes.hold(socket);
-    transport.write('2');
-    transport.write('3');
-    assert.equal(transport.writableCorked, 1, 'corked once however many holds');
+    writes.write(socket, Buffer.from('2'));
+    writes.write(socket, Buffer.from('3'));
+    assert.equal(transport.writableCorked, 1, 'corked once however many writes');
     await nextTurn();
     assert.deepEqual(transport.writes, [['1'], ['direct'], ['2', '3']]);
   });
 
-  it('ignores a socket whose transport it was not told of', async () => {
+  it('refuses a socket whose transport it was not told of', () => {
+    assert.throws(() => new TurnWrites().write(webSocket(), Buffer.from('x')), TypeError);
+  });
+
+  it('calls back once the frame is handed over', async () => {
     const writes = new TurnWrites();
-    const transport = new Transport();
-    writes.hold(webSocket());
-    transport.write('x');
-    assert.deepEqual(transport.writes, [['x']]);
-    await nextTurn();
+    const socket = webSocket();
+    writes.attach(socket, new Transport());
+    await new Promise<void>((resolve) => writes.write(socket, Buffer.from('x'), resolve));
   });
 });
