@@ -81,6 +81,23 @@ function isIdleAware(source: object): source is IdleAwareSource {
   return 'idle' in source && 'onWork' in source && 'takeNow' in source;
 }
 
+/** What `nextFrom` gives when the source has nothing now and will resume the waiter. */
+export const IDLE = Symbol('idle');
+
+/**
+ * What a subscription's delivery loop takes next from `source`: a value it has at once; IDLE
+ * once `waiter` is left to be resumed when it has work; else its `next()`, to await (an end, an
+ * error, or an event still being checked). Sources yield objects (events), never promises.
+ */
+export function nextFrom(source: AsyncIterator<unknown>, waiter: WorkWaiter): unknown {
+  if (!isIdleAware(source)) return source.next();
+  const value = source.takeNow();
+  if (value !== undefined) return value;
+  if (!source.idle) return source.next();
+  source.onWork(waiter);
+  return IDLE;
+}
+
 /** Turns an event's execution result into what the client may see (errors formatted, defects logged). */
 export type FormatResult = (result: ExecutionResult) => FormattedExecutionResult;
 
@@ -350,16 +367,10 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     const { socket } = this.target;
     try {
       while (!this.closed) {
-        let value: unknown;
-        if (isIdleAware(this.source)) {
-          value = this.source.takeNow();
-          if (value === undefined && this.source.idle) {
-            this.source.onWork(this);
-            return;
-          }
-        }
-        if (value === undefined) {
-          const step = await this.source.next();
+        let value = nextFrom(this.source, this);
+        if (value === IDLE) return;
+        if (value instanceof Promise) {
+          const step = (await value) as IteratorResult<unknown>;
           if (step.done) break;
           value = step.value;
         }

@@ -1,7 +1,7 @@
 import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { WorkWaiter } from '../events/watcher';
 import { JobEvent } from '../events/job-event';
-import type { FormatResult, IdleAwareSource, SharedRenderer } from './pushed-subscriptions';
+import { IDLE, nextFrom, type FormatResult, type SharedRenderer } from './pushed-subscriptions';
 import type { EventStream } from './sse-stream';
 
 /** A cursor that can go in an SSE `id:` field as it is (no line break, no NUL; a flow cursor is at most 4 KiB). */
@@ -26,10 +26,6 @@ function nextMessage(target: SseTarget, event: unknown, payload: Buffer): Buffer
   const head =
     operationId === undefined ? `event: next\n${id}data: ` : `event: next\n${id}data: {"id":${JSON.stringify(operationId)},"payload":`;
   return Buffer.concat([Buffer.from(head), payload, Buffer.from(operationId === undefined ? '\n\n' : '}\n\n')]);
-}
-
-function isIdleAware(source: object): source is IdleAwareSource {
-  return 'idle' in source && 'onWork' in source;
 }
 
 /**
@@ -122,19 +118,20 @@ export class SseSubscription implements AsyncGenerator<ExecutionResult, undefine
           stream.whenReady(this);
           return;
         }
-        if (isIdleAware(this.source) && this.source.idle) {
-          this.source.onWork(this);
-          return;
+        let value = nextFrom(this.source, this);
+        if (value === IDLE) return;
+        if (value instanceof Promise) {
+          const step = (await value) as IteratorResult<unknown>;
+          if (step.done) {
+            exhausted = true;
+            break;
+          }
+          value = step.value;
         }
-        const step = await this.source.next();
-        if (step.done) {
-          exhausted = true;
-          break;
-        }
-        const rendered = this.renderer.payload(step.value, this.key, this.args);
+        const rendered = this.renderer.payload(value, this.key, this.args);
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         if (this.closed) break;
-        stream.write(nextMessage(this.target, step.value, payload));
+        stream.write(nextMessage(this.target, value, payload));
       }
     } catch (error) {
       exhausted = true;
