@@ -13,6 +13,28 @@ import { figureResult, type FigureResult, type Side } from '../lib/report';
 
 const GRACE_MS = 60_000;
 
+/**
+ * Operations each side runs before it is measured, at least, besides a quarter of the window:
+ * single requests (or `Queue.add` calls), or batches. A freshly started gateway needs thousands
+ * of requests before its JIT settles, and quick mode's quarter window (250 ms) measured it cold,
+ * at several times its steady CPU per job, against baselines of a few functions that warm at once.
+ * Every side gets the same warm-up, so none is measured cold.
+ */
+const WARM_REQUESTS = 5_000;
+const WARM_BATCHES = 20;
+/** The longest a warm-up tops up, whatever it has done by then. */
+const WARM_CAP_MS = 20_000;
+
+/**
+ * Warms a side: a quarter window of `run`, then more until {@link WARM_REQUESTS} (or
+ * {@link WARM_BATCHES} of `jobsPerOp` jobs) are done. `run` gets a duration and a cap on operations.
+ */
+async function warmUp(windowMs: number, jobsPerOp: number, run: (durationMs: number, maxOps: number) => Promise<Measured>): Promise<void> {
+  const wanted = jobsPerOp > 1 ? WARM_BATCHES : WARM_REQUESTS;
+  const done = (await run(windowMs / 4, 10_000_000)).count / jobsPerOp;
+  if (done < wanted) await run(WARM_CAP_MS, Math.ceil(wanted - done));
+}
+
 /** A measured run and the CPU its measured process spent on it, µs per job. */
 type CostedRun = Measured & { cpuUsPerJob: number };
 
@@ -44,7 +66,9 @@ async function httpLoad(
   const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: target.url, token: target.token }, 'http');
   const { windowMs } = ctx.profile.enqueue;
   const args = { body, concurrency, jobsPerRequest, maxRequests: 10_000_000 };
-  await load.call('run', { ...args, durationMs: windowMs / 4 }, windowMs + GRACE_MS);
+  await warmUp(windowMs, jobsPerRequest, (durationMs, maxRequests) =>
+    load.call('run', { ...args, durationMs, maxRequests }, durationMs + GRACE_MS),
+  );
   return costed(target.pid, () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS));
 }
 
@@ -93,14 +117,16 @@ function gatewaySide(m: CostedRun | { skipped: string }): Side {
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here). Every side starts on a Redis holding none of the other sides' jobs.`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here). Every side starts on a Redis holding none of the other sides' jobs, and is measured after a warm-up of a quarter window and at least ${WARM_REQUESTS} requests.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, inFlight, httpClients } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
     const single = (lanes: number, options: typeof opts) =>
       raw.call('single', { durationMs: windowMs, inFlight: lanes, maxJobs: 10_000_000, opts: options }, windowMs + GRACE_MS);
-    await raw.call('single', { durationMs: windowMs / 4, inFlight: 1, maxJobs: 10_000_000, opts }, windowMs + GRACE_MS);
+    await warmUp(windowMs, 1, (durationMs, maxJobs) =>
+      raw.call('single', { durationMs, inFlight: 1, maxJobs, opts }, durationMs + GRACE_MS),
+    );
     const sameRun = await costed(raw.pid, () => single(1, opts));
     const same = rate(sameRun);
     await ctx.emptyRedis();
@@ -149,14 +175,16 @@ export const enqueueSingle: Figure = {
 export const enqueueBulk: Figure = {
   name: 'enqueue-bulk',
   note: ({ enqueue }) =>
-    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options) and the CPU each side spent per job. Every side starts on a Redis holding none of the other sides' jobs.`,
+    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options) and the CPU each side spent per job. Every side starts on a Redis holding none of the other sides' jobs, and is measured after a warm-up of a quarter window and at least ${WARM_BATCHES} batches.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, bulkSize } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
     const bulkOf = (options: typeof opts) =>
       raw.call('bulk', { durationMs: windowMs, batchSize: bulkSize, maxBatches: 100_000, opts: options }, windowMs + GRACE_MS);
-    await raw.call('bulk', { durationMs: windowMs / 4, batchSize: bulkSize, maxBatches: 100_000, opts }, windowMs + GRACE_MS);
+    await warmUp(windowMs, bulkSize, (durationMs, maxBatches) =>
+      raw.call('bulk', { durationMs, batchSize: bulkSize, maxBatches, opts }, durationMs + GRACE_MS),
+    );
     const sameRun = await costed(raw.pid, () => bulkOf(opts));
     const same = rate(sameRun);
     await ctx.emptyRedis();

@@ -33,6 +33,37 @@ const QUEUE_READ_REUSE_MS = 1000;
 /** A GraphQL operation's type as a label: query, mutation, subscription, or unknown (did not parse or validate). */
 export type OperationType = 'query' | 'mutation' | 'subscription' | 'unknown';
 
+type HttpLabels = Record<'method' | 'route' | 'status_code', string>;
+type OperationLabels = Record<'operation_type' | 'operation_name', string>;
+
+/** A count kept per label set between scrapes, copied into its counter when scraped. */
+interface Tally<L> {
+  labels: L;
+  count: number;
+}
+
+/** When an HTTP response being timed started, and its route as a label (read at the start: Express rewrites `url`). */
+interface HttpTiming {
+  metrics: GatewayMetrics;
+  started: number;
+  route: string;
+}
+const TIMING = Symbol('jobgate.httpTiming');
+type Timed = ServerResponse & { [TIMING]?: HttpTiming };
+
+/** The `finish` listener of every timed response, called on the response: one function rather than a closure per request. */
+function httpFinished(this: Timed): void {
+  const timing = this[TIMING];
+  if (timing) timing.metrics.httpAnswered(this, timing);
+}
+
+/** The `route` label of a request path. */
+function routeOf(url = ''): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  return ROUTES.includes(path) ? path : path.startsWith('/downloads/') ? '/downloads/:id' : 'other';
+}
+
 /**
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one,
  * so two gateways in one process do not collide). Everything that is state elsewhere (sockets,
@@ -46,6 +77,14 @@ export class GatewayMetrics {
   private readonly operationDuration: Histogram<'operation_type' | 'operation_name'>;
   private readonly subscriptions: Gauge;
   private readonly operationNames = new Set<string>();
+  /**
+   * Requests and operations counted here and copied into their counters when scraped: every
+   * request counts, and prom-client validates and hashes a label set on each `inc`. The label
+   * objects are shared by every observation of their set, for the duration histograms too.
+   */
+  private readonly httpTallies = new Map<string, Tally<HttpLabels>>();
+  private readonly operationTallies = new Map<string, Tally<OperationLabels & { outcome: string }>>();
+  private readonly operationLabels = new Map<string, OperationLabels>();
   private openSockets: () => number = () => 0;
   private queueRead: { at: number; result: Promise<QueueOverview[] | undefined> } | undefined;
   /** Per queue, the failed total last exported and BullMQ's own total it came from (`failedTotal`). */
@@ -57,11 +96,16 @@ export class GatewayMetrics {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    const tallied = <L extends string>(counter: Counter<L>, tallies: Map<string, Tally<Record<L, string>>>): void => {
+      counter.reset();
+      for (const { labels, count } of tallies.values()) counter.inc(labels, count);
+    };
     this.httpRequests = new Counter({
       name: 'jobgate_http_requests_total',
       help: 'HTTP requests answered.',
       labelNames: ['method', 'route', 'status_code'],
       registers,
+      collect: () => tallied(this.httpRequests, this.httpTallies),
     });
     this.httpDuration = new Histogram({
       name: 'jobgate_http_request_duration_seconds',
@@ -74,6 +118,7 @@ export class GatewayMetrics {
       help: 'GraphQL operations: over HTTP when answered, subscriptions over WebSocket when started.',
       labelNames: ['operation_type', 'operation_name', 'outcome'],
       registers,
+      collect: () => tallied(this.operations, this.operationTallies),
     });
     this.operationDuration = new Histogram({
       name: 'jobgate_graphql_operation_duration_seconds',
@@ -131,19 +176,21 @@ export class GatewayMetrics {
 
   /** Times `request` and counts it by method, route and status once its response is sent. */
   observeHttp(request: IncomingMessage, response: ServerResponse): void {
-    const end = this.httpDuration.startTimer();
-    // Read now: Express rewrites `url` under a mount path before the response finishes.
-    const path = (request.url ?? '').split('?')[0];
-    response.once('finish', () => {
-      const route = ROUTES.includes(path) ? path : path.startsWith('/downloads/') ? '/downloads/:id' : 'other';
-      const labels = {
-        method: METHODS.has(request.method ?? '') ? (request.method ?? 'other') : 'other',
-        route,
-        status_code: String(response.statusCode),
-      };
-      this.httpRequests.inc(labels);
-      end(labels);
-    });
+    (response as Timed)[TIMING] = { metrics: this, started: performance.now(), route: routeOf(request.url) };
+    response.once('finish', httpFinished);
+  }
+
+  /** Counts and times an answered request ({@link observeHttp}). */
+  httpAnswered(response: ServerResponse, timing: HttpTiming): void {
+    const method = METHODS.has(response.req.method ?? '') ? (response.req.method ?? 'other') : 'other';
+    const key = `${method} ${timing.route} ${response.statusCode}`;
+    let tally = this.httpTallies.get(key);
+    if (!tally) {
+      tally = { labels: { method, route: timing.route, status_code: String(response.statusCode) }, count: 0 };
+      this.httpTallies.set(key, tally);
+    }
+    tally.count += 1;
+    this.httpDuration.observe(tally.labels, (performance.now() - timing.started) / 1000);
   }
 
   /** Express middleware timing every request that reaches Express; mount it first. */
@@ -172,9 +219,20 @@ export class GatewayMetrics {
 
   /** Records an answered GraphQL operation. */
   operation(type: OperationType, name: string | null | undefined, failed: boolean, seconds?: number): void {
-    const labels = { operation_type: type, operation_name: type === 'unknown' ? 'unknown' : this.operationName(name) };
-    this.operations.inc({ ...labels, outcome: failed ? 'error' : 'success' });
-    if (seconds !== undefined) this.operationDuration.observe(labels, seconds);
+    const operationName = type === 'unknown' ? 'unknown' : this.operationName(name);
+    const outcome = failed ? 'error' : 'success';
+    const key = `${type} ${outcome} ${operationName}`;
+    let tally = this.operationTallies.get(key);
+    if (!tally) {
+      tally = { labels: { operation_type: type, operation_name: operationName, outcome }, count: 0 };
+      this.operationTallies.set(key, tally);
+    }
+    tally.count += 1;
+    if (seconds === undefined) return;
+    const timedKey = `${type} ${operationName}`;
+    let labels = this.operationLabels.get(timedKey);
+    if (!labels) this.operationLabels.set(timedKey, (labels = { operation_type: type, operation_name: operationName }));
+    this.operationDuration.observe(labels, seconds);
   }
 
   /** Counts a subscription as open; the returned function counts it closed (once, however often called). */

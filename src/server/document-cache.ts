@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
+import type { PersistedQueryOptions } from '@apollo/server';
 import { LRUCache } from 'lru-cache';
 import {
   GraphQLError,
@@ -66,6 +67,15 @@ function queryHash(source: string): string {
   return createHash('sha256').update(source).digest('hex');
 }
 
+/** The query hash at the end of a key of Apollo's (its stores prefix their keys with `<prefix>:`). */
+const hashOfKey = (key: string): string => key.slice(key.lastIndexOf(':') + 1);
+
+/** One text handed to Apollo by its hash, and how many requests in flight still need it ({@link DocumentCache.byHash}). */
+interface Lent {
+  text: string;
+  requests: number;
+}
+
 /** A parsed and validated document, or the errors that refused it. */
 export type Prepared = { document: DocumentNode } | { errors: readonly GraphQLError[] };
 
@@ -85,6 +95,13 @@ export class DocumentCache {
     maxSize: MAX_CACHED_SOURCE,
     sizeCalculation: (document) => Math.max(1, document.loc?.end ?? 1),
   });
+  /** The hash of each cached document's text, by the text: a known text is not hashed again. */
+  private readonly hashes = new LRUCache<string, string>({
+    maxSize: MAX_CACHED_SOURCE,
+    sizeCalculation: (_hash, text) => Math.max(1, text.length),
+  });
+  /** Texts of requests in flight that Apollo reads by their hash ({@link byHash}), kept until {@link release}. */
+  private readonly lent = new Map<string, Lent>();
   private readonly rules: readonly ValidationRule[];
   /** The options every parse of a query uses, Apollo's included. */
   readonly parseOptions: ParseOptions;
@@ -156,8 +173,32 @@ export class DocumentCache {
     }
     const invalid = validate(this.schema, document, this.rules);
     if (invalid.length > 0) return { errors: invalid.map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED)) };
-    this.documents.set(hash, document);
+    this.keep(hash, document);
     return { document };
+  }
+
+  private keep(hash: string, document: DocumentNode): void {
+    this.documents.set(hash, document);
+    if (document.loc) this.hashes.set(document.loc.source.body, hash);
+  }
+
+  /**
+   * The query hash of `source` when it is the text of a cached document, lent to Apollo until
+   * {@link release}: Apollo reads it back through {@link byHash}. Undefined for any other text.
+   */
+  borrowHash(source: string): string | undefined {
+    const hash = this.hashes.get(source);
+    if (hash === undefined) return undefined;
+    const lent = this.lent.get(hash);
+    if (lent) lent.requests += 1;
+    else this.lent.set(hash, { text: source, requests: 1 });
+    return hash;
+  }
+
+  /** Ends one loan of {@link borrowHash}. */
+  release(hash: string): void {
+    const lent = this.lent.get(hash);
+    if (lent && --lent.requests === 0) this.lent.delete(hash);
   }
 
   /**
@@ -166,11 +207,26 @@ export class DocumentCache {
    * query hash.
    */
   readonly apolloStore = {
-    get: (key: string): Promise<DocumentNode | undefined> => Promise.resolve(this.documents.get(key.slice(key.lastIndexOf(':') + 1))),
+    get: (key: string): Promise<DocumentNode | undefined> => Promise.resolve(this.documents.get(hashOfKey(key))),
     set: (key: string, document: DocumentNode): Promise<void> => {
-      this.documents.set(key.slice(key.lastIndexOf(':') + 1), document);
+      this.keep(hashOfKey(key), document);
       return Promise.resolve();
     },
-    delete: (key: string): Promise<boolean> => Promise.resolve(this.documents.delete(key.slice(key.lastIndexOf(':') + 1))),
+    delete: (key: string): Promise<boolean> => Promise.resolve(this.documents.delete(hashOfKey(key))),
+  };
+
+  /**
+   * The store of Apollo's automatic persisted queries: a hash names the text of a document
+   * lent for a request in flight ({@link borrowHash}) or of any cached document, which every
+   * valid document a client registers is. A text that failed validation is not kept: a client
+   * naming it by hash gets PERSISTED_QUERY_NOT_FOUND and sends it again, as the protocol says.
+   */
+  readonly byHash: NonNullable<PersistedQueryOptions['cache']> = {
+    get: (key) => {
+      const hash = hashOfKey(key);
+      return Promise.resolve(this.lent.get(hash)?.text ?? this.documents.get(hash)?.loc?.source.body);
+    },
+    set: () => Promise.resolve(),
+    delete: () => Promise.resolve(true),
   };
 }

@@ -53,6 +53,19 @@ export function prefersHtml(request: IncomingMessage): boolean {
   );
 }
 
+/**
+ * How many `{` and `[` bytes a JSON body holds, strings included: it nests no deeper than that,
+ * so a body with few of them needs no walk of its parsed value.
+ */
+function openingBrackets(body: Buffer): number {
+  let count = 0;
+  for (let index = 0; index < body.length; index += 1) {
+    const byte = body[index];
+    if (byte === 0x7b || byte === 0x5b) count += 1;
+  }
+  return count;
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The operation texts a request carries: one for GET, one per operation of a POST (batches hold several). */
@@ -69,6 +82,8 @@ interface ReadRequest {
   envelope?: GraphQLError;
   /** Refuses a document (too long, too deep): answered after authentication, like any parse failure. */
   document?: GraphQLError;
+  /** The hashes its operations name their cached documents by ({@link GraphqlHttp.byKnownHash}), released once answered. */
+  loans: string[];
 }
 
 function write(response: ServerResponse, result: HTTPGraphQLResponse): Promise<void> | void {
@@ -101,19 +116,24 @@ export class GraphqlHttp {
     try {
       const read = await this.read(request);
       if (read === 'aborted') return;
-      const { envelope, document } = read;
+      const { envelope, document, loans } = read;
       // The rest of an oversized upload is not read: the connection cannot be reused.
       if (envelope?.extensions.http && (envelope.extensions.http as { status: number }).status === 413)
         response.setHeader('connection', 'close');
-      const result = await this.options.pipeline.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: read.request,
-        context: async () => {
-          if (envelope) throw envelope;
-          const context = await this.options.context(request);
-          if (document) throw document;
-          return context;
-        },
-      });
+      let result: HTTPGraphQLResponse;
+      try {
+        result = await this.options.pipeline.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: read.request,
+          context: async () => {
+            if (envelope) throw envelope;
+            const context = await this.options.context(request);
+            if (document) throw document;
+            return context;
+          },
+        });
+      } finally {
+        for (const hash of loans) this.options.pipeline.documents.release(hash);
+      }
       await write(response, result);
     } catch (error) {
       this.options.logger.error({ err: error }, 'unexpected error answering /graphql');
@@ -139,23 +159,48 @@ export class GraphqlHttp {
       search: queryAt === -1 ? '' : url.slice(queryAt),
       body: undefined,
     };
+    const loans: string[] = [];
     if (incoming.headers.accept && !new Negotiator(incoming).mediaType(GRAPHQL_RESPONSE_TYPES))
-      return { request, envelope: REFUSALS['not-acceptable']() };
+      return { request, envelope: REFUSALS['not-acceptable'](), loans };
     if (request.method === 'POST') {
       const type = incoming.headers['content-type'] ?? '';
-      if (!JSON_ESSENCE.test(type)) return { request, envelope: REFUSALS['not-json']() };
-      if (!JSON_TYPE.test(type)) return { request, envelope: REFUSALS.charset() };
+      if (!JSON_ESSENCE.test(type)) return { request, envelope: REFUSALS['not-json'](), loans };
+      if (!JSON_TYPE.test(type)) return { request, envelope: REFUSALS.charset(), loans };
       const raw = await readBody(incoming, this.options.maxBodyBytes);
       if (raw === 'aborted') return raw;
-      if (typeof raw === 'string') return { request, envelope: REFUSALS[raw]() };
-      request.body = parseJsonBody(raw);
-      if (request.body === undefined) return { request, envelope: REFUSALS.malformed() };
-      if (nestedDeeperThan(request.body, MAX_INPUT_NESTING + 2)) return { request, envelope: tooDeeplyNested() };
+      if (typeof raw === 'string') return { request, envelope: REFUSALS[raw](), loans };
+      const body = parseJsonBody(raw);
+      if (body === undefined) return { request, envelope: REFUSALS.malformed(), loans };
+      if (openingBrackets(raw) > MAX_INPUT_NESTING + 2 && nestedDeeperThan(body, MAX_INPUT_NESTING + 2))
+        return { request, envelope: tooDeeplyNested(), loans };
+      request.body = Array.isArray(body) ? body.map((operation) => this.byKnownHash(operation, loans)) : this.byKnownHash(body, loans);
     }
+    // A text named by its hash is a cached document's, which passed this screening already.
     for (const text of queryTexts(request)) {
       const document = this.options.pipeline.documents.screen(text);
-      if (document) return { request, document };
+      if (document) return { request, document, loans };
     }
-    return { request };
+    return { request, loans };
+  }
+
+  /**
+   * `operation` naming its query by hash, as an automatic persisted query, when the text is a
+   * cached document's: Apollo hashes the query text of every request to find its document, and
+   * that hash is known. Apollo reads the text back from the document cache, which keeps it
+   * until the request is answered (`loans`). An operation that brings a persisted query of its
+   * own, or extensions Apollo refuses, is left as it is. The operation is this request's own
+   * parsed body, changed in place (a copy without `query` costs more than the hash it saves).
+   */
+  private byKnownHash(operation: unknown, loans: string[]): unknown {
+    if (!isRecord(operation) || typeof operation.query !== 'string') return operation;
+    const extensions = operation.extensions;
+    if (extensions !== undefined && extensions !== null && (!isRecord(extensions) || 'persistedQuery' in extensions)) return operation;
+    const hash = this.options.pipeline.documents.borrowHash(operation.query);
+    if (hash === undefined) return operation;
+    loans.push(hash);
+    const persistedQuery = { version: 1, sha256Hash: hash };
+    operation.query = undefined;
+    operation.extensions = extensions ? { ...extensions, persistedQuery } : { persistedQuery };
+    return operation;
   }
 }

@@ -1,5 +1,9 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { GatewayMetrics } from '../observability/metrics';
@@ -34,6 +38,8 @@ export function createPipeline(schema: GraphQLSchema, config: Config, metrics: G
   const apollo = new ApolloServer<RequestContext>({
     schema,
     documentStore: documents.apolloStore,
+    // Apollo's automatic persisted queries, and how HTTP requests name a cached document without a hash of their text.
+    persistedQueries: { cache: documents.byHash },
     parseOptions: documents.parseOptions,
     validationRules: rules,
     // Introspection is refused by operationRules when off, with the same error on every transport.
@@ -49,6 +55,8 @@ export function createPipeline(schema: GraphQLSchema, config: Config, metrics: G
       ApolloServerPluginLandingPageDisabled(),
       // Jobgate sets no cache hints, and the default cache-control plugin wraps every field's resolution.
       ApolloServerPluginCacheControlDisabled(),
+      // Federation's inline traces: Jobgate is no subgraph, and the plugin would still start on every request.
+      ApolloServerPluginInlineTraceDisabled(),
       hook.apolloPlugin(),
     ],
   });

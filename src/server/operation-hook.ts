@@ -1,4 +1,5 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { trace } from '@opentelemetry/api';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { execute, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { GatewayMetrics, OperationType } from '../observability/metrics';
@@ -54,45 +55,46 @@ export class OperationHook {
 
   /** The hook as an Apollo Server plugin, which also refuses subscriptions over HTTP. */
   apolloPlugin(): ApolloServerPlugin<RequestContext> {
+    // One listener for every request: what it needs of a request is on the request's own context
+    // (its start, its errors, its span), so no request allocates closures of its own.
+    const listener: GraphQLRequestListener<RequestContext> = {
+      didResolveOperation: async ({ operation }) => {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError(SUBSCRIPTION_OVER_HTTP, {
+            extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
+          });
+        }
+      },
+      willSendResponse: async ({ operation, operationName, contextValue, errors, metrics }) => {
+        const span = contextValue.trace && trace.getSpan(contextValue.trace);
+        if (span) {
+          describeOperation(span, operation?.operation ?? 'unknown', operationName, Boolean(errors?.length), errorCode(errors));
+          span.end();
+        }
+        const started = metrics.startHrTime;
+        this.answered(contextValue, operation?.operation ?? 'unknown', operationName, errors, started && secondsSince(started));
+      },
+    };
     return {
       // A document refused before parsing (too long, too deep) fails the request's context: counted like any parse failure.
       contextCreationDidFail: async ({ error }) => {
         if (error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)
           this.answered(undefined, 'unknown', null, [error]);
       },
-      requestDidStart: async ({ request, contextValue }) => {
-        const started = process.hrtime.bigint();
+      requestDidStart: async ({ request, contextValue, metrics }) => {
+        metrics.startHrTime = process.hrtime();
         // Tracing: the operation's span, a child of the request's `traceparent`, set on its context.
-        const span = startHttpOperation(request.http?.headers, request.http?.method ?? 'POST', contextValue);
-        let errors: readonly GraphQLError[] | undefined;
-        return {
-          didResolveOperation: async ({ operation }) => {
-            if (operation?.operation === 'subscription') {
-              throw new GraphQLError(SUBSCRIPTION_OVER_HTTP, {
-                extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
-              });
-            }
-          },
-          didEncounterErrors: async (request) => {
-            errors = request.errors;
-          },
-          willSendResponse: async ({ operation, operationName, contextValue }) => {
-            if (span) {
-              describeOperation(span, operation?.operation ?? 'unknown', operationName, Boolean(errors?.length), errorCode(errors));
-              span.end();
-            }
-            this.answered(
-              contextValue,
-              operation?.operation ?? 'unknown',
-              operationName,
-              errors,
-              Number(process.hrtime.bigint() - started) / 1e9,
-            );
-          },
-        };
+        startHttpOperation(request.http?.headers, request.http?.method ?? 'POST', contextValue);
+        return listener;
       },
     };
   }
+}
+
+/** Seconds since `started` (a `process.hrtime()`). */
+function secondsSince(started: [number, number]): number {
+  const [seconds, nanoseconds] = process.hrtime(started);
+  return seconds + nanoseconds / 1e9;
 }
 
 /** The `extensions.code` of an operation's first error, for its span. */

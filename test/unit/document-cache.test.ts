@@ -111,3 +111,40 @@ describe('DocumentCache prepare', () => {
     assert.match(prepared.errors[0].message, /nests more than 256/);
   });
 });
+
+describe('DocumentCache hashes of known texts', () => {
+  const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+  it('knows the hash of a cached document’s text only, whoever cached it', () => {
+    const documents = cache();
+    assert.equal(documents.borrowHash('{ ok }'), undefined);
+    documents.prepare('{ ok }');
+    assert.equal(documents.borrowHash('{ ok }'), sha256('{ ok }'));
+    documents.prepare('{ nope }');
+    assert.equal(documents.borrowHash('{ nope }'), undefined);
+    void documents.apolloStore.set(`apollo:schema-hash:${sha256('{ echo }')}`, parse('{ echo }'));
+    assert.equal(documents.borrowHash('{ echo }'), sha256('{ echo }'));
+  });
+
+  it('answers Apollo’s persisted-query lookup of a lent hash until every loan is released, cached or not', async () => {
+    const documents = cache();
+    documents.prepare('{ ok }');
+    const hash = documents.borrowHash('{ ok }');
+    assert.ok(hash);
+    assert.equal(documents.borrowHash('{ ok }'), hash);
+    await documents.apolloStore.delete(`apollo:schema-hash:${hash}`);
+    assert.equal(await documents.byHash.get(`apq:${hash}`), '{ ok }');
+    documents.release(hash);
+    assert.equal(await documents.byHash.get(`apq:${hash}`), '{ ok }');
+    documents.release(hash);
+    assert.equal(await documents.byHash.get(`apq:${hash}`), undefined);
+  });
+
+  it('answers a persisted-query lookup from the cache, and keeps nothing a client registers', async () => {
+    const documents = cache();
+    documents.prepare('{ ok }');
+    assert.equal(await documents.byHash.get(`apq:${sha256('{ ok }')}`), '{ ok }');
+    await documents.byHash.set(`apq:${sha256('{ nope }')}`, '{ nope }');
+    assert.equal(await documents.byHash.get(`apq:${sha256('{ nope }')}`), undefined);
+  });
+});
