@@ -1,7 +1,7 @@
 /**
  * The HTTP floor of figure 1: a bare `node:http` server that answers each POST with one
  * `Queue.add` of the gateway's job (its data and options), on a connection configured as
- * the gateway's (auto-pipelined). No GraphQL, authentication, validation, metrics or rate
+ * the gateway's (no auto-pipelining). No GraphQL, authentication, validation, metrics or rate
  * limit: what any gateway on Node's HTTP server pays at least, measured under the same load.
  */
 import http from 'node:http';
@@ -12,7 +12,7 @@ import type { HttpFloorApi, HttpFloorInit } from '../load/api';
 const init = initArgs<HttpFloorInit>();
 const queue = new Queue(init.queue, {
   prefix: init.prefix,
-  connection: { url: init.redisUrl, enableAutoPipelining: true, maxRetriesPerRequest: 1 },
+  connection: { url: init.redisUrl, maxRetriesPerRequest: 1 },
 });
 const JOB = { name: 'helloWorld', data: { name: 'x' } };
 

@@ -19,10 +19,9 @@ function optionsFor(role: ConnectionRole, name: string): RedisOptions {
     ? {
         connectionName: name,
         enableOfflineQueue: false,
-        // Commands of concurrent requests issued in one tick go out in one write: on loopback a
-        // write per command cost more CPU than the rest of an enqueue. Order is kept; MULTI,
-        // which bypasses the pipeline, is never sent in the same tick as a command it depends on.
-        enableAutoPipelining: true,
+        // No auto-pipelining: ioredis builds a Pipeline for every tick that sends a command, and
+        // copies onto it every script defined on the connection (BullMQ defines 64), which cost
+        // more than the writes it saves (bench/RESULTS.md, enqueue-single).
         maxRetriesPerRequest: 1,
         connectTimeout: 1000,
         retryStrategy,

@@ -3,8 +3,7 @@ import type { RedisClient } from './connections';
 /**
  * Registers a Lua script on `redis` as a command and returns a function that runs it: its
  * `numberOfKeys` keys first, then its other arguments. ioredis sends the script's body once
- * per connection and `EVALSHA` after that (again after a `NOSCRIPT`, e.g. a Redis restart),
- * and auto-pipelines the call where the connection does.
+ * per connection and `EVALSHA` after that (again after a `NOSCRIPT`, e.g. a Redis restart).
  */
 export function defineScript<Args extends (string | number)[], Result>(
   redis: RedisClient,
