@@ -11,11 +11,12 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { enqueueBulk, enqueueSingle } from './figures/enqueue';
+import { endToEnd } from './figures/end-to-end';
 import { eventLatency } from './figures/event-latency';
 import { fanout } from './figures/fanout';
 import { fanoutLatency } from './figures/fanout-latency';
 import { flows } from './figures/flows';
-import { memory } from './figures/memory';
+import { manySubscriptions, memory } from './figures/memory';
 import { pollingVsPush } from './figures/polling-vs-push';
 import { sse } from './figures/sse';
 import { tracing } from './figures/tracing';
@@ -24,7 +25,7 @@ import { FigureContext, type Figure, type RunContext } from './lib/context';
 import { gatewayLauncher, type GatewayLauncher } from './lib/gateway';
 import { stopAllChildren } from './lib/ipc';
 import { machineInfo } from './lib/machine';
-import { parseOptions, USAGE, type FigureName, type Options } from './lib/options';
+import { parseOptions, runDeadlineMs, USAGE, type FigureName, type Options } from './lib/options';
 import { startPrivateRedis, useExternalRedis } from './lib/redis-server';
 import { figureResult, toJsonLine, writeMarkdown, type FigureResult } from './lib/report';
 
@@ -35,10 +36,12 @@ const ALL: Record<FigureName, Figure> = {
   fanout,
   'fanout-latency': fanoutLatency,
   memory,
+  'many-subscriptions': manySubscriptions,
   sse,
   'polling-vs-push': pollingVsPush,
   flows,
   tracing,
+  'end-to-end': endToEnd,
 };
 
 const started = performance.now();
@@ -162,7 +165,8 @@ async function main(options: Options): Promise<void> {
     log(`aborting: ${reason}`);
     void finish().finally(() => process.exit(1));
   };
-  const deadline = setTimeout(() => abort(`run exceeded ${options.profile.deadlineMs / 1000} s`), options.profile.deadlineMs);
+  const deadlineMs = runDeadlineMs(options);
+  const deadline = setTimeout(() => abort(`run exceeded ${deadlineMs / 1000} s`), deadlineMs);
   process.once('SIGINT', () => abort('SIGINT'));
   process.once('SIGTERM', () => abort('SIGTERM'));
   await runFigures(run, figures, results, (ctx) => (current = ctx));

@@ -4,6 +4,7 @@
  * one event loop), driven as one and reused from server to server.
  */
 import type { ConnectArgs, ConnectReport, FleetApi } from '../load/api';
+import type { FleetInit } from '../load/ws-fleet';
 import type { FigureContext } from './context';
 import type { Gateway } from './gateway';
 import { mergeAll, type Histogram } from './histogram';
@@ -37,10 +38,17 @@ const CONCURRENCY = 100;
 export class Fleet {
   private constructor(private readonly children: Child<FleetApi>[]) {}
 
-  /** Starts the processes for up to `connections` clients at a time. */
-  static async start(ctx: FigureContext, connections: number, label: string): Promise<Fleet> {
+  /**
+   * Starts the processes for up to `connections` clients at a time. With `ownSourceAddress`, process i
+   * binds its WebSockets to 127.0.0.(i + 2): the ports of one source address (about 28,000) to one server
+   * port would run out before 50,000 sockets, and every 127.x.y.z address is this machine's loopback.
+   */
+  static async start(ctx: FigureContext, connections: number, label: string, ownSourceAddress = false): Promise<Fleet> {
     const processes = connections <= 1 ? 1 : Math.max(2, Math.ceil(connections / PER_PROCESS));
-    const children = await Promise.all(Array.from({ length: processes }, () => ctx.child<FleetApi>('load/ws-fleet.ts', {}, label)));
+    const init = (i: number): FleetInit => (ownSourceAddress ? { localAddress: `127.0.0.${i + 2}` } : {});
+    const children = await Promise.all(
+      Array.from({ length: processes }, (_, i) => ctx.child<FleetApi>('load/ws-fleet.ts', init(i), label)),
+    );
     return new Fleet(children);
   }
 

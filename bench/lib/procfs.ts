@@ -1,4 +1,5 @@
 /** Readings of other processes from Linux /proc: resident memory, CPU time, limits. */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second used by /proc/<pid>/stat (USER_HZ, 100 on Linux). */
@@ -33,10 +34,27 @@ export async function withCpuOf<T>(pid: number, run: () => Promise<T>): Promise<
   return { result, cpuMs: cpuMs(pid) - before };
 }
 
-/** The soft limit on open files of this process (children inherit it). */
-export function openFileLimit(): number {
-  const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+/** The soft limit on open files of process `pid` (this one by default; children inherit it). */
+export function openFileLimit(pid: number | 'self' = 'self'): number {
+  const match = /^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
   return match ? Number(match[1]) : 1024;
+}
+
+/**
+ * Raises the open-file limit (soft and hard) of the running process `pid` to at least `limit`
+ * with util-linux `prlimit` (raising a hard limit needs CAP_SYS_RESOURCE, which a container may
+ * withhold even from root) and returns the soft limit it has afterwards: the caller compares it
+ * with what it asked for. The kernel checks the
+ * limit whenever a descriptor is made, so a server raised after its start accepts more sockets.
+ */
+export function raiseOpenFileLimit(pid: number, limit: number): number {
+  if (openFileLimit(pid) >= limit) return openFileLimit(pid);
+  try {
+    execFileSync('prlimit', ['--pid', String(pid), `--nofile=${limit}:${limit}`], { stdio: 'pipe', timeout: 10_000 });
+  } catch {
+    // Not permitted or no prlimit: the limit read back says how far it got.
+  }
+  return openFileLimit(pid);
 }
 
 /** Measures a process's CPU use over a window, as a percentage of one core. */

@@ -31,9 +31,14 @@ interface ControlMessage {
 const NEXT = '"type":"next"';
 const SOCKET_OPTIONS = { perMessageDeflate: false, skipUTF8Validation: true };
 
-/** Opens a raw `ws` client and tells the server its topic. */
-export function openRaw(url: string, topic: string, stats: ReceiveStats, deadline: number): Promise<OpenOutcome> {
-  const socket = new WebSocket(url, SOCKET_OPTIONS);
+/** The socket options, bound to `localAddress` when given (`ws` passes it on to `http.request`). */
+function socketOptions(localAddress: string | undefined): WebSocket.ClientOptions {
+  return localAddress ? { ...SOCKET_OPTIONS, localAddress } : SOCKET_OPTIONS;
+}
+
+/** Opens a raw `ws` client (from `localAddress`, if given) and tells the server its topic. */
+export function openRaw(url: string, topic: string, stats: ReceiveStats, deadline: number, localAddress?: string): Promise<OpenOutcome> {
+  const socket = new WebSocket(url, socketOptions(localAddress));
   socket.on('message', (data) => stats.delivery(data.toString()));
   socket.on('close', () => stats.close());
   return new Promise((resolve) => {
@@ -58,6 +63,7 @@ export function openRaw(url: string, topic: string, stats: ReceiveStats, deadlin
  * Opens a graphql-transport-ws client, sends `connection_init` with the token,
  * then one `subscribe` per spec (variables `{ id: topic }`). Resolves after the
  * ack, or after every subscription's first message when `awaitFirst` is set.
+ * The socket binds to `localAddress` when given.
  */
 export function openGraphqlWs(
   url: string,
@@ -66,8 +72,9 @@ export function openGraphqlWs(
   awaitFirst: boolean,
   stats: ReceiveStats,
   deadline: number,
+  localAddress?: string,
 ): Promise<OpenOutcome> {
-  const socket = new WebSocket(url, 'graphql-transport-ws', SOCKET_OPTIONS);
+  const socket = new WebSocket(url, 'graphql-transport-ws', socketOptions(localAddress));
   const waiting = new Set<string>();
   let connected = false;
   let firstMessages = 0;

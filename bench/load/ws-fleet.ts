@@ -5,7 +5,7 @@
  * counts and times deliveries per window. `close` drops the clients; the
  * process stays for the next server.
  */
-import { serve } from '../lib/ipc';
+import { initArgs, serve } from '../lib/ipc';
 import { watcherToken } from '../lib/jwt';
 import { sleep } from '../lib/net';
 import { ReceiveStats } from '../lib/receive-stats';
@@ -13,9 +13,15 @@ import { openSse } from '../lib/sse-client';
 import { openGraphqlWs, openRaw, type OpenOutcome, type SubscriptionSpec } from '../lib/ws-client';
 import type { ConnectArgs, ConnectReport, FleetApi } from './api';
 
+/** Options of this script: the local address its WebSockets bind to (default: the kernel's choice). */
+export interface FleetInit {
+  localAddress?: string;
+}
+
 /** How opening one client ended, whatever its protocol; `drop` cuts it. */
 type Opened = Omit<OpenOutcome, 'socket'> & { drop(): void };
 
+const { localAddress } = initArgs<FleetInit>();
 const stats = new ReceiveStats();
 const clients: Array<() => void> = [];
 
@@ -26,7 +32,7 @@ function withDrop(outcome: OpenOutcome): Opened {
 async function open(args: ConnectArgs, index: number, deadline: number): Promise<Opened> {
   const first = args.offset + index * args.subscriptionsPerConnection;
   const topicAt = (i: number): string => args.topics[(first + i) % args.topics.length] ?? '';
-  if (args.protocol === 'raw') return withDrop(await openRaw(args.url, topicAt(0), stats, deadline));
+  if (args.protocol === 'raw') return withDrop(await openRaw(args.url, topicAt(0), stats, deadline, localAddress));
   const token = args.tokenSecret ? watcherToken(args.tokenSecret, first) : '';
   if (args.protocol === 'sse') {
     if (args.subscriptionsPerConnection !== 1)
@@ -37,7 +43,7 @@ async function open(args: ConnectArgs, index: number, deadline: number): Promise
     query: args.query,
     topic: topicAt(i),
   }));
-  return withDrop(await openGraphqlWs(args.url, specs, token, args.awaitFirst, stats, deadline));
+  return withDrop(await openGraphqlWs(args.url, specs, token, args.awaitFirst, stats, deadline, localAddress));
 }
 
 async function connect(args: ConnectArgs): Promise<ConnectReport> {
