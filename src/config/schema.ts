@@ -313,8 +313,8 @@ const redis = {
   ),
   EVENT_READ_PAUSE_MS: own(
     'eventReadPauseMs',
-    int(2, 0, 1000),
-    "Cadence of the reads of a busy queue event stream, ms: each gateway process starts at most one read of a queue's stream per pause, adding at most about that much latency; a read that fills a page (1,000 entries) is followed at once, and an idle stream's first entry is read at once (`0`: no pause).",
+    int(0, 0, 1000),
+    "Cadence of the reads of a busy queue event stream, ms. `0` (the default): each read follows the last at once, so a stream costs at most one read per entry per gateway process, whatever the number of watchers, and entries that arrive while a read's events go out are read together. A pause bounds a busy stream's reads to one per pause per gateway, for many gateways on busy streams, and adds up to about that much latency; a read that fills a page (1,000 entries) is followed at once, and an idle stream's first entry is read at once.",
   ),
   SLOW_CLIENT_BYTES: own(
     'slowClientBytes',

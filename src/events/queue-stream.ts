@@ -36,10 +36,11 @@ export interface StreamStats {
  * per watcher.
  *
  * It reads with its own blocking connection (a blocked XREAD holds its connection: readers
- * of two queues on one connection would wait for each other). While the stream is busy, reads
- * start once every `eventReadPauseMs`, so that it costs a fixed number of reads a second, not one
- * per entry; a read that fills a page is followed at once. An idle stream's first entry is read
- * at once.
+ * of two queues on one connection would wait for each other). Each read follows the last at
+ * once: at most one read per entry, and the entries that arrive while a read's events go out
+ * come with the next. With `eventReadPauseMs`, reads of a busy stream start once per pause
+ * instead, a fixed number a second; a read that fills a page is followed at once, and an idle
+ * stream's first entry is read at once either way.
  *
  * Its connection reconnects by itself and sends the pending read again, so the loop does not
  * see Redis go away. But Redis may come back without the data (restarted empty, or failed over
