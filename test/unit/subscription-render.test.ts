@@ -4,28 +4,10 @@ import { describe, it } from 'node:test';
 import { execute, parse } from 'graphql';
 import { JobEvent, JobEventType } from '../../src/events/job-event';
 import { JobRegistry } from '../../src/jobs/registry';
-import { JobState, type JobView } from '../../src/jobs/job-view';
 import { buildJobgateSchema } from '../../src/resolvers/build-schema';
+import { runningJobView } from '../support/job-view';
 
-const view: JobView = {
-  id: 'imports:1',
-  queue: 'imports',
-  jobId: '1',
-  type: 'importParts',
-  state: JobState.ACTIVE,
-  data: {},
-  progress: null,
-  result: null,
-  failedReason: null,
-  attemptsMade: 0,
-  attempt: 1,
-  maxAttempts: 1,
-  createdAt: new Date(1_000),
-  startedAt: new Date(2_000),
-  finishedAt: null,
-  owner: 'jwt:ana',
-  requestId: undefined,
-};
+const view = runningJobView('imports', '1');
 
 // A running job's PROGRESS event carries its job: rendering it for its subscribers must not wait a turn.
 describe('a subscription event whose job is known', () => {

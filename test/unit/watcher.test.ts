@@ -3,30 +3,13 @@ import { describe, it } from 'node:test';
 import { JobEvent, JobEventType } from '../../src/events/job-event';
 import { PendingEvent } from '../../src/events/event-mapping';
 import { SlowConsumerError, Watcher, type WatcherHome, type WatcherOptions } from '../../src/events/watcher';
-import { JobState, type JobView } from '../../src/jobs/job-view';
+import type { JobView } from '../../src/jobs/job-view';
+import { runningJobView } from '../support/job-view';
 
 const QUEUE = 'imports';
 
 function view(jobId: string): JobView {
-  return {
-    id: `${QUEUE}:${jobId}`,
-    queue: QUEUE,
-    jobId,
-    type: 'report',
-    state: JobState.ACTIVE,
-    data: {},
-    progress: null,
-    result: null,
-    failedReason: null,
-    attemptsMade: 0,
-    attempt: 1,
-    maxAttempts: 1,
-    createdAt: new Date(1_000),
-    startedAt: null,
-    finishedAt: null,
-    owner: 'jwt:ana',
-    requestId: undefined,
-  };
+  return runningJobView(QUEUE, jobId);
 }
 
 function event(type: JobEventType, cursor: string, jobId = '1'): JobEvent {
