@@ -25,7 +25,13 @@ function nextMessage(target: SseTarget, event: unknown, payload: Buffer): Buffer
   const { operationId } = target;
   const head =
     operationId === undefined ? `event: next\n${id}data: ` : `event: next\n${id}data: {"id":${JSON.stringify(operationId)},"payload":`;
-  return Buffer.concat([Buffer.from(head), payload, Buffer.from(operationId === undefined ? '\n\n' : '}\n\n')]);
+  const tail = operationId === undefined ? '\n\n' : '}\n\n';
+  const headBytes = Buffer.byteLength(head);
+  const message = Buffer.allocUnsafe(headBytes + payload.length + tail.length);
+  message.write(head, 0);
+  payload.copy(message, headBytes);
+  message.write(tail, headBytes + payload.length, 'latin1');
+  return message;
 }
 
 /**
