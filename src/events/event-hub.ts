@@ -44,8 +44,17 @@ function checkCursor(since: string | undefined): void {
  * stream reader per queue that has watchers; no Redis read per watcher. Implements the
  * contract's snapshot/resume semantics (see DESIGN.md "Semantics the tests hold").
  */
+/** A job's SNAPSHOT as read for a watch, or no view when the job is absent. */
+interface Snapshot {
+  cursor: string;
+  view: JobView | undefined;
+  snapshot: JobEvent | undefined;
+}
+
 export class EventHub implements StreamOwner {
   private readonly streams = new Map<string, QueueStream>();
+  /** SNAPSHOT reads about to start, per job (`sharedSnapshot`). */
+  private readonly snapshots = new Map<string, Promise<Snapshot>>();
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
   /** PROGRESS events dropped for slow clients since start. */
   coalesced = 0;
@@ -89,11 +98,12 @@ export class EventHub implements StreamOwner {
       const livePosition = stream.livePosition;
       const key = eventStreamKey(this.config, address.queue);
       if (since === undefined || (await this.missingAfter(key, since))) {
-        const { cursor, logs } = await this.cursorAndLogs(key, address);
-        const view = await this.store.load(address);
-        if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
+        const { cursor, view, snapshot } = await (since === undefined
+          ? this.sharedSnapshot(key, address)
+          : this.snapshot(key, address, true));
+        if (!view || !snapshot || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
         watcher.remember(view);
-        watcher.prepend([JobEvent.snapshot({ ...view, logs }, cursor, since !== undefined)]);
+        watcher.prepend([snapshot]);
         watcher.release(cursor);
         return watcher.endAfterFinal(JobEvent.isFinalView(view));
       }
@@ -247,6 +257,36 @@ export class EventHub implements StreamOwner {
    * The stream's last id and the job's log as of that id, read in one script (same hash slot):
    * a SNAPSHOT's log never holds a line whose LOG event comes after its cursor.
    */
+  /**
+   * A job's SNAPSHOT for watches already registered with its stream: the stream's last id and
+   * the job's logs, then the job (in that order: an event after the cursor reaches the watches
+   * live, one before it is in the job).
+   */
+  private async snapshot(key: string, address: JobAddress, gap: boolean): Promise<Snapshot> {
+    const { cursor, logs } = await this.cursorAndLogs(key, address);
+    const view = await this.store.load(address);
+    return { cursor, view, snapshot: view && JobEvent.snapshot({ ...view, logs }, cursor, gap) };
+  }
+
+  /**
+   * The SNAPSHOT shared by the watches of a job that start in one turn of the event loop (browsers
+   * opening a job's page together, a pool of watchers handed a new job): one read, and one
+   * SNAPSHOT event, so one render per selection. The read starts once the turn's I/O is handled
+   * (`setImmediate`), and a watch registered after it started waits for a read of its own: every
+   * watch that shares a read was registered before its cursor was read.
+   */
+  private sharedSnapshot(key: string, address: JobAddress): Promise<Snapshot> {
+    const id = `${address.queue}\n${address.jobId}`;
+    const pending = this.snapshots.get(id);
+    if (pending) return pending;
+    const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.snapshots.delete(id);
+      return this.snapshot(key, address, false);
+    });
+    this.snapshots.set(id, read);
+    return read;
+  }
+
   private async cursorAndLogs(key: string, address: JobAddress): Promise<{ cursor: string; logs: string[] }> {
     const [cursor, logs] = await this.readCursorAndLogs(key, `${jobKey(this.config, address.queue, address.jobId)}:logs`, MAX_LOG_LINES);
     return { cursor, logs };

@@ -45,6 +45,22 @@ describe('the cost of watchers', () => {
     };
   }
 
+  it('reads a job once for the watches of it that start together, and gives them one SNAPSHOT', async () => {
+    const input = { project: 'P', phase: 'A', stage: '1', items: 2, msPerItem: 10 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD });
+    const client = wsClient(stack.wsUrl);
+    let recordings: ReturnType<typeof record<JobEventPayload>>[] = [];
+    const counts = await countCommands(stats, async () => {
+      recordings = Array.from({ length: 20 }, () => record<JobEventPayload>(client, JOB_EVENTS, { id: job.id }));
+      await eventually(() => recordings.every((recording) => recording.results.length > 0), 5000, 'every snapshot');
+    });
+    await client.dispose();
+    assert.ok((counts.get('hgetall') ?? 0) <= 2, `${counts.get('hgetall')} job reads for 20 watches starting together`);
+    const snapshots = new Set(recordings.map((recording) => JSON.stringify(recording.results[0].data)));
+    assert.equal(snapshots.size, 1, 'the same SNAPSHOT for every watch');
+    assert.equal(recordings[0].results[0].data!.jobEvents.type, 'SNAPSHOT');
+  });
+
   it('reads a job once per state change (never per PROGRESS or LOG), whether 1 or 50 subscriptions watch it', async () => {
     const one = await run(1);
     const fifty = await run(50);
