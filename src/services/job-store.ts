@@ -7,6 +7,9 @@ import type { JobReader } from '../jobs/job-reader';
 import { JobState, stateOf, viewOf, type JobView } from '../jobs/job-view';
 import type { QueueSet } from './queue-set';
 
+/** How many times `load` reads a job again when its fields and its state disagree on whether it finished. */
+const TORN_READ_RETRIES = 2;
+
 /**
  * Reads jobs from Redis and keeps the tombstones of cancelled jobs. Every read goes through
  * here so request-scoped loaders (DataLoader) and the EventHub share one way of building a
@@ -28,12 +31,21 @@ export class JobStore implements JobReader {
     return job ?? undefined;
   }
 
-  /** The job with its current state, or its tombstone when it was cancelled before it ran. */
+  /**
+   * The job with its current state, or its tombstone when it was cancelled before it ran. The
+   * job's fields and its state are two reads, which a worker finishing the job can fall between
+   * (a COMPLETED state with no result yet): when one says finished and the other not, both are
+   * read again, up to TORN_READ_RETRIES times.
+   */
   async load(address: JobAddress): Promise<JobView | undefined> {
     if (!this.queues.has(address.queue)) return undefined;
-    const [job, bullState] = await Promise.all([this.fetch(address), this.queues.get(address.queue).getJobState(address.jobId)]);
-    if (job) return viewOf(job, stateOf(bullState, job.failedReason));
-    return this.tombstone(address);
+    const queue = this.queues.get(address.queue);
+    for (let retry = 0; ; retry += 1) {
+      const [job, bullState] = await Promise.all([this.fetch(address), queue.getJobState(address.jobId)]);
+      if (!job) return this.tombstone(address);
+      const finished = bullState === 'completed' || bullState === 'failed';
+      if (finished === Boolean(job.finishedOn) || retry === TORN_READ_RETRIES) return viewOf(job, stateOf(bullState, job.failedReason));
+    }
   }
 
   /** The view kept for a job cancelled (and removed) before it ran. */
