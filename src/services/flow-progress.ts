@@ -3,6 +3,7 @@ import { addressOfJobKey, toGlobalId, type JobAddress } from '../jobs/job-id';
 import type { JobReader } from '../jobs/job-reader';
 import { FlowTally } from '../jobs/flow-tally';
 import type { RedisClient } from '../redis/connections';
+import { defineScript } from '../redis/scripts';
 import type { QueueSet } from './queue-set';
 
 /** A job's children as BullMQ's dependency keys of it hold them. */
@@ -13,6 +14,16 @@ interface Dependencies {
   failed: string[];
 }
 
+type DependencyLists = [string[], string[], string[], string[]];
+
+/**
+ * A parent's four dependency keys read in one atomic step: a child moves from one to another as
+ * it finishes, and separate reads could see it in both or in neither. A script rather than MULTI
+ * (see the EventHub's cursor script).
+ */
+const DEPENDENCIES_SCRIPT = `
+return {redis.call('SMEMBERS', KEYS[1]), redis.call('HKEYS', KEYS[2]), redis.call('HKEYS', KEYS[3]), redis.call('ZRANGE', KEYS[4], 0, -1)}`;
+
 /**
  * Reads flows from BullMQ's dependency keys of each parent (`<job key>:dependencies`, `:processed`,
  * `:failed`, `:unsuccessful`, which `Job.getDependencies` reads one job at a time): the keys of
@@ -21,11 +32,15 @@ interface Dependencies {
  * keeps its children, so a cancelled tree can still be read.
  */
 export class FlowProgressService implements FlowReader {
+  private readonly readDependencies: (pending: string, completed: string, ignored: string, failed: string) => Promise<DependencyLists>;
+
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly queues: QueueSet,
     private readonly jobs: JobReader,
-  ) {}
+  ) {
+    this.readDependencies = defineScript(redis, 'jobgateDependencies', 4, DEPENDENCIES_SCRIPT);
+  }
 
   async children(parent: JobAddress): Promise<FlowNode[]> {
     const [level] = await this.level([{ address: parent, depth: 0 }]);
@@ -62,11 +77,8 @@ export class FlowProgressService implements FlowReader {
       parents.map(async ({ address, depth }) => {
         if (!this.queues.has(address.queue)) return [];
         const key = this.queues.get(address.queue).toKey(address.jobId);
-        const [pending, completed, ignored, failed, tombstone] = await Promise.all([
-          this.redis.smembers(`${key}:dependencies`),
-          this.redis.hkeys(`${key}:processed`),
-          this.redis.hkeys(`${key}:failed`),
-          this.redis.zrange(`${key}:unsuccessful`, 0, -1),
+        const [[pending, completed, ignored, failed], tombstone] = await Promise.all([
+          this.readDependencies(`${key}:dependencies`, `${key}:processed`, `${key}:failed`, `${key}:unsuccessful`),
           this.jobs.tombstone(address),
         ]);
         const nodes = linked({ pending, completed, ignored, failed }, address, depth + 1);
