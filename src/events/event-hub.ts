@@ -39,22 +39,22 @@ function checkCursor(since: string | undefined): void {
   if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
 }
 
+/** A job's SNAPSHOT as read for a watch: the job, its SNAPSHOT event and the cursor it is as of. */
+interface Snapshot {
+  cursor: string;
+  view: JobView;
+  event: JobEvent;
+}
+
 /**
  * Fans a queue's event stream out to every subscription of this process. At most one
  * stream reader per queue that has watchers; no Redis read per watcher. Implements the
  * contract's snapshot/resume semantics (see DESIGN.md "Semantics the tests hold").
  */
-/** A job's SNAPSHOT as read for a watch, or no view when the job is absent. */
-interface Snapshot {
-  cursor: string;
-  view: JobView | undefined;
-  snapshot: JobEvent | undefined;
-}
-
 export class EventHub implements StreamOwner {
   private readonly streams = new Map<string, QueueStream>();
   /** SNAPSHOT reads about to start, per job (`sharedSnapshot`). */
-  private readonly snapshots = new Map<string, Promise<Snapshot>>();
+  private readonly snapshots = new Map<string, Promise<Snapshot | undefined>>();
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
   /** PROGRESS events dropped for slow clients since start. */
   coalesced = 0;
@@ -98,14 +98,12 @@ export class EventHub implements StreamOwner {
       const livePosition = stream.livePosition;
       const key = eventStreamKey(this.config, address.queue);
       if (since === undefined || (await this.missingAfter(key, since))) {
-        const { cursor, view, snapshot } = await (since === undefined
-          ? this.sharedSnapshot(key, address)
-          : this.snapshot(key, address, true));
-        if (!view || !snapshot || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
-        watcher.remember(view);
-        watcher.prepend([snapshot]);
-        watcher.release(cursor);
-        return watcher.endAfterFinal(JobEvent.isFinalView(view));
+        const snapshot = await (since === undefined ? this.sharedSnapshot(key, address) : this.snapshot(key, address, true));
+        if (!snapshot || !canSee(snapshot.view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
+        watcher.remember(snapshot.view);
+        watcher.prepend([snapshot.event]);
+        watcher.release(snapshot.cursor);
+        return watcher.endAfterFinal(JobEvent.isFinalView(snapshot.view));
       }
       const view = await this.store.load(address);
       if (!view || !canSee(view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
@@ -254,18 +252,14 @@ export class EventHub implements StreamOwner {
   }
 
   /**
-   * The stream's last id and the job's log as of that id, read in one script (same hash slot):
-   * a SNAPSHOT's log never holds a line whose LOG event comes after its cursor.
+   * A job's SNAPSHOT for watches already registered with its stream, undefined when the job is
+   * absent: the stream's last id and the job's logs, then the job (in that order: an event after
+   * the cursor reaches the watches live, one before it is in the job).
    */
-  /**
-   * A job's SNAPSHOT for watches already registered with its stream: the stream's last id and
-   * the job's logs, then the job (in that order: an event after the cursor reaches the watches
-   * live, one before it is in the job).
-   */
-  private async snapshot(key: string, address: JobAddress, gap: boolean): Promise<Snapshot> {
+  private async snapshot(key: string, address: JobAddress, gap: boolean): Promise<Snapshot | undefined> {
     const { cursor, logs } = await this.cursorAndLogs(key, address);
     const view = await this.store.load(address);
-    return { cursor, view, snapshot: view && JobEvent.snapshot({ ...view, logs }, cursor, gap) };
+    return view && { cursor, view, event: JobEvent.snapshot({ ...view, logs }, cursor, gap) };
   }
 
   /**
@@ -275,7 +269,7 @@ export class EventHub implements StreamOwner {
    * (`setImmediate`), and a watch registered after it started waits for a read of its own: every
    * watch that shares a read was registered before its cursor was read.
    */
-  private sharedSnapshot(key: string, address: JobAddress): Promise<Snapshot> {
+  private sharedSnapshot(key: string, address: JobAddress): Promise<Snapshot | undefined> {
     const id = `${address.queue}\n${address.jobId}`;
     const pending = this.snapshots.get(id);
     if (pending) return pending;
@@ -287,6 +281,10 @@ export class EventHub implements StreamOwner {
     return read;
   }
 
+  /**
+   * The stream's last id and the job's log as of that id, read in one script (same hash slot):
+   * a SNAPSHOT's log never holds a line whose LOG event comes after its cursor.
+   */
   private async cursorAndLogs(key: string, address: JobAddress): Promise<{ cursor: string; logs: string[] }> {
     const [cursor, logs] = await this.readCursorAndLogs(key, `${jobKey(this.config, address.queue, address.jobId)}:logs`, MAX_LOG_LINES);
     return { cursor, logs };

@@ -86,7 +86,7 @@ function isRetry(job: Job | undefined): boolean {
   return job !== undefined && !job.finishedOn && job.attemptsMade > 0 && job.attemptsStarted <= job.attemptsMade + 1;
 }
 
-/** The type of the event of `entry`, but a `removed` one (see `removedEvent`); `job` is the stored job when `needsJob`. */
+/** The type of the event of `entry` (a `removed` one depends on its tombstone: `toPendingEvent`); `job` is the stored job when `needsJob`. */
 function typeOf(entry: Exclude<StreamEntry, { kind: 'removed' }>, job: Job | undefined): JobEventType {
   switch (entry.kind) {
     case 'waiting':
