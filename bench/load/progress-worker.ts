@@ -5,10 +5,11 @@
  * send time in the payload: `{ percent, data: { sentAt, seq } }` where
  * `sentAt` is epoch milliseconds with sub-millisecond precision.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { initArgs, serve } from '../lib/ipc';
 import { sleep } from '../lib/net';
+import { addIndexedJobs, indexOf } from './indexed-jobs';
 import type { EmitReport, EmitVia, ProgressWorkerApi, WorkerInit } from './api';
 
 const init = initArgs<WorkerInit>();
@@ -136,20 +137,8 @@ class Emitter {
 
 let emitter: Emitter | null = null;
 
-/** The index the runner gave the job in `data.name` (see gateway-jobs.ts); unknown jobs sort last. */
-function indexOf(job: Job): number {
-  const data: unknown = job.data;
-  const name = typeof data === 'object' && data !== null && 'name' in data ? Number(data.name) : Number.NaN;
-  return Number.isInteger(name) ? name : Number.MAX_SAFE_INTEGER;
-}
-
 serve<ProgressWorkerApi>({
-  async addJobs({ count }) {
-    const queue = new Queue(init.queue, { prefix: init.prefix, connection });
-    const jobs = await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: init.jobName, data: { name: String(i) } })));
-    await queue.close();
-    return { ids: jobs.map((j) => j.id ?? '') };
-  },
+  addJobs: ({ count }) => addIndexedJobs(init, count),
   async waitActive({ count, timeoutMs }) {
     const deadline = Date.now() + timeoutMs;
     while (held.length < count && Date.now() < deadline) await sleep(20);

@@ -5,9 +5,10 @@
  * starts are spread over one period, so the updates come at an even rate and a round ends as real
  * work does: jobs completing over a period while the others still report progress.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { initArgs, serve } from '../lib/ipc';
 import { sleep } from '../lib/net';
+import { addIndexedJobs, indexOf } from './indexed-jobs';
 import type { WorkerInit } from './api';
 import type { RunReport, RunningJobsWorkerApi } from './fanout-latency-api';
 
@@ -25,17 +26,8 @@ interface Waiting {
   start(slot: Slot): void;
 }
 
-/** What the current round did so far. */
-interface Round {
-  jobs: number;
-  completed: number;
-  progressSent: number;
-  errors: number;
-  firstError?: string;
-  maxTickLagMs: number;
-  firstCompletedAt: number;
-  lastCompletedAt: number;
-}
+/** What the current round did so far: its report, with when its first and last jobs completed. */
+type Round = Omit<RunReport, 'completionSpreadMs'> & { firstCompletedAt: number; lastCompletedAt: number };
 
 const init = initArgs<WorkerInit>();
 const connection = { url: init.redisUrl, maxRetriesPerRequest: null };
@@ -48,13 +40,6 @@ function newRound(jobs: number): Round {
 
 const now = (): number => performance.timeOrigin + performance.now();
 const sleepUntil = (at: number): Promise<void> => sleep(Math.max(0, at - now()));
-
-/** The index the runner gave the job in `data.name` (see gateway-jobs.ts); unknown jobs sort last. */
-function indexOf(job: Job): number {
-  const data: unknown = job.data;
-  const name = typeof data === 'object' && data !== null && 'name' in data ? Number(data.name) : Number.NaN;
-  return Number.isInteger(name) ? name : Number.MAX_SAFE_INTEGER;
-}
 
 /** Reports from `firstAt` to `firstAt` + `steadyMs` inclusive, the last update at 100%, and returns at once, as a job ends. */
 async function report(job: Job, { firstAt, periodMs, steadyMs }: Slot): Promise<void> {
@@ -94,12 +79,7 @@ worker.on('completed', (job) => {
 worker.on('error', (error) => console.error('worker error', error));
 
 serve<RunningJobsWorkerApi>({
-  async addJobs({ count }) {
-    const queue = new Queue(init.queue, { prefix: init.prefix, connection });
-    const jobs = await queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: init.jobName, data: { name: String(i) } })));
-    await queue.close();
-    return { ids: jobs.map((j) => j.id ?? '') };
-  },
+  addJobs: ({ count }) => addIndexedJobs(init, count),
   async waitActive({ count, timeoutMs }) {
     const deadline = Date.now() + timeoutMs;
     while (waiting.length < count && Date.now() < deadline) await sleep(20);
