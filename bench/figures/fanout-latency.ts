@@ -75,6 +75,8 @@ interface Round {
   maxMs: number;
   /** The serving process's CPU over the steady window per delivery in it, µs. */
   cpuUsPerDelivery: number;
+  /** The serving process's CPU over the completion phase per subscription, µs: what ending a watch costs, with the last events. */
+  completionCpuUsPerSubscription: number;
   /** Deliveries a second over the steady window (fewer than updates × watchers: lost or coalesced on the way). */
   deliveriesPerSec: number;
   /** The fleet processes' CPU over the steady window, % of one core: clients that cannot keep up show here. */
@@ -180,7 +182,9 @@ async function playRound(stage: Stage, side: Side, firstOfSide: boolean): Promis
   const clientCpuPct = ((fleet.cpuMs() - clientCpuBefore) / steady.elapsedMs) * 100;
   await sleep(startAt + steadyMs - COMPLETION_MARGIN_MS - now());
   const completionOpenedMs = now() - (startAt + steadyMs);
+  const completionCpuBefore = cpuMs(pid);
   const completion = await untilQuiet(stage, side);
+  const completionCpuMs = cpuMs(pid) - completionCpuBefore;
   const run = await worker.call('settle', { timeoutMs: SETUP_TIMEOUT_MS }, SETUP_TIMEOUT_MS + 5_000);
   const gc = gcDelta(gcBefore, await gcTotals(stage, side));
   const ended = stage.subscribers - (await openSubscriptions(stage, side));
@@ -199,6 +203,7 @@ async function playRound(stage: Stage, side: Side, firstOfSide: boolean): Promis
     completionMs: completion.elapsedMs,
     maxMs: whole.max,
     cpuUsPerDelivery: steady.messages > 0 ? (steadyCpuMs * 1000) / steady.messages : Number.NaN,
+    completionCpuUsPerSubscription: (completionCpuMs * 1000) / stage.subscribers,
     deliveriesPerSec: (steady.messages / steady.elapsedMs) * 1000,
     clientCpuPct,
     gc,
@@ -216,7 +221,7 @@ function describeRound(round: Round, subscribers: number): string {
   return [
     `${round.side}${round.firstOfSide ? ' (first after start)' : ''}: p50 ${fmt(round.p50Ms)} ms, p99 ${fmt(round.p99Ms)} ms`,
     `completion p99 ${fmt(round.completionP99Ms)} ms (${round.completionSamples} samples, window asked for at ${fmt(round.completionOpenedMs)} ms, measured over ${fmt(round.completionMs)} ms), max ${fmt(round.maxMs)} ms`,
-    `${fmt(round.deliveriesPerSec)} deliveries/s, ${fmt(round.cpuUsPerDelivery)} µs CPU/delivery, ${gc}, clients ${fmt(round.clientCpuPct)}% of a core`,
+    `${fmt(round.deliveriesPerSec)} deliveries/s, ${fmt(round.cpuUsPerDelivery)} µs CPU/delivery, completion ${fmt(round.completionCpuUsPerSubscription)} µs CPU/subscription, ${gc}, clients ${fmt(round.clientCpuPct)}% of a core`,
     `${round.ended}/${subscribers} ended, ${run.completed}/${run.jobs} jobs completed over ${fmt(run.completionSpreadMs)} ms`,
     `${run.progressSent} updates, worker lag ≤ ${fmt(run.maxTickLagMs)} ms`,
     ...(round.errors + run.errors > 0 ? [`${round.errors + run.errors} errors: ${round.firstError ?? run.firstError ?? ''}`] : []),
@@ -236,6 +241,8 @@ function figureLines(ctx: FigureContext, subscribers: number, rounds: readonly R
     steadyMs,
     gatewayCpuUsPerDelivery: of('gateway', (r) => r.cpuUsPerDelivery),
     relayCpuUsPerDelivery: of('relay', (r) => r.cpuUsPerDelivery),
+    gatewayCompletionCpuUsPerSubscription: of('gateway', (r) => r.completionCpuUsPerSubscription),
+    relayCompletionCpuUsPerSubscription: of('relay', (r) => r.completionCpuUsPerSubscription),
     gatewayMinorGcPerRound: of('gateway', (r) => r.gc?.minor ?? Number.NaN),
     gatewayMinorGcMsPerRound: of('gateway', (r) => r.gc?.minorMs ?? Number.NaN),
     relayMinorGcPerRound: of('relay', (r) => r.gc?.minor ?? Number.NaN),
@@ -301,7 +308,7 @@ async function measureAt(
 export const fanoutLatency: Figure = {
   name: 'fanout-latency',
   note: ({ fanoutLatency: f }) =>
-    `fanout-latency-N-*: ${f.jobs} jobs in a plain BullMQ worker, each calling \`updateProgress\` every ${PERIOD_MS} ms (${(f.jobs * 1000) / PERIOD_MS} updates/s, \`sentAt\` in the payload) for ${f.steadyMs} ms, then completing (over one period, while the others still report); each job watched by N / ${f.jobs} sockets through the gateway (graphql-ws \`jobEvents\`) or through the raw relay (\`bench/baselines/raw-relay-server.ts\`: one \`QueueEvents\` listener, each event serialized once and sent to its job's sockets), ${f.roundsPerSide} alternating rounds per side on servers started afresh for each N (the first round of each is the first after start). Per round: p50 over the round, p99 of the steady phase (arrivals until ${COMPLETION_MARGIN_MS + STEADY_GAP_MS} ms before the first completion), p99 of the completion phase (arrivals from ${COMPLETION_MARGIN_MS} ms before the first completion until the server had ended every subscription and a whole ${COMPLETION_WINDOW_MS} ms window after that had no delivery; a COMPLETED event, which carries the job's last progress, counts as a sample timed from that update), CPU per delivery over the steady window and young-generation GC over the round of the serving process (the gateway's from its /metrics); the lines are medians over each side's rounds, every round in context.`,
+    `fanout-latency-N-*: ${f.jobs} jobs in a plain BullMQ worker, each calling \`updateProgress\` every ${PERIOD_MS} ms (${(f.jobs * 1000) / PERIOD_MS} updates/s, \`sentAt\` in the payload) for ${f.steadyMs} ms, then completing (over one period, while the others still report); each job watched by N / ${f.jobs} sockets through the gateway (graphql-ws \`jobEvents\`) or through the raw relay (\`bench/baselines/raw-relay-server.ts\`: one \`QueueEvents\` listener, each event serialized once and sent to its job's sockets), ${f.roundsPerSide} alternating rounds per side on servers started afresh for each N (the first round of each is the first after start). Per round: p50 over the round, p99 of the steady phase (arrivals until ${COMPLETION_MARGIN_MS + STEADY_GAP_MS} ms before the first completion), p99 of the completion phase (arrivals from ${COMPLETION_MARGIN_MS} ms before the first completion until the server had ended every subscription and a whole ${COMPLETION_WINDOW_MS} ms window after that had no delivery; a COMPLETED event, which carries the job's last progress, counts as a sample timed from that update), CPU per delivery over the steady window, CPU over the completion phase per subscription (the last events of the round and every subscription's end, a few progress events of the other jobs included) and young-generation GC over the round of the serving process (the gateway's from its /metrics); the lines are medians over each side's rounds, every round in context.`,
   async run(ctx): Promise<FigureResult[]> {
     const { subscribers } = ctx.profile.fanoutLatency;
     const fleet = await Fleet.start(ctx, Math.max(...subscribers), 'subscribers');
