@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
-import { buildSchema, type PubSub } from 'type-graphql';
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { buildSchema, getMetadataStorage, type PubSub } from 'type-graphql';
 import { resolvers } from '.';
+import { enqueueFieldResolvers } from './enqueue.resolver';
 import type { JobRegistry } from '../jobs/registry';
 
 /**
@@ -29,6 +30,22 @@ function resolveSubscriptionsToTheirRoot(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * The enqueue mutations resolve straight from GraphQL's arguments ({@link enqueueFieldResolvers}):
+ * type-graphql's wrapper would only build input class instances and wait a promise per
+ * argument, validation being off. A field that gains a middleware or an auth rule keeps the
+ * wrapper, which runs them.
+ */
+function bindEnqueueMutations(schema: GraphQLSchema): GraphQLSchema {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  for (const [name, resolve] of Object.entries(enqueueFieldResolvers)) {
+    const metadata = getMetadataStorage().mutations.find((mutation) => mutation.schemaName === name);
+    if (!fields[name] || !metadata || metadata.middlewares?.length || metadata.roles) continue;
+    fields[name].resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
+  }
+  return schema;
+}
+
 /** Builds the executable schema from the resolver and type classes. */
 export async function buildJobgateSchema(registry: JobRegistry): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -36,5 +53,5 @@ export async function buildJobgateSchema(registry: JobRegistry): Promise<GraphQL
     validate: false,
     pubSub: topicsUnsupported,
   });
-  return resolveSubscriptionsToTheirRoot(schema);
+  return bindEnqueueMutations(resolveSubscriptionsToTheirRoot(schema));
 }

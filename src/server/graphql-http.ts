@@ -71,8 +71,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 /** The operation texts a request carries: one for GET, one per operation of a POST (batches hold several). */
 function queryTexts(request: HTTPGraphQLRequest): string[] {
   if (request.method === 'GET') return new URLSearchParams(request.search).getAll('query');
-  const operations = Array.isArray(request.body) ? request.body : [request.body];
-  return operations.flatMap((operation) => (isRecord(operation) && typeof operation.query === 'string' ? [operation.query] : []));
+  const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+  const texts: string[] = [];
+  for (const operation of operations) if (isRecord(operation) && typeof operation.query === 'string') texts.push(operation.query);
+  return texts;
 }
 
 /** A request as Apollo reads it, and what refuses it before execution, if anything. */
@@ -120,13 +122,14 @@ export class GraphqlHttp {
       // The rest of an oversized upload is not read: the connection cannot be reused.
       if (envelope?.extensions.http && (envelope.extensions.http as { status: number }).status === 413)
         response.setHeader('connection', 'close');
+      const { options } = this;
       let result: HTTPGraphQLResponse;
       try {
-        result = await this.options.pipeline.apollo.executeHTTPGraphQLRequest({
+        result = await options.pipeline.apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: read.request,
-          context: async () => {
+          async context() {
             if (envelope) throw envelope;
-            const context = await this.options.context(request);
+            const context = await options.context(request);
             if (document) throw document;
             return context;
           },

@@ -33,15 +33,10 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.resolve('too-large');
   const decoder = decoderFor(request.headers['content-encoding']);
   if (decoder === undefined) return Promise.resolve('unsupported-encoding');
+  // A promise keeps its first outcome: whichever of these comes first settles the read.
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
-    const settle = (outcome: Buffer | BodyProblem): void => {
-      if (settled) return;
-      settled = true;
-      resolve(outcome);
-    };
     const source = decoder ? request.pipe(decoder) : request;
     source.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -52,14 +47,16 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
         decoder.destroy();
       }
       request.resume();
-      settle('too-large');
+      resolve('too-large');
     });
-    source.on('end', () => settle(Buffer.concat(chunks, size)));
-    decoder?.on('error', () => settle('malformed'));
-    // A request cut short errors ("aborted") and closes incomplete; the first settles it.
-    request.on('error', () => settle('aborted'));
+    source.on('end', () => {
+      if (size <= limit) resolve(Buffer.concat(chunks, size));
+    });
+    decoder?.on('error', () => resolve('malformed'));
+    // A request cut short errors ("aborted") and closes incomplete.
+    request.on('error', () => resolve('aborted'));
     request.on('close', () => {
-      if (!request.complete) settle('aborted');
+      if (!request.complete) resolve('aborted');
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { ErrorCode, JobgateError } from '../errors';
-import type { RedisClient } from '../redis/connections';
+import { holdWrites, type RedisClient } from '../redis/connections';
 import { defineScript } from '../redis/scripts';
 
 const WINDOW_SECONDS = 60;
@@ -33,7 +33,7 @@ export class EnqueueRateLimiter {
 
   constructor(
     private readonly config: Config,
-    redis: RedisClient,
+    private readonly redis: RedisClient,
   ) {
     this.takeInWindow = defineScript(redis, 'jobgateRateTake', 1, TAKE_SCRIPT);
   }
@@ -71,6 +71,8 @@ export class EnqueueRateLimiter {
       return;
     }
     const retryAfterSeconds = WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS);
+    // A batch's enqueue writes its chunks as it encodes them, so Redis starts on the first: only single enqueues are held.
+    if (takes.length > 1 && takes.every((take) => take.jobs === 1)) holdWrites(this.redis);
     let upTo = count - total;
     for (const take of takes) {
       upTo += take.jobs;
