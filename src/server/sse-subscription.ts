@@ -19,10 +19,9 @@ export interface SseTarget {
  * reconnecting EventSource (or any client) sends back as `Last-Event-ID`. JSON holds no raw line
  * break, so the payload fits the one `data:` line.
  */
-function nextMessage(target: SseTarget, event: unknown, payload: Buffer): Buffer {
+function buildMessage(operationId: string | undefined, event: unknown, payload: Buffer): Buffer {
   const cursor = event instanceof JobEvent && SAFE_ID.test(event.cursor) ? event.cursor : undefined;
   const id = cursor === undefined ? '' : `id: ${cursor}\n`;
-  const { operationId } = target;
   const head =
     operationId === undefined ? `event: next\n${id}data: ` : `event: next\n${id}data: {"id":${JSON.stringify(operationId)},"payload":`;
   const tail = operationId === undefined ? '\n\n' : '}\n\n';
@@ -31,6 +30,31 @@ function nextMessage(target: SseTarget, event: unknown, payload: Buffer): Buffer
   message.write(head, 0);
   payload.copy(message, headBytes);
   message.write(tail, headBytes + payload.length, 'latin1');
+  return message;
+}
+
+/** A message of the distinct connections mode, and the event it was built for. */
+interface SharedMessage {
+  event: unknown;
+  message: Buffer;
+}
+
+/**
+ * Messages of the distinct connections mode per shared payload. Such a message carries no
+ * operation id, so every subscriber that gets the same payload bytes for the same event gets
+ * the same message, built once; the event is checked, not assumed, since a payload's bytes say
+ * nothing of its event's cursor.
+ */
+const sharedMessages = new WeakMap<Buffer, SharedMessage>();
+
+/** The `next` message of `event` for `target`, shared between subscribers where it can be. */
+function nextMessage(target: SseTarget, event: unknown, payload: Buffer): Buffer {
+  const { operationId } = target;
+  if (operationId !== undefined) return buildMessage(operationId, event, payload);
+  const known = sharedMessages.get(payload);
+  if (known !== undefined && known.event === event) return known.message;
+  const message = buildMessage(undefined, event, payload);
+  sharedMessages.set(payload, { event, message });
   return message;
 }
 
