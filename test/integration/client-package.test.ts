@@ -32,7 +32,11 @@ interface Outcome {
   transport: string;
 }
 
-/** Watches one importParts job to its end; `transport` and the gateway URL come from argv. */
+/**
+ * Watches one importParts job to its end; `transport` and the gateway URL come from argv. The job
+ * runs for a second: `auto` first tries a WebSocket, and a job that finished before the watch
+ * started would end it at its SNAPSHOT, with no live event to show.
+ */
 const SCRIPT_BODY = `
 const [url, transport] = process.argv.slice(2);
 const jobgate = createJobgateClient({ url, transport });
@@ -41,7 +45,7 @@ main().then(
   (error) => { console.error(error); process.exitCode = 1; return jobgate.dispose(); },
 );
 async function main() {
-  const job = await jobgate.enqueue('importParts', { project: 'pkg', phase: 'p', stage: '01', items: 5, msPerItem: 30 });
+  const job = await jobgate.enqueue('importParts', { project: 'pkg', phase: 'p', stage: '01', items: 5, msPerItem: 200 });
   const events = [];
   let last;
   for await (const event of jobgate.watch(job.id)) {
