@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Authenticator, type Principal } from '../auth/authenticator';
@@ -18,6 +17,7 @@ import { createContext, requestIdFrom } from './context';
 import { downloads } from './downloads';
 import { GraphqlHttp, prefersHtml } from './graphql-http';
 import { createPipeline } from './graphql-pipeline';
+import { drainHttpServer } from './http-drain';
 import { OwnerConnections } from './connection-limits';
 import { celeryHealth, liveness, readiness } from './health';
 import { OriginPolicy } from './origin-policy';
@@ -103,7 +103,7 @@ export async function startGateway(
   const pipeline = createPipeline(schema, config, metrics);
   // On stop: no new connections, keep-alive connections closed after their request in flight
   // (clients that keep sending would otherwise hold the shutdown), the rest cut after the grace.
-  pipeline.apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: HTTP_DRAIN_MS }));
+  pipeline.apollo.addPlugin(drainHttpServer(server, HTTP_DRAIN_MS));
   await pipeline.apollo.start();
   const context = async (request: IncomingMessage) =>
     createContext(services, logger, await authenticateHttp(authenticator, request), requestIdFrom(request.headers['x-request-id']));

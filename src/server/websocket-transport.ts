@@ -97,6 +97,7 @@ export class WebSocketTransport {
       if (open.size === 0) drained();
     }
     wss.on('connection', (socket) => {
+      withFastListeners(socket);
       open.add(socket);
       lifecycle.opened(socket);
       socket.on('error', onError);
@@ -122,6 +123,23 @@ export class WebSocketTransport {
   }
 }
 
+/** What Node's EventEmitter keeps its listeners in: an own property, read and written by every `on` and `emit`. */
+interface ListenerTable {
+  _events: object;
+}
+
+/**
+ * Gives the socket a listener table in V8's fast mode before any listener is added. An
+ * EventEmitter starts with a null-prototype object literal, which V8 keeps as a hash table that
+ * grows to eight entries with the four events every socket has here (`error`, `close`,
+ * `message`, `pong`); an object whose prototype is set to null afterwards keeps fast
+ * properties, a few words each. Node's own streams preshape their table for the same reason.
+ */
+function withFastListeners(socket: WebSocket): void {
+  const emitter = socket as unknown as ListenerTable;
+  emitter._events = Object.assign(Object.setPrototypeOf({}, null) as object, emitter._events);
+}
+
 /** Each open socket's ProtocolSocket: its message handler and close handling from graphql-ws. */
 const protocolSockets = new WeakMap<WebSocket, ProtocolSocket>();
 
@@ -135,7 +153,11 @@ function onProtocolMessage(this: WebSocket, data: RawData): void {
  * shared `message` listener: its methods are shared by every socket, not closures each.
  */
 class ProtocolSocket implements GraphqlWsSocket {
-  private handle: ((data: string) => Promise<void>) | undefined;
+  /**
+   * graphql-ws' message handler, given parsed messages: it reads them with its `parseMessage`,
+   * which takes a parsed message as well as text (no reviver is configured to apply to the text).
+   */
+  private handle: ((message: unknown) => Promise<void>) | undefined;
   /** What graphql-ws answered `opened` with: its close handling (one object per socket rather than a map entry more). */
   private closer: ((code: number, reason: string) => Promise<void>) | undefined;
 
@@ -157,7 +179,7 @@ class ProtocolSocket implements GraphqlWsSocket {
   }
 
   onMessage(handle: (data: string) => Promise<void>): void {
-    this.handle = handle;
+    this.handle = handle as (message: unknown) => Promise<void>;
     this.socket.on('message', onProtocolMessage);
   }
 
@@ -173,11 +195,25 @@ class ProtocolSocket implements GraphqlWsSocket {
     return closer ? closer(code, reason) : Promise.resolve();
   }
 
-  /** One message for graphql-ws; a failure of its handling closes the socket. */
-  receive(data: string): void {
-    this.handle?.(data).catch((error: unknown) => {
+  /**
+   * One message for graphql-ws; a failure of its handling closes the socket. graphql-ws' handler
+   * stays suspended for the life of each subscription, holding its argument: handed the parsed
+   * message rather than the text, it keeps no copy of the query text. Text that is not JSON goes
+   * as it came, for graphql-ws to refuse as it would.
+   */
+  receive(text: string): void {
+    this.handle?.(parsedOrText(text)).catch((error: unknown) => {
       this.logger.error({ err: error }, 'unexpected WebSocket message handling error');
       this.socket.close(CloseCode.InternalServerError, CloseReason.InternalServerError);
     });
+  }
+}
+
+/** The message `text` parses to, or the text itself when it is not JSON. */
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
