@@ -67,6 +67,34 @@ describe('TurnWrites', () => {
     assert.deepEqual(transport.writes, [['1'], ['direct'], ['2', '3']]);
   });
 
+  it('goes on flushing in the next turn once its slice is spent, in order, later writes joining a held socket', async () => {
+    // A slice of 0 ms: every turn flushes one socket, then yields.
+    const writes = new TurnWrites(0);
+    const sockets = [webSocket(), webSocket(), webSocket()];
+    const transports = sockets.map((socket) => {
+      const transport = new Transport();
+      writes.attach(socket, transport);
+      return transport;
+    });
+    sockets.forEach((socket, i) => writes.write(socket, Buffer.from(`m${i}`)));
+    await nextTurn();
+    assert.deepEqual(
+      transports.map((t) => t.writes),
+      [[['m0']], [], []],
+      'the first socket written to goes first; the others wait for later turns',
+    );
+    writes.write(sockets[2], Buffer.from('m2b'));
+    writes.write(sockets[0], Buffer.from('m0b'));
+    await nextTurn();
+    await nextTurn();
+    await nextTurn();
+    assert.deepEqual(
+      transports.map((t) => t.writes),
+      [[['m0'], ['m0b']], [['m1']], [['m2', 'm2b']]],
+    );
+    assert.ok(transports.every((t) => t.writableCorked === 0));
+  });
+
   it('refuses a socket whose transport it was not told of', () => {
     assert.throws(() => new TurnWrites().write(webSocket(), Buffer.from('x')), TypeError);
   });
