@@ -25,6 +25,13 @@ import { startSse } from './sse';
 import { startWebSocket } from './websocket';
 import { createRenderer } from './websocket-protocol';
 
+/**
+ * Connections the kernel queues for accepting: a gateway restart or a network blip brings
+ * thousands of browsers back at once, and Node's default of 511 overflows (the kernel then drops
+ * handshakes). The kernel caps it at `net.core.somaxconn`.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse), health, downloads and the web UI. */
 export interface Gateway {
   url: string;
@@ -151,7 +158,7 @@ export async function startGateway(
   metrics.countSockets(() => websocket.sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
