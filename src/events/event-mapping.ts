@@ -178,9 +178,44 @@ function needsJob(entry: StreamEntry): boolean {
  * joins it running), and its PROGRESS and LOG events are built from that read. An entry is
  * the view itself once read, so that the events after it are built with their job at once;
  * while the read is on its way, a promise chained in stream order at dispatch. Any other
- * event of the job drops its entry.
+ * event of the job drops its entry; a COMPLETED one is built from it first (`completedRun`).
  */
 export type RunningJobViews = Map<string, JobView | Promise<JobView>>;
+
+/**
+ * The job as its COMPLETED entry leaves it, built from the view of the run it ends, when that
+ * view is at hand: the run's job, finished, with the entry's return value, at the entry's time.
+ * So the final event of a watched run needs no read, and its watchers (and their subscriptions'
+ * ends) are served in the turn its entry is read rather than after a read of the job: when
+ * hundreds of jobs end at once, thousands of watches end in that burst. What the read would add
+ * is nothing the run's view lacks but the worker's own clock: `finishedAt` is when Redis wrote
+ * the entry, the event's `at`, which the worker's `finishedOn` precedes by the time its command
+ * took to reach Redis (plus any skew between their clocks). Undefined when the view is not known
+ * or still being read, or the entry carries no return value: the event then reads the job.
+ */
+function completedRun(entry: Extract<StreamEntry, { kind: 'completed' }>, running: RunningJobViews | undefined): JobView | undefined {
+  const view = running?.get(entry.jobId);
+  if (view === undefined || view instanceof Promise || entry.returnvalue === undefined) return undefined;
+  return {
+    ...view,
+    state: JobState.COMPLETED,
+    result: returnValueOf(entry.returnvalue),
+    failedReason: null,
+    stacktrace: null,
+    // The run ended, and BullMQ counted it: the attempt it was is now the last made.
+    attemptsMade: view.attempt,
+    finishedAt: streamIdTime(entry.cursor),
+  };
+}
+
+/** A return value as BullMQ reads it from its JSON: null when it does not parse (BullMQ logs it as corrupted). */
+function returnValueOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 /** The running view of an ACTIVE, PROGRESS or LOG entry, or undefined for other events. */
 function runningViewOf(
@@ -222,8 +257,9 @@ const eventTypeWhileActive = (kind: 'active' | 'progress' | 'log'): JobEventType
 /**
  * Turns one stream entry into the event watchers receive. The job is read at most once per
  * entry (lazily, unless the type depends on it), only when someone watches, and, for a job
- * watched while it runs (`running` given), once per run rather than once per PROGRESS: such an
- * event is built with its job, so it can be checked and rendered without waiting a turn.
+ * watched while it runs (`running` given), once per run rather than once per PROGRESS or for
+ * its COMPLETED: such an event is built with its job, so it can be checked and rendered without
+ * waiting a turn.
  */
 export function toPendingEvent(queue: string, entry: StreamEntry, store: JobReader, running?: RunningJobViews): PendingEvent {
   const { jobId, cursor } = entry;
@@ -234,6 +270,7 @@ export function toPendingEvent(queue: string, entry: StreamEntry, store: JobRead
     const stored = await fetchJob();
     return stored && viewOf(stored, JobState.ACTIVE);
   };
+  const completed = entry.kind === 'completed' ? completedRun(entry, running) : undefined;
   const runningView = running && runningViewOf(entry, running, readRunning);
   const build = (type: JobEventType, known: JobView | undefined): JobEvent => {
     const readJob = async (): Promise<JobView> => {
@@ -256,7 +293,7 @@ export function toPendingEvent(queue: string, entry: StreamEntry, store: JobRead
       tombstone ? build(JobEventType.CANCELLED, tombstone) : build(JobEventType.REMOVED, undefined),
     );
   else if (needsJob(entry)) event = fetchJob().then((job) => build(typeOf(entry, job), undefined));
-  else event = build(typeOf(entry, undefined), undefined);
+  else event = build(typeOf(entry, undefined), completed);
   return new PendingEvent(cursor, jobId, entry.kind === 'progress', entry.bytes, event);
 }
 

@@ -19,7 +19,7 @@ export type StreamEntry = EntryBase &
     | { readonly kind: 'delayed' }
     | { readonly kind: 'active' }
     | { readonly kind: 'progress'; readonly data: string | undefined }
-    | { readonly kind: 'completed' }
+    | { readonly kind: 'completed'; readonly returnvalue: string | undefined }
     | { readonly kind: 'failed' }
     | { readonly kind: 'stalled' }
     | { readonly kind: 'removed' }
@@ -56,6 +56,7 @@ export function parseStreamEntry(cursor: string, flat: readonly string[]): Strea
   let prev: string | undefined;
   let data: string | undefined;
   let line: string | undefined;
+  let returnvalue: string | undefined;
   let bytes = ENTRY_OVERHEAD_BYTES;
   for (let index = 0; index + 1 < flat.length; index += 2) {
     const value = flat[index + 1];
@@ -76,6 +77,9 @@ export function parseStreamEntry(cursor: string, flat: readonly string[]): Strea
       case 'line':
         line = value;
         break;
+      case 'returnvalue':
+        returnvalue = value;
+        break;
     }
   }
   const kind = event === undefined ? undefined : KINDS.get(event);
@@ -87,6 +91,8 @@ export function parseStreamEntry(cursor: string, flat: readonly string[]): Strea
       return { kind, cursor, jobId, bytes, data };
     case 'log':
       return { kind, cursor, jobId, bytes, line: line ?? '' };
+    case 'completed':
+      return { kind, cursor, jobId, bytes, returnvalue };
     default:
       return { kind, cursor, jobId, bytes };
   }

@@ -305,6 +305,44 @@ describe('stream entries become Jobgate events', () => {
     assert.equal(store.fetches, 1, 'one read for the run');
   });
 
+  it("builds the COMPLETED event of a watched run from the run's view and the entry: no read, the job finished", async () => {
+    const store = new Store(job({ attemptsMade: 1, attemptsStarted: 2, failedReason: 'boom', processedOn: 2_000 }));
+    const running: RunningJobViews = new Map();
+    await toPendingEvent(QUEUE, jobEntry('active'), store, running).value?.job();
+    toPendingEvent(QUEUE, jobEntry('progress', { data: '{"current":4,"total":4}' }), store, running);
+    const completed = toPendingEvent(QUEUE, jobEntry('completed', { returnvalue: '{"rows":7}', prev: 'active' }), store, running);
+    const view = completed.value?.loadedJob;
+    assert.ok(view, 'built at once, with its job');
+    assert.equal(completed.value?.type, JobEventType.COMPLETED);
+    assert.equal(store.fetches, 1, 'the read at ACTIVE only');
+    assert.equal(view.state, JobState.COMPLETED);
+    assert.deepEqual(view.result, { rows: 7 });
+    assert.equal(view.progress?.percent, 100, 'the last progress reported');
+    assert.deepEqual([view.attempt, view.attemptsMade, view.maxAttempts], [2, 2, 3], 'the second attempt, counted');
+    assert.equal(view.failedReason, null, 'the failed first attempt is not the outcome');
+    assert.equal(view.stacktrace, null);
+    assert.equal(view.startedAt?.getTime(), 2_000);
+    assert.equal(view.finishedAt?.getTime(), 1795316597597, "the entry's time");
+    assert.equal(view.owner, 'jwt:ana');
+    assert.equal(running.has('42'), false, 'the run is over');
+  });
+
+  it('reads the job of a COMPLETED event whose run it did not follow, or whose entry has no return value', async () => {
+    const unfollowed = new Store(job({ attemptsMade: 1, finishedOn: 3_000 }));
+    const first = toPendingEvent(QUEUE, jobEntry('completed', { returnvalue: 'null' }), unfollowed, new Map());
+    assert.equal(first.value?.loadedJob, undefined);
+    assert.equal((await first.value?.job())?.finishedAt?.getTime(), 3_000, "the worker's time, as stored");
+    assert.equal(unfollowed.fetches, 1);
+
+    const store = new Store(job({ attemptsMade: 1, processedOn: 2_000, finishedOn: 3_000 }));
+    const running: RunningJobViews = new Map();
+    await toPendingEvent(QUEUE, jobEntry('active'), store, running).value?.job();
+    const bare = toPendingEvent(QUEUE, jobEntry('completed'), store, running);
+    assert.equal(bare.value?.loadedJob, undefined);
+    await bare.value?.job();
+    assert.equal(store.fetches, 2);
+  });
+
   it('tells a waiting watcher once an event whose type needs the job is built', async () => {
     const pending = toPendingEvent(QUEUE, jobEntry('delayed'), new Store(job({ attemptsMade: 1 })));
     assert.equal(pending.settled, false, 'a delay or a retry: known once the job is read');
@@ -330,7 +368,13 @@ describe('stream entries are parsed once', () => {
     });
     assert.deepEqual(entry('progress', { data: '7' }), { kind: 'progress', cursor: CURSOR, jobId: '42', bytes: 256 + 11, data: '7' });
     assert.deepEqual(entry(CUSTOM_EVENTS.LOG, { line: 'hi' }), { kind: 'log', cursor: CURSOR, jobId: '42', bytes: 256 + 15, line: 'hi' });
-    assert.deepEqual(entry('completed', { returnvalue: '{}' }), { kind: 'completed', cursor: CURSOR, jobId: '42', bytes: 256 + 13 });
+    assert.deepEqual(entry('completed', { returnvalue: '{}' }), {
+      kind: 'completed',
+      cursor: CURSOR,
+      jobId: '42',
+      bytes: 256 + 13,
+      returnvalue: '{}',
+    });
   });
 
   it('ignores entries without a job id and events that concern no job', () => {
