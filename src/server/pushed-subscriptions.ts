@@ -29,31 +29,66 @@ const FINAL_TEXT_FRAME = 0x81;
 const NEXT_MESSAGE_END = 0x7d; // "}"
 
 /**
- * The graphql-ws `next` message of operation `id` carrying `payload`, as one whole WebSocket
- * frame (a server's frames are not masked): the shared payload bytes are copied, not encoded
- * again, and the frame is written as it is, header included (`TurnWrites.write`). Built per
- * message rather than kept per subscription: an idle one then holds no bytes.
+ * Operation ids a payload keeps frame heads for. Clients that number their operations (Apollo's
+ * and urql's graphql-ws links: "1", "2", …) share a few ids among thousands of subscribers; a
+ * client with random ids (graphql-ws' default) shares none, and its heads are built per message.
  */
-export function nextFrame(id: string, payload: Buffer): Buffer {
-  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  const length = Buffer.byteLength(head) + payload.length + 1;
+const HEADS_PER_PAYLOAD = 16;
+
+/** What a payload's `next` frames share: the payload with the message's closing brace, and the heads of the first operation ids. */
+interface NextFrameParts {
+  tail: Buffer;
+  heads: Map<string, Buffer> | null;
+}
+
+/** Per rendered payload (the renderer's own bytes, shared by every subscriber of an event's selection). */
+const framings = new WeakMap<Buffer, NextFrameParts>();
+
+/** A frame head: the WebSocket header for a message of `length` bytes, then the message up to its payload. */
+function frameHead(text: string, length: number): Buffer {
   // Payload length: in the second byte up to 125, else 126 and 16 bits, else 127 and 64 bits.
   const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
-  const frame = Buffer.allocUnsafe(2 + lengthBytes + length);
-  frame[0] = FINAL_TEXT_FRAME;
-  if (lengthBytes === 0) frame[1] = length;
+  const head = Buffer.allocUnsafe(2 + lengthBytes + Buffer.byteLength(text));
+  head[0] = FINAL_TEXT_FRAME;
+  if (lengthBytes === 0) head[1] = length;
   else if (lengthBytes === 2) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
+    head[1] = 126;
+    head.writeUInt16BE(length, 2);
   } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(length / 0x100000000), 2);
-    frame.writeUInt32BE(length % 0x100000000, 6);
+    head[1] = 127;
+    head.writeUInt32BE(Math.floor(length / 0x100000000), 2);
+    head.writeUInt32BE(length % 0x100000000, 6);
   }
-  const start = 2 + lengthBytes + frame.write(head, 2 + lengthBytes);
-  payload.copy(frame, start);
-  frame[frame.length - 1] = NEXT_MESSAGE_END;
-  return frame;
+  head.write(text, 2 + lengthBytes);
+  return head;
+}
+
+/**
+ * The graphql-ws `next` message of operation `id` carrying `payload`, as one whole WebSocket
+ * frame in two parts (a server's frames are not masked), written one after the other
+ * (`TurnWrites.write`): its head (the frame header and the message up to the payload) and its
+ * tail (the payload and the closing brace). The tail is made once per payload and shared by every
+ * subscriber, and so is the head of each of a payload's first operation ids: the payload is
+ * neither encoded again nor copied per subscriber, and a burst of one event to thousands of
+ * sockets allocates next to nothing. Nothing is kept per subscription: an idle one holds no bytes.
+ */
+export function nextFrame(id: string, payload: Buffer): { head: Buffer; tail: Buffer } {
+  let parts = framings.get(payload);
+  if (!parts) {
+    const tail = Buffer.allocUnsafe(payload.length + 1);
+    payload.copy(tail);
+    tail[payload.length] = NEXT_MESSAGE_END;
+    framings.set(payload, (parts = { tail, heads: new Map() }));
+  }
+  const { tail, heads } = parts;
+  let head = heads?.get(id);
+  if (head === undefined) {
+    const text = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    head = frameHead(text, Buffer.byteLength(text) + tail.length);
+    if (heads && heads.size < HEADS_PER_PAYLOAD) heads.set(id, head);
+    else parts.heads = null;
+  }
+  return { head, tail };
 }
 
 /** Where one subscription's messages go: the socket, the graphql-ws operation id, and the coalescer of the socket's writes. */
@@ -377,9 +412,9 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         const rendered = this.renderer.payload(value, this.key, this.args);
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         if (this.closed || socket.readyState !== socket.OPEN) break;
-        const frame = nextFrame(this.target.id, payload);
-        if (socket.bufferedAmount < HIGH_WATER_BYTES) this.target.writes.write(socket, frame);
-        else await new Promise<void>((resolve) => this.target.writes.write(socket, frame, resolve));
+        const { head, tail } = nextFrame(this.target.id, payload);
+        if (socket.bufferedAmount < HIGH_WATER_BYTES) this.target.writes.write(socket, head, tail);
+        else await new Promise<void>((resolve) => this.target.writes.write(socket, head, tail, resolve));
       }
       this.finish();
     } catch (error) {

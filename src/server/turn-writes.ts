@@ -41,17 +41,22 @@ export class TurnWrites {
   }
 
   /**
-   * Writes `frame`, a whole WebSocket frame, to the socket's transport with this turn's other
-   * writes; `written` is called once it is handed to the system. Pushed messages bypass `ws`:
-   * no frame header of its own and one buffered write instead of two per message. Frames
-   * written here and by `ws` interleave whole and in call order, since the server compresses
-   * nothing (`perMessageDeflate` off): `ws` then writes each of its messages at once.
+   * Writes a whole WebSocket frame, `head` then `tail` when it comes in two parts, to the
+   * socket's transport with this turn's other writes; `written` is called once it is handed to
+   * the system. Pushed messages bypass `ws`: no frame header of its own, and parts shared by
+   * many sockets are written as they are. Frames written here and by `ws` interleave whole and in
+   * call order, since the server compresses nothing (`perMessageDeflate` off): `ws` then writes
+   * each of its messages at once.
    */
-  write(socket: WebSocket, frame: Buffer, written?: () => void): void {
+  write(socket: WebSocket, head: Buffer, tail?: Buffer, written?: () => void): void {
     const transport = this.transports.get(socket);
     if (!transport) throw new TypeError('A WebSocket without a transport known to TurnWrites');
     this.hold(transport);
-    transport.write(frame, written);
+    if (tail === undefined) transport.write(head, written);
+    else {
+      transport.write(head);
+      transport.write(tail, written);
+    }
   }
 
   /** Holds the transport's writes until the end of this turn of the event loop. */

@@ -115,10 +115,37 @@ describe('a pushed next message is one WebSocket frame', () => {
       const message = new Promise<{ data: Buffer; binary: boolean }>((resolve) =>
         receiver.on('message', (data: Buffer, binary: boolean) => resolve({ data, binary })),
       );
-      receiver.write(nextFrame('sub-ü', payload));
+      const { head, tail } = nextFrame('sub-ü', payload);
+      receiver.write(head);
+      receiver.write(tail);
       const { data, binary } = await message;
       assert.equal(binary, false, 'a text frame');
       assert.deepEqual(JSON.parse(data.toString()), { id: 'sub-ü', type: 'next', payload: JSON.parse(payload.toString()) });
     });
   }
+
+  it("shares a payload's bytes and its heads between subscribers, and frames any number of operation ids", async () => {
+    const payload = Buffer.from('{"data":{"n":1}}');
+    const first = nextFrame('1', payload);
+    const again = nextFrame('1', payload);
+    assert.equal(again.tail, first.tail, 'one tail per payload');
+    assert.equal(again.head, first.head, 'one head per payload and id');
+    const ids = Array.from({ length: 40 }, (_, index) => `op-${index}`);
+    const frames = ids.map((id) => nextFrame(id, payload));
+    assert.ok(frames.every(({ tail }) => tail === first.tail));
+    const receiver = new Receiver({ isServer: false });
+    const messages: unknown[] = [];
+    const all = new Promise<void>((resolve) =>
+      receiver.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())) === ids.length && resolve()),
+    );
+    for (const { head, tail } of frames) {
+      receiver.write(head);
+      receiver.write(tail);
+    }
+    await all;
+    assert.deepEqual(
+      messages,
+      ids.map((id) => ({ id, type: 'next', payload: { data: { n: 1 } } })),
+    );
+  });
 });

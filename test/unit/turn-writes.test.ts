@@ -103,6 +103,6 @@ describe('TurnWrites', () => {
     const writes = new TurnWrites();
     const socket = webSocket();
     writes.attach(socket, new Transport());
-    await new Promise<void>((resolve) => writes.write(socket, Buffer.from('x'), resolve));
+    await new Promise<void>((resolve) => writes.write(socket, Buffer.from('x'), undefined, resolve));
   });
 });
