@@ -34,7 +34,8 @@ export function jobGone(id: string): JobgateError {
   );
 }
 
-type Entry = { pending: PendingEvent } | { ready: JobEvent };
+/** A queued event: built ahead (a snapshot, a replay: put ahead by `prepend`), or live and shared with the other watchers of its entry (no wrapper per watcher). */
+type Entry = PendingEvent | JobEvent;
 
 /**
  * Where a watch is registered (its queue's stream reader), told once when the watch ends so
@@ -101,7 +102,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
   push(pending: PendingEvent): void {
     if (this.closed) return;
     if (pending.isProgress && this.isSlow()) this.dropQueuedProgress(pending.jobId);
-    this.queue.push({ pending });
+    this.queue.push(pending);
     this.queuedBytes += pending.approxBytes;
     if (this.queue.length > (this.options.maxQueued ?? 10_000)) return this.fail(new SlowConsumerError());
     this.notify();
@@ -109,7 +110,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
 
   /** Puts events (a snapshot, a replay) ahead of the live ones; only while held. */
   prepend(events: JobEvent[]): void {
-    this.queue.unshift(...events.map((event) => ({ ready: event })));
+    this.queue.unshift(...events);
   }
 
   /** Starts delivering: live events at or before `after` are dropped as already covered. */
@@ -160,15 +161,15 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
     if (this.failure || this.closed || this.ending) return false;
     const head = this.queue[0];
     if (head === undefined) return true;
-    if ('ready' in head) return false;
-    return this.held || !head.pending.settled;
+    if (head instanceof JobEvent) return false;
+    return this.held || !head.settled;
   }
 
   /** Calls `waiter` once, at the next event, end or error: a consumer can wait without a pending `next()`. */
   onWork(waiter: WorkWaiter): void {
     this.waiter = waiter;
     const head = this.queue[0];
-    if (head !== undefined && 'pending' in head && !head.pending.settled) head.pending.whenBuilt(this);
+    if (head !== undefined && !(head instanceof JobEvent) && !head.settled) head.whenBuilt(this);
     // An empty queue keeps the backing store its snapshot or last burst grew; length 0 gives it back while the watch idles.
     if (this.queue.length === 0) this.queue.length = 0;
   }
@@ -189,9 +190,9 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
       const head = this.queue[0];
       if (head === undefined) return undefined;
       let event: JobEvent | null;
-      if ('ready' in head) event = head.ready;
-      else if (this.held || head.pending.value === undefined) return undefined;
-      else event = this.covered(head.pending) ? null : head.pending.value;
+      if (head instanceof JobEvent) event = head;
+      else if (this.held || head.value === undefined) return undefined;
+      else event = this.covered(head) ? null : head.value;
       const delivers = event && this.deliversNow(event);
       if (delivers === undefined) return undefined;
       this.shift();
@@ -221,7 +222,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      const event = 'ready' in entry ? entry.ready : await this.settle(entry.pending);
+      const event = entry instanceof JobEvent ? entry : await this.settle(entry);
       if (event && (await this.delivers(event))) return { done: false, value: this.delivered(event) };
     }
   }
@@ -299,7 +300,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
   /** Takes the first queued entry off the queue. */
   private shift(): Entry | undefined {
     const entry = this.queue.shift();
-    if (entry && 'pending' in entry) this.queuedBytes -= entry.pending.approxBytes;
+    if (entry !== undefined && !(entry instanceof JobEvent)) this.queuedBytes -= entry.approxBytes;
     return entry;
   }
 
@@ -325,7 +326,7 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
 
   /** While held, only events put ahead by `prepend` may go out. */
   private firstReady(): Entry | undefined {
-    return this.queue.length > 0 && 'ready' in this.queue[0] ? this.queue.shift() : undefined;
+    return this.queue.length > 0 && this.queue[0] instanceof JobEvent ? this.queue.shift() : undefined;
   }
 
   private isSlow(): boolean {
@@ -336,10 +337,10 @@ export class Watcher implements AsyncIterableIterator<JobEvent>, BuildListener {
   private dropQueuedProgress(jobId: string): void {
     for (let index = this.queue.length - 1; index >= 0; index--) {
       const entry = this.queue[index];
-      if (!('pending' in entry) || entry.pending.jobId !== jobId) continue;
-      if (!entry.pending.isProgress) return;
+      if (entry instanceof JobEvent || entry.jobId !== jobId) continue;
+      if (!entry.isProgress) return;
       this.queue.splice(index, 1);
-      this.queuedBytes -= entry.pending.approxBytes;
+      this.queuedBytes -= entry.approxBytes;
       this.coalesced += 1;
     }
   }
