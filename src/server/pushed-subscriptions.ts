@@ -362,7 +362,7 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
       this.finished = new Promise((resolve) => {
         this.resolveFinished = resolve;
       });
-      void this.pump();
+      this.resume();
     }
     return this.finished;
   }
@@ -385,7 +385,17 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
 
   /** Called by an idle source when it has work again: delivery goes on. */
   resume(): void {
-    void this.pump();
+    if (this.pumping) return;
+    this.pumping = true;
+    let rest: typeof IDLE | Promise<Buffer> | undefined;
+    try {
+      rest = this.sendAtHand();
+    } catch (error) {
+      this.finish(error);
+      rest = IDLE;
+    }
+    if (rest === IDLE) this.pumping = false;
+    else void this.pump(rest);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -393,24 +403,54 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
   }
 
   /**
-   * Delivers what the source has. When the source is idle it returns, leaving itself as the
-   * source's waiter (`resume` starts it again), rather than waiting inside the source's `next()`.
+   * Sends what the source has at hand, rendered, while the socket takes it: a busy subscription
+   * delivers synchronously, without a promise per event. IDLE once the source is idle (it resumes
+   * this subscription when it has work); otherwise `pump` goes on: from the start (an event still
+   * being checked, the source's end or error, a socket closed or backed up), or with the payload
+   * still being rendered that it returns.
    */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
+  private sendAtHand(): typeof IDLE | Promise<Buffer> | undefined {
+    const { source } = this;
+    if (!isIdleAware(source)) return undefined;
+    const { socket, writes, id } = this.target;
+    while (!this.closed && socket.readyState === socket.OPEN && socket.bufferedAmount < HIGH_WATER_BYTES) {
+      const value = source.takeNow();
+      if (value === undefined) {
+        if (!source.idle) return undefined;
+        source.onWork(this);
+        return IDLE;
+      }
+      const rendered = this.renderer.payload(value, this.key, this.args);
+      if (!Buffer.isBuffer(rendered)) return rendered;
+      const { head, tail } = nextFrame(id, rendered);
+      writes.write(socket, head, tail);
+    }
+    return undefined;
+  }
+
+  /**
+   * Delivers what the source has, waiting where `sendAtHand` cannot; `first` is a payload it left
+   * rendering. When the source is idle it returns, leaving itself as the source's waiter
+   * (`resume` starts it again), rather than waiting inside the source's `next()`. Runs with
+   * `pumping` set, and clears it.
+   */
+  private async pump(first: Promise<Buffer> | undefined): Promise<void> {
     const { socket } = this.target;
+    let rendered: Buffer | Promise<Buffer> | undefined = first;
     try {
       while (!this.closed) {
-        let value = nextFrom(this.source, this);
-        if (value === IDLE) return;
-        if (value instanceof Promise) {
-          const step = (await value) as IteratorResult<unknown>;
-          if (step.done) break;
-          value = step.value;
+        if (rendered === undefined) {
+          let value = nextFrom(this.source, this);
+          if (value === IDLE) return;
+          if (value instanceof Promise) {
+            const step = (await value) as IteratorResult<unknown>;
+            if (step.done) break;
+            value = step.value;
+          }
+          rendered = this.renderer.payload(value, this.key, this.args);
         }
-        const rendered = this.renderer.payload(value, this.key, this.args);
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
+        rendered = undefined;
         if (this.closed || socket.readyState !== socket.OPEN) break;
         const { head, tail } = nextFrame(this.target.id, payload);
         if (socket.bufferedAmount < HIGH_WATER_BYTES) this.target.writes.write(socket, head, tail);
