@@ -184,18 +184,24 @@ export type RunningJobViews = Map<string, JobView | Promise<JobView>>;
 
 /**
  * The job as its COMPLETED entry leaves it, built from the view of the run it ends, when that
- * view is at hand: the run's job, finished, with the entry's return value, at the entry's time.
- * So the final event of a watched run needs no read, and its watchers (and their subscriptions'
- * ends) are served in the turn its entry is read rather than after a read of the job: when
- * hundreds of jobs end at once, thousands of watches end in that burst. What the read would add
- * is nothing the run's view lacks but the worker's own clock: `finishedAt` is when Redis wrote
- * the entry, the event's `at`, which the worker's `finishedOn` precedes by the time its command
- * took to reach Redis (plus any skew between their clocks). Undefined when the view is not known
- * or still being read, or the entry carries no return value: the event then reads the job.
+ * view is at hand: the run's job, finished, with the entry's return value. So the final event of
+ * a watched run needs no read to be checked and rendered, and its watchers (and their
+ * subscriptions' ends) are served in the turn its entry is read rather than after a read of the
+ * job: when hundreds of jobs end at once, thousands of watches end in that burst. The one field
+ * the run's view cannot tell is the worker's finish time, which the next step of a chain may
+ * start at to the millisecond (BullMQ stamps both in one script): the `finishedAt` field reads it
+ * (`storedFinishedAt`, with `read`, the event's own job read), so only a selection that asks for
+ * it waits; the view's own `finishedAt` is the entry's time meanwhile. Undefined when the view is
+ * not known or still being read, or the entry carries no return value: the event then reads the job.
  */
-function completedRun(entry: Extract<StreamEntry, { kind: 'completed' }>, running: RunningJobViews | undefined): JobView | undefined {
+function completedRun(
+  entry: Extract<StreamEntry, { kind: 'completed' }>,
+  running: RunningJobViews | undefined,
+  read: () => Promise<Job | undefined>,
+): JobView | undefined {
   const view = running?.get(entry.jobId);
   if (view === undefined || view instanceof Promise || entry.returnvalue === undefined) return undefined;
+  const at = streamIdTime(entry.cursor);
   return {
     ...view,
     state: JobState.COMPLETED,
@@ -204,7 +210,11 @@ function completedRun(entry: Extract<StreamEntry, { kind: 'completed' }>, runnin
     stacktrace: null,
     // The run ended, and BullMQ counted it: the attempt it was is now the last made.
     attemptsMade: view.attempt,
-    finishedAt: streamIdTime(entry.cursor),
+    finishedAt: at,
+    storedFinishedAt: async () => {
+      const stored = await read();
+      return stored?.finishedOn ? new Date(stored.finishedOn) : at;
+    },
   };
 }
 
@@ -270,7 +280,7 @@ export function toPendingEvent(queue: string, entry: StreamEntry, store: JobRead
     const stored = await fetchJob();
     return stored && viewOf(stored, JobState.ACTIVE);
   };
-  const completed = entry.kind === 'completed' ? completedRun(entry, running) : undefined;
+  const completed = entry.kind === 'completed' ? completedRun(entry, running, fetchJob) : undefined;
   const runningView = running && runningViewOf(entry, running, readRunning);
   const build = (type: JobEventType, known: JobView | undefined): JobEvent => {
     const readJob = async (): Promise<JobView> => {

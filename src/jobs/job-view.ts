@@ -57,6 +57,12 @@ export interface JobView {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /**
+   * The stored `finishedAt`, read when a selection asks for it: a COMPLETED event's job built from
+   * the run it ends knows every other field without a read (`completedRun` in events/event-mapping.ts),
+   * but its finish time is the worker's, and `finishedAt` is meanwhile the event's own time.
+   */
+  storedFinishedAt?: () => Promise<Date | null>;
   /** When it was asked to run (absent from views of jobs Redis no longer holds): creation time plus its delay (`delayMs`, `runAt`, a schedule's); null without one. */
   runAt?: Date | null;
   /** The instant past which it does not start (`options.expiresAt`). */

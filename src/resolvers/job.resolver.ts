@@ -108,6 +108,12 @@ export class JobResolver {
     return attemptsOf(raw, job);
   }
 
+  /** The field as declared on the type; a COMPLETED event's job built from its run reads it (JobView.storedFinishedAt). */
+  @FieldResolver()
+  finishedAt(@Root() job: JobView): Date | null | Promise<Date | null> {
+    return job.storedFinishedAt ? job.storedFinishedAt() : job.finishedAt;
+  }
+
   @FieldResolver(() => DateTimeScalar, {
     nullable: true,
     description:

@@ -104,6 +104,33 @@ describe('watching a job over graphql-ws', () => {
     assert.deepEqual(seen, done.logs);
   });
 
+  it("ends a watched run with the job as stored: a COMPLETED event's job equals what a query reads after", async () => {
+    const fields = 'state result attemptsMade attempt progress { current total } startedAt finishedAt worker';
+    const input = { project: 'P4', phase: 'D', stage: '04', items: 5, msPerItem: 20 };
+    const { importParts: job } = await gqlOk<{ importParts: EnqueuedJob }>(stack.url, IMPORT_PARTS, { input, options: HELD });
+    const client = wsClient(stack.wsUrl);
+    const recording = record<{ jobEvents: { type: string; job: Record<string, unknown> } }>(
+      client,
+      `subscription ($id: ID!) { jobEvents(id: $id) { type job { ${fields} } } }`,
+      { id: job.id },
+    );
+    await eventually(() => recording.results.length > 0, 5000, 'the snapshot');
+    await gqlOk(stack.url, PROMOTE, { id: job.id });
+    await within(recording.done, 15_000, 'the watch');
+    await client.dispose();
+    const events = recording.results.map((result) => result.data!.jobEvents);
+    assert.ok(
+      events.some((event) => event.type === 'ACTIVE'),
+      'the watch followed the run',
+    );
+    const completed = events.at(-1)!;
+    assert.equal(completed.type, 'COMPLETED');
+    const { job: stored } = await gqlOk<{ job: Record<string, unknown> }>(stack.url, `query ($id: ID!) { job(id: $id) { ${fields} } }`, {
+      id: job.id,
+    });
+    assert.deepEqual(completed.job, stored);
+  });
+
   it('sends one final SNAPSHOT and completes for a job that finished before the watch', async () => {
     const { enqueue } = await gqlOk<{ enqueue: EnqueuedJob }>(stack.url, ENQUEUE, { type: 'helloWorld', data: { name: 'Ana' } });
     const client = wsClient(stack.wsUrl);

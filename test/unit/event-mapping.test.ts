@@ -306,7 +306,7 @@ describe('stream entries become Jobgate events', () => {
   });
 
   it("builds the COMPLETED event of a watched run from the run's view and the entry: no read, the job finished", async () => {
-    const store = new Store(job({ attemptsMade: 1, attemptsStarted: 2, failedReason: 'boom', processedOn: 2_000 }));
+    const store = new Store(job({ attemptsMade: 1, attemptsStarted: 2, failedReason: 'boom', processedOn: 2_000, finishedOn: 2_900 }));
     const running: RunningJobViews = new Map();
     await toPendingEvent(QUEUE, jobEntry('active'), store, running).value?.job();
     toPendingEvent(QUEUE, jobEntry('progress', { data: '{"current":4,"total":4}' }), store, running);
@@ -322,9 +322,11 @@ describe('stream entries become Jobgate events', () => {
     assert.equal(view.failedReason, null, 'the failed first attempt is not the outcome');
     assert.equal(view.stacktrace, null);
     assert.equal(view.startedAt?.getTime(), 2_000);
-    assert.equal(view.finishedAt?.getTime(), 1795316597597, "the entry's time");
     assert.equal(view.owner, 'jwt:ana');
     assert.equal(running.has('42'), false, 'the run is over');
+    assert.equal(store.fetches, 1, 'nothing read to build it');
+    assert.equal((await view.storedFinishedAt?.())?.getTime(), 2_900, "the worker's finish time, read when asked");
+    assert.equal(store.fetches, 2, 'read once asked');
   });
 
   it('reads the job of a COMPLETED event whose run it did not follow, or whose entry has no return value', async () => {
