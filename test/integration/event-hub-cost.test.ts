@@ -55,7 +55,9 @@ describe('the cost of watchers', () => {
       await eventually(() => recordings.every((recording) => recording.results.length > 0), 5000, 'every snapshot');
     });
     await client.dispose();
-    assert.ok((counts.get('hgetall') ?? 0) <= 2, `${counts.get('hgetall')} job reads for 20 watches starting together`);
+    // One read per turn in which some of them started: the 20 subscribe messages usually arrive in
+    // one read of the socket, but a loaded machine splits them (3 reads seen once in CI); unshared, 20.
+    assert.ok((counts.get('hgetall') ?? 0) <= 4, `${counts.get('hgetall')} job reads for 20 watches starting together`);
     const snapshots = new Set(recordings.map((recording) => JSON.stringify(recording.results[0].data)));
     assert.equal(snapshots.size, 1, 'the same SNAPSHOT for every watch');
     assert.equal(recordings[0].results[0].data!.jobEvents.type, 'SNAPSHOT');
