@@ -43,6 +43,13 @@ function percentOf(view: Pick<JobView, 'state' | 'progress'>, bucket: Bucket): n
   return Math.min(100, Math.max(0, view.progress?.percent ?? 0));
 }
 
+/**
+ * Percent points are summed as integers of this many per point: a running float sum of values
+ * such as 16.67 drifts with every update, and a mean on a rounding boundary then flips back and
+ * forth. Exact up to 90 million jobs at 100.
+ */
+const UNITS_PER_POINT = 1_000_000;
+
 /** How far along a bucket is: a job only moves forward, but for a retry. */
 const RANK: Record<Bucket, number> = { waiting: 0, active: 1, completed: 2, failed: 2, cancelled: 2 };
 
@@ -53,7 +60,8 @@ const RANK: Record<Bucket, number> = { waiting: 0, active: 1, completed: 2, fail
 export class FlowTally {
   private readonly jobs = new Map<string, { bucket: Bucket; percent: number }>();
   private readonly counts: Record<Bucket, number> = { waiting: 0, active: 0, completed: 0, failed: 0, cancelled: 0 };
-  private percentSum = 0;
+  /** The jobs' percents summed, in UNITS_PER_POINT. */
+  private unitSum = 0;
 
   /** The tally of `tree` (every descendant of a root) whose jobs read as `views`, in the same order (undefined: gone). */
   constructor(tree: readonly FlowNode[], views: readonly (JobView | undefined)[]) {
@@ -78,7 +86,7 @@ export class FlowTally {
     const percent = percentOf(view, bucket);
     if (forwardOnly && (RANK[bucket] < RANK[current.bucket] || (bucket === current.bucket && percent < current.percent))) return;
     this.counts[current.bucket] -= 1;
-    this.percentSum -= current.percent;
+    this.unitSum -= Math.round(current.percent * UNITS_PER_POINT);
     this.put(view.id, bucket, percent);
   }
 
@@ -89,12 +97,12 @@ export class FlowTally {
 
   view(): FlowProgressView {
     const total = this.jobs.size;
-    return { total, ...this.counts, percent: total === 0 ? 0 : Math.round((this.percentSum / total) * 100) / 100 };
+    return { total, ...this.counts, percent: total === 0 ? 0 : Math.round(this.unitSum / total / (UNITS_PER_POINT / 100)) / 100 };
   }
 
   private put(id: string, bucket: Bucket, percent: number): void {
     this.jobs.set(id, { bucket, percent });
     this.counts[bucket] += 1;
-    this.percentSum += percent;
+    this.unitSum += Math.round(percent * UNITS_PER_POINT);
   }
 }

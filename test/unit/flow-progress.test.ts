@@ -46,6 +46,49 @@ describe('flow progress', () => {
     });
   });
 
+  it('gives the same percent for the same progress however many updates led there', () => {
+    // Progress as `progressOf` rounds it (6 items: 16.67, 33.33, …). A running float sum of such
+    // values drifts, and at 83.33 + 50 + 0 + 33.33 the mean (41.665) sits on a rounding boundary:
+    // the same event again (a LOG carries the job as it was) took it from 41.67 to 41.66.
+    const steps = [0, 16.67, 33.33, 50, 66.67, 83.33];
+    const updates = [
+      [0, 1],
+      [0, 2],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [3, 1],
+      [0, 3],
+      [0, 4],
+      [3, 2],
+      [0, 5],
+      [3, 2],
+    ];
+    const tree = ['a', 'b', 'c', 'd'].map((id) => node(id));
+    const tally = new FlowTally(
+      tree,
+      tree.map(() => view(JobState.ACTIVE, 0)),
+    );
+    const at = [0, 0, 0, 0];
+    const percents = updates.map(([job, step]) => {
+      at[job] = step;
+      tally.update({ ...view(JobState.ACTIVE, steps[step]), id: `imports:${'abcd'[job]}` });
+      return tally.view().percent;
+    });
+    assert.deepEqual(
+      percents,
+      [...percents].sort((a, b) => a - b),
+      `the mean never goes back: ${percents.join(' ')}`,
+    );
+    assert.equal(
+      percents.at(-1),
+      aggregate(
+        tree,
+        at.map((step) => view(JobState.ACTIVE, steps[step])),
+      ).percent,
+    );
+  });
+
   it('is all zero for a job without children', () => {
     assert.deepEqual(aggregate([], []), { total: 0, waiting: 0, active: 0, completed: 0, failed: 0, cancelled: 0, percent: 0 });
   });
