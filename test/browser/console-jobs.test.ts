@@ -173,6 +173,10 @@ test('filters narrow the list and stay in the URL; a delayed job is promoted fro
   await page.locator('[data-state-filter="DELAYED"]').click();
   await page.waitForURL(/\?state=DELAYED&type=helloWorld$/);
   await rowOf(page, delayed).waitFor();
+  // The URL changes before the list renders again: the unfiltered rows are there a moment longer.
+  await page.waitForFunction(
+    `[...document.querySelectorAll('tr[data-job-id]')].every((row) => row.getAttribute('data-state') === 'DELAYED')`,
+  );
   await page.waitForFunction(everyRow('[data-testid="row-type"]', 'helloWorld'));
   assert.equal(await rowOf(page, hello).count(), 0, 'a completed job is not listed under DELAYED');
   assert.deepEqual(
