@@ -13,7 +13,7 @@ import { decodeFlowCursor, type FlowPositions } from './flow-cursor';
 import { FlowWatch, type FlowPart } from './flow-watch';
 import { JobEvent } from './job-event';
 import { parseStreamEntry } from './stream-entry';
-import { QueueStream, type StreamOwner, type StreamStats } from './queue-stream';
+import { QueueStream, type Snapshot, type StreamOwner, type StreamStats } from './queue-stream';
 import { compareStreamIds, isStreamId, nextStreamId } from './stream-id';
 import { Watcher, type WatcherOptions } from './watcher';
 
@@ -35,15 +35,11 @@ if last[1] then cursor = last[1][1] end
 return {cursor, redis.call('LRANGE', KEYS[2], -tonumber(ARGV[1]), -1)}`;
 
 /** Refuses a `since` that is not a stream id (BAD_USER_INPUT on `since`). */
+/** Continues a chain whatever the outcome of the promise it follows. */
+const settled = (): void => undefined;
+
 function checkCursor(since: string | undefined): void {
   if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
-}
-
-/** A job's SNAPSHOT as read for a watch: the job, its SNAPSHOT event and the cursor it is as of. */
-interface Snapshot {
-  cursor: string;
-  view: JobView;
-  event: JobEvent;
 }
 
 /**
@@ -55,6 +51,8 @@ export class EventHub implements StreamOwner {
   private readonly streams = new Map<string, QueueStream>();
   /** SNAPSHOT reads about to start, per job (`sharedSnapshot`). */
   private readonly snapshots = new Map<string, Promise<Snapshot | undefined>>();
+  /** SNAPSHOT reads under way, per job: watches that start meanwhile wait for it, then share it if it still holds. */
+  private readonly snapshotReads = new Map<string, Promise<unknown>>();
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
   /** PROGRESS events dropped for slow clients since start. */
   coalesced = 0;
@@ -98,7 +96,7 @@ export class EventHub implements StreamOwner {
       const livePosition = stream.livePosition;
       const key = eventStreamKey(this.config, address.queue);
       if (since === undefined || (await this.missingAfter(key, since))) {
-        const snapshot = await (since === undefined ? this.sharedSnapshot(key, address) : this.snapshot(key, address, true));
+        const snapshot = await (since === undefined ? this.sharedSnapshot(stream, key, address) : this.snapshot(key, address, true));
         if (!snapshot || !canSee(snapshot.view)) throw notFound('Job', `${address.queue}:${address.jobId}`);
         watcher.remember(snapshot.view);
         watcher.prepend([snapshot.event]);
@@ -263,19 +261,36 @@ export class EventHub implements StreamOwner {
   }
 
   /**
-   * The SNAPSHOT shared by the watches of a job that start in one turn of the event loop (browsers
-   * opening a job's page together, a pool of watchers handed a new job): one read, and one
-   * SNAPSHOT event, so one render per selection. The read starts once the turn's I/O is handled
-   * (`setImmediate`), and a watch registered after it started waits for a read of its own: every
-   * watch that shares a read was registered before its cursor was read.
+   * The SNAPSHOT shared by the watches of a job that start together or one after another (browsers
+   * opening a job's page, a pool of watchers handed a new job): one read, and one SNAPSHOT event,
+   * so one render per selection. The last one read holds while the job has no newer event
+   * (`QueueStream.currentSnapshot`). Otherwise a read starts once the turn's I/O is handled
+   * (`setImmediate`), or once the job's read under way has ended, and the watches that start until
+   * then share it. A watch never shares a read whose cursor was read before it was registered: it
+   * joins one not yet started, or takes a finished one the stream says still holds.
    */
-  private sharedSnapshot(key: string, address: JobAddress): Promise<Snapshot | undefined> {
+  private sharedSnapshot(stream: QueueStream, key: string, address: JobAddress): Snapshot | Promise<Snapshot | undefined> {
+    const kept = stream.currentSnapshot(address.jobId);
+    if (kept) return kept;
     const id = `${address.queue}\n${address.jobId}`;
     const pending = this.snapshots.get(id);
     if (pending) return pending;
-    const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    const reading = this.snapshotReads.get(id);
+    const start = reading ? reading.then(settled, settled) : new Promise<void>((resolve) => setImmediate(resolve));
+    const read = start.then(() => {
       this.snapshots.delete(id);
-      return this.snapshot(key, address, false);
+      const shared = stream.currentSnapshot(address.jobId);
+      if (shared) return shared;
+      const current = this.snapshot(key, address, false).then((snapshot) => {
+        if (snapshot) stream.keepSnapshot(address.jobId, snapshot);
+        return snapshot;
+      });
+      this.snapshotReads.set(id, current);
+      const done = (): void => {
+        if (this.snapshotReads.get(id) === current) this.snapshotReads.delete(id);
+      };
+      current.then(done, done);
+      return current;
     });
     this.snapshots.set(id, read);
     return read;

@@ -5,7 +5,9 @@ import { eventStreamKey, type RedisClient } from '../redis/connections';
 import type { JobReader } from '../jobs/job-reader';
 import type { JobView } from '../jobs/job-view';
 import { patiently, toPendingEvent, type RunningJobViews } from './event-mapping';
+import type { JobEvent } from './job-event';
 import { parseStreamEntry, type StreamEntry } from './stream-entry';
+import { compareStreamIds } from './stream-id';
 import type { Watcher, WatcherHome } from './watcher';
 import { ReadTrace } from '../tracing/delivery';
 import { tracingOn } from '../tracing/tracing';
@@ -18,6 +20,19 @@ const BLOCK_MS = 5000;
 const RETRY_MS = 500;
 /** Watched jobs read at once when they are checked again after a reconnect. */
 const RECHECK_BATCH = 100;
+/**
+ * How long a watched job's SNAPSHOT is handed to the watches that start after it, at most, ms:
+ * a bound on what a change that writes no event (a script outside Jobgate editing the job) may
+ * take to show in a new watch's SNAPSHOT.
+ */
+const SNAPSHOT_REUSE_MS = 1000;
+
+/** A job's SNAPSHOT as read for its watches: the job, its SNAPSHOT event and the cursor it is as of. */
+export interface Snapshot {
+  cursor: string;
+  view: JobView;
+  event: JobEvent;
+}
 
 /** Who is told when a watch leaves a stream (the EventHub), so it can close the stream after its last watcher. */
 export interface StreamOwner {
@@ -57,6 +72,10 @@ export class QueueStream implements WatcherHome {
   private readonly flowWatchers = new Map<Watcher, readonly string[]>();
   /** Views of watched running jobs, so their PROGRESS events cost no Redis read. */
   private readonly running: RunningJobViews = new Map();
+  /** The last SNAPSHOT read of each watched job, handed to the watches that start while it holds (`currentSnapshot`). */
+  private readonly snapshots = new Map<string, { snapshot: Snapshot; until: number }>();
+  /** Id of the last entry of each watched job handed to its watchers. */
+  private readonly lastEntries = new Map<string, string>();
   private reader: RedisClient | undefined;
   private closing = false;
   /** Whether a check of the watched jobs is queued (one queued check covers every trigger until it starts). */
@@ -111,6 +130,31 @@ export class QueueStream implements WatcherHome {
     this.registrations += 1;
   }
 
+  /**
+   * The SNAPSHOT last read of `jobId` if it still holds for a watch registered now: no event of
+   * the job came after its cursor (a watch registered now gets every later one live), and it is
+   * at most SNAPSHOT_REUSE_MS old. Browsers opening a popular job's page then cost no Redis read
+   * and no render each, however they spread over time.
+   */
+  currentSnapshot(jobId: string): Snapshot | undefined {
+    const kept = this.snapshots.get(jobId);
+    if (!kept) return undefined;
+    if (performance.now() <= kept.until && !this.hasEntryAfter(jobId, kept.snapshot.cursor)) return kept.snapshot;
+    this.snapshots.delete(jobId);
+    return undefined;
+  }
+
+  /** Keeps a SNAPSHOT of a watched job for `currentSnapshot`, unless an event of the job came after its cursor while it was read. */
+  keepSnapshot(jobId: string, snapshot: Snapshot): void {
+    if (!this.jobWatchers.has(jobId) || this.hasEntryAfter(jobId, snapshot.cursor)) return;
+    this.snapshots.set(jobId, { snapshot, until: performance.now() + SNAPSHOT_REUSE_MS });
+  }
+
+  private hasEntryAfter(jobId: string, cursor: string): boolean {
+    const last = this.lastEntries.get(jobId);
+    return last !== undefined && compareStreamIds(last, cursor) > 0;
+  }
+
   /** A watch's end: it leaves this stream, then the owner is told (it closes the stream after its last watcher). */
   left(watcher: Watcher): void {
     const flowJobs = this.flowWatchers.get(watcher);
@@ -131,6 +175,8 @@ export class QueueStream implements WatcherHome {
     if (watchers?.size === 0) {
       this.jobWatchers.delete(jobId);
       this.running.delete(jobId);
+      this.snapshots.delete(jobId);
+      this.lastEntries.delete(jobId);
     }
   }
 
@@ -210,6 +256,8 @@ export class QueueStream implements WatcherHome {
    * comment). A check asked for while one is queued is merged into it.
    */
   private recheck(): void {
+    // What was read before may be gone with the data; the next watches read afresh.
+    this.snapshots.clear();
     if (this.recheckQueued || this.closing) return;
     this.recheckQueued = true;
     this.rechecks = this.rechecks
@@ -257,6 +305,7 @@ export class QueueStream implements WatcherHome {
     if (!entry) return;
     const jobWatchers = this.jobWatchers.get(entry.jobId);
     if (!jobWatchers && this.queueWatchers.size === 0) return;
+    if (jobWatchers) this.lastEntries.set(entry.jobId, cursor);
     const pending = toPendingEvent(this.queue, entry, this.store, jobWatchers ? this.running : undefined);
     for (const watcher of jobWatchers ?? []) watcher.push(pending);
     for (const watcher of this.queueWatchers) watcher.push(pending);

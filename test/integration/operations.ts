@@ -20,6 +20,7 @@ export interface JobEventPayload {
     job: {
       id: string;
       state: string;
+      data: Record<string, unknown>;
       result: unknown;
       failedReason: string | null;
       attemptsMade: number;
