@@ -281,8 +281,9 @@ export class EventHub implements StreamOwner {
       this.snapshots.delete(id);
       const shared = stream.currentSnapshot(address.jobId);
       if (shared) return shared;
+      const keep = stream.snapshotKeeper(address.jobId);
       const current = this.snapshot(key, address, false).then((snapshot) => {
-        if (snapshot) stream.keepSnapshot(address.jobId, snapshot);
+        if (snapshot) keep(snapshot);
         return snapshot;
       });
       this.snapshotReads.set(id, current);

@@ -144,10 +144,17 @@ export class QueueStream implements WatcherHome {
     return undefined;
   }
 
-  /** Keeps a SNAPSHOT of a watched job for `currentSnapshot`, unless an event of the job came after its cursor while it was read. */
-  keepSnapshot(jobId: string, snapshot: Snapshot): void {
-    if (!this.jobWatchers.has(jobId) || this.hasEntryAfter(jobId, snapshot.cursor)) return;
-    this.snapshots.set(jobId, { snapshot, until: performance.now() + SNAPSHOT_REUSE_MS });
+  /**
+   * Called before a SNAPSHOT of `jobId` is read: what keeps it for `currentSnapshot` once read,
+   * unless an event of the job came after its cursor meanwhile, or the job stopped being watched
+   * (its entries then went untracked, and a watch registered since may have missed one).
+   */
+  snapshotKeeper(jobId: string): (snapshot: Snapshot) => void {
+    const watchers = this.jobWatchers.get(jobId);
+    return (snapshot) => {
+      if (watchers === undefined || this.jobWatchers.get(jobId) !== watchers || this.hasEntryAfter(jobId, snapshot.cursor)) return;
+      this.snapshots.set(jobId, { snapshot, until: performance.now() + SNAPSHOT_REUSE_MS });
+    };
   }
 
   private hasEntryAfter(jobId: string, cursor: string): boolean {
