@@ -4,6 +4,7 @@
  * Control messages are parsed; `next` messages are only counted (see
  * ReceiveStats) once every subscription has had its first message.
  */
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { ReceiveStats } from './receive-stats';
 
@@ -106,10 +107,12 @@ export function openGraphqlWs(
         return firstSeen(message.id, true);
       case 'connection_ack':
         connected = true;
-        specs.forEach((spec, i) => {
-          if (awaitFirst) waiting.add(String(i));
-          socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: spec.query, variables: { id: spec.topic } } }));
-        });
+        for (const spec of specs) {
+          // Operation ids as graphql-ws' client makes them (random UUIDs), as Apollo, urql and @jobgate/client send them.
+          const id = randomUUID();
+          if (awaitFirst) waiting.add(id);
+          socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: spec.query, variables: { id: spec.topic } } }));
+        }
         if (!awaitFirst) settle();
         return;
       case 'ping':

@@ -5,6 +5,7 @@
  * final event) its socket is idle again and takes a later job. PROGRESS events are timed from the
  * `sentAt` the worker put in the payload; a SNAPSHOT (the state when the watch began) is not.
  */
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { Histogram } from '../lib/histogram';
 import { initArgs, serve } from '../lib/ipc';
@@ -57,13 +58,13 @@ function failure(message: string): void {
 /** One socket of the pool; `watching` is the id of its open subscription, if any. */
 class Watcher {
   private watching: string | null = null;
-  private sequence = 0;
 
   constructor(readonly socket: WebSocket) {}
 
   /** Subscribes to job `id`'s events. */
   watch(id: string): void {
-    this.watching = String(this.sequence++);
+    // A random UUID, as graphql-ws' client makes operation ids.
+    this.watching = randomUUID();
     open += 1;
     report.subscribed += 1;
     const payload = { query: JOB_EVENTS_SUBSCRIPTION, variables: { id } };

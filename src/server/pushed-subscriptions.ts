@@ -29,9 +29,10 @@ const FINAL_TEXT_FRAME = 0x81;
 const NEXT_MESSAGE_END = 0x7d; // "}"
 
 /**
- * Operation ids a payload keeps frame heads for. Clients that number their operations (Apollo's
- * and urql's graphql-ws links: "1", "2", …) share a few ids among thousands of subscribers; a
- * client with random ids (graphql-ws' default) shares none, and its heads are built per message.
+ * Operation ids a payload keeps frame heads for, for the subscriptions whose last head does not
+ * fit it (`nextFrame`). Clients that number their operations (graphql-ws' `generateID` option, the
+ * legacy subscriptions-transport-ws) share a few ids among thousands of subscribers; graphql-ws'
+ * own ids, random UUIDs (which Apollo's and urql's links and @jobgate/client send), share none.
  */
 const HEADS_PER_PAYLOAD = 16;
 
@@ -44,14 +45,16 @@ interface NextFrameParts {
 /** Per rendered payload (the renderer's own bytes, shared by every subscriber of an event's selection). */
 const framings = new WeakMap<Buffer, NextFrameParts>();
 
-/** A frame head: the WebSocket header for a message of `length` bytes, then the message up to its payload. */
-function frameHead(text: string, length: number): Buffer {
-  // Payload length: in the second byte up to 125, else 126 and 16 bits, else 127 and 64 bits.
-  const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
-  const head = Buffer.allocUnsafe(2 + lengthBytes + Buffer.byteLength(text));
+/** Bytes of the WebSocket header before a payload of `length` bytes: its length goes in the second byte up to 125, else in 16 or 64 bits after it. */
+const headerBytes = (length: number): number => (length < 126 ? 2 : length < 0x10000 ? 4 : 10);
+
+/** A frame head: the WebSocket header for a message of `length` bytes, then `text` (the message up to its payload). */
+function frameHead(text: Buffer, length: number): Buffer {
+  const header = headerBytes(length);
+  const head = Buffer.allocUnsafe(header + text.length);
   head[0] = FINAL_TEXT_FRAME;
-  if (lengthBytes === 0) head[1] = length;
-  else if (lengthBytes === 2) {
+  if (header === 2) head[1] = length;
+  else if (header === 4) {
     head[1] = 126;
     head.writeUInt16BE(length, 2);
   } else {
@@ -59,8 +62,30 @@ function frameHead(text: string, length: number): Buffer {
     head.writeUInt32BE(Math.floor(length / 0x100000000), 2);
     head.writeUInt32BE(length % 0x100000000, 6);
   }
-  head.write(text, 2 + lengthBytes);
+  text.copy(head, header);
   return head;
+}
+
+/** The length of the message a frame head announces (the head a frame of this module begins with). */
+function announcedLength(head: Buffer): number {
+  const short = head[1] & 0x7f;
+  if (short < 126) return short;
+  return short === 126 ? head.readUInt16BE(2) : head.readUInt32BE(2) * 0x100000000 + head.readUInt32BE(6);
+}
+
+/** The head of operation `id`'s frames for a tail of `tailLength` bytes, made from `last` (one of its earlier heads) when there is one. */
+function headFor(id: string, tailLength: number, last: Buffer | undefined): Buffer {
+  const text =
+    last === undefined
+      ? Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`)
+      : last.subarray(headerBytes(announcedLength(last)));
+  return frameHead(text, text.length + tailLength);
+}
+
+/** Whether `head` announces a message whose payload part is `tailLength` bytes. */
+function fits(head: Buffer, tailLength: number): boolean {
+  const length = announcedLength(head);
+  return length - (head.length - headerBytes(length)) === tailLength;
 }
 
 /**
@@ -68,11 +93,13 @@ function frameHead(text: string, length: number): Buffer {
  * frame in two parts (a server's frames are not masked), written one after the other
  * (`TurnWrites.write`): its head (the frame header and the message up to the payload) and its
  * tail (the payload and the closing brace). The tail is made once per payload and shared by every
- * subscriber, and so is the head of each of a payload's first operation ids: the payload is
- * neither encoded again nor copied per subscriber, and a burst of one event to thousands of
- * sockets allocates next to nothing. Nothing is kept per subscription: an idle one holds no bytes.
+ * subscriber: the payload is neither encoded again nor copied per subscriber. The head is the
+ * subscription's `last` one (what this returned it before) when the payload has the same length,
+ * as most of a job's events have; else the one shared by the payload's subscribers with the same
+ * id (for its first ids), else made from `last`, the id encoded only for a subscription's first
+ * message. A burst of one event to thousands of sockets allocates next to nothing.
  */
-export function nextFrame(id: string, payload: Buffer): { head: Buffer; tail: Buffer } {
+export function nextFrame(id: string, payload: Buffer, last?: Buffer): { head: Buffer; tail: Buffer } {
   let parts = framings.get(payload);
   if (!parts) {
     const tail = Buffer.allocUnsafe(payload.length + 1);
@@ -81,10 +108,10 @@ export function nextFrame(id: string, payload: Buffer): { head: Buffer; tail: Bu
     framings.set(payload, (parts = { tail, heads: new Map() }));
   }
   const { tail, heads } = parts;
+  if (last !== undefined && fits(last, tail.length)) return { head: last, tail };
   let head = heads?.get(id);
   if (head === undefined) {
-    const text = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-    head = frameHead(text, Buffer.byteLength(text) + tail.length);
+    head = headFor(id, tail.length, last);
     if (heads && heads.size < HEADS_PER_PAYLOAD) heads.set(id, head);
     else parts.heads = null;
   }
@@ -333,6 +360,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
   private readonly key: string;
   private closed = false;
   private pumping = false;
+  /** The head of the last frame sent, which the next one may reuse or be made from (`nextFrame`). */
+  private lastHead: Buffer | undefined = undefined;
   private ended: (() => void) | undefined;
   private finished: Promise<IteratorResult<ExecutionResult, undefined>> | undefined;
   /**
@@ -422,7 +451,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
       }
       const rendered = this.renderer.payload(value, this.key, this.args);
       if (!Buffer.isBuffer(rendered)) return rendered;
-      const { head, tail } = nextFrame(id, rendered);
+      const { head, tail } = nextFrame(id, rendered, this.lastHead);
+      this.lastHead = head;
       writes.write(socket, head, tail);
     }
     return undefined;
@@ -452,7 +482,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         rendered = undefined;
         if (this.closed || socket.readyState !== socket.OPEN) break;
-        const { head, tail } = nextFrame(this.target.id, payload);
+        const { head, tail } = nextFrame(this.target.id, payload, this.lastHead);
+        this.lastHead = head;
         if (socket.bufferedAmount < HIGH_WATER_BYTES) this.target.writes.write(socket, head, tail);
         else await new Promise<void>((resolve) => this.target.writes.write(socket, head, tail, resolve));
       }

@@ -124,6 +124,31 @@ describe('a pushed next message is one WebSocket frame', () => {
     });
   }
 
+  it("makes an operation's heads from its last one, for payloads of any length", async () => {
+    const id = 'c7a4e2f0-9a1b-4c3d-8e5f-6a7b8c9d0e1f';
+    const sizes = [10, 10, 1_000, 1_000, 70_000, 10];
+    const payloads = sizes.map((size, index) => Buffer.from(JSON.stringify({ data: { n: index, text: 'é'.repeat(size / 2) } })));
+    const receiver = new Receiver({ isServer: false });
+    const messages: unknown[] = [];
+    const all = new Promise<void>((resolve) =>
+      receiver.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())) === payloads.length && resolve()),
+    );
+    const heads: Buffer[] = [];
+    for (const payload of payloads) {
+      const { head, tail } = nextFrame(id, payload, heads.at(-1));
+      receiver.write(head);
+      receiver.write(tail);
+      heads.push(head);
+    }
+    await all;
+    assert.deepEqual(
+      messages,
+      payloads.map((payload) => ({ id, type: 'next', payload: JSON.parse(payload.toString()) })),
+    );
+    assert.equal(heads[1], heads[0], 'a payload of the same length reuses the last head');
+    assert.equal(heads[3], heads[2]);
+  });
+
   it("shares a payload's bytes and its heads between subscribers, and frames any number of operation ids", async () => {
     const payload = Buffer.from('{"data":{"n":1}}');
     const first = nextFrame('1', payload);
