@@ -34,10 +34,10 @@ local cursor = '0-0'
 if last[1] then cursor = last[1][1] end
 return {cursor, redis.call('LRANGE', KEYS[2], -tonumber(ARGV[1]), -1)}`;
 
-/** Refuses a `since` that is not a stream id (BAD_USER_INPUT on `since`). */
 /** Continues a chain whatever the outcome of the promise it follows. */
 const settled = (): void => undefined;
 
+/** Refuses a `since` that is not a stream id (BAD_USER_INPUT on `since`). */
 function checkCursor(since: string | undefined): void {
   if (since !== undefined && !isStreamId(since)) throw badInput('since', `"${since.slice(0, 50)}" is not an event cursor`);
 }
