@@ -50,7 +50,7 @@ function checkCursor(since: string | undefined): void {
 export class EventHub implements StreamOwner {
   private readonly streams = new Map<string, QueueStream>();
   /** SNAPSHOT reads about to start, per job (`sharedSnapshot`). */
-  private readonly snapshots = new Map<string, Promise<Snapshot | undefined>>();
+  private readonly pendingSnapshots = new Map<string, Promise<Snapshot | undefined>>();
   /** SNAPSHOT reads under way, per job: watches that start meanwhile wait for it, then share it if it still holds. */
   private readonly snapshotReads = new Map<string, Promise<unknown>>();
   readonly stats: StreamStats = { entriesRead: 0, deliveries: 0 };
@@ -273,12 +273,12 @@ export class EventHub implements StreamOwner {
     const kept = stream.currentSnapshot(address.jobId);
     if (kept) return kept;
     const id = `${address.queue}\n${address.jobId}`;
-    const pending = this.snapshots.get(id);
+    const pending = this.pendingSnapshots.get(id);
     if (pending) return pending;
     const reading = this.snapshotReads.get(id);
     const start = reading ? reading.then(settled, settled) : new Promise<void>((resolve) => setImmediate(resolve));
     const read = start.then(() => {
-      this.snapshots.delete(id);
+      this.pendingSnapshots.delete(id);
       const shared = stream.currentSnapshot(address.jobId);
       if (shared) return shared;
       const keep = stream.snapshotKeeper(address.jobId);
@@ -293,7 +293,7 @@ export class EventHub implements StreamOwner {
       current.then(done, done);
       return current;
     });
-    this.snapshots.set(id, read);
+    this.pendingSnapshots.set(id, read);
     return read;
   }
 
