@@ -441,7 +441,7 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
   private sendAtHand(): typeof IDLE | Promise<Buffer> | undefined {
     const { source } = this;
     if (!isIdleAware(source)) return undefined;
-    const { socket, writes, id } = this.target;
+    const { socket } = this.target;
     while (!this.closed && socket.readyState === socket.OPEN && socket.bufferedAmount < HIGH_WATER_BYTES) {
       const value = source.takeNow();
       if (value === undefined) {
@@ -451,9 +451,7 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
       }
       const rendered = this.renderer.payload(value, this.key, this.args);
       if (!Buffer.isBuffer(rendered)) return rendered;
-      const { head, tail } = nextFrame(id, rendered, this.lastHead);
-      this.lastHead = head;
-      writes.write(socket, head, tail);
+      this.send(rendered);
     }
     return undefined;
   }
@@ -482,10 +480,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
         const payload = Buffer.isBuffer(rendered) ? rendered : await rendered;
         rendered = undefined;
         if (this.closed || socket.readyState !== socket.OPEN) break;
-        const { head, tail } = nextFrame(this.target.id, payload, this.lastHead);
-        this.lastHead = head;
-        if (socket.bufferedAmount < HIGH_WATER_BYTES) this.target.writes.write(socket, head, tail);
-        else await new Promise<void>((resolve) => this.target.writes.write(socket, head, tail, resolve));
+        if (socket.bufferedAmount < HIGH_WATER_BYTES) this.send(payload);
+        else await new Promise<void>((resolve) => this.send(payload, resolve));
       }
       this.finish();
     } catch (error) {
@@ -493,6 +489,13 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Writes `payload` as this subscription's next frame; `written` once the socket has taken it. */
+  private send(payload: Buffer, written?: () => void): void {
+    const { head, tail } = nextFrame(this.target.id, payload, this.lastHead);
+    this.lastHead = head;
+    this.target.writes.write(this.target.socket, head, tail, written);
   }
 
   private finish(error?: unknown): void {
