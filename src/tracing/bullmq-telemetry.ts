@@ -64,8 +64,10 @@ class OtelSpanAdapter implements Span<Context> {
 }
 
 class OtelTracerAdapter implements Tracer<Context> {
+  private readonly tracer = trace.getTracer('bullmq');
+
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span<Context> {
-    return new OtelSpanAdapter(trace.getTracer('bullmq').startSpan(name, options, ctx));
+    return new OtelSpanAdapter(this.tracer.startSpan(name, options, ctx));
   }
 }
 

@@ -10,6 +10,8 @@ import type { Config } from '../config';
  */
 
 let on = false;
+/** The API's no-op tracer until tracing starts, then the SDK's: looked up once, not per span. */
+let jobgateTracer: Tracer = trace.getTracer('jobgate');
 
 /** Whether this process exports traces; hot paths check it before anything else. */
 export function tracingOn(): boolean {
@@ -18,7 +20,7 @@ export function tracingOn(): boolean {
 
 /** Jobgate's own tracer (the no-op API tracer while tracing is off). */
 export function tracer(): Tracer {
-  return trace.getTracer('jobgate');
+  return jobgateTracer;
 }
 
 /** Flushes and stops tracing; a no-op when tracing is off. */
@@ -50,6 +52,7 @@ export async function startTracing(
   }
   const { startSdk } = await import('./sdk.js');
   const sdk = await startSdk(config.tracing, serviceName, asyncContext);
+  jobgateTracer = trace.getTracer('jobgate');
   on = true;
   logger.info({ protocol: config.tracing.protocol }, 'tracing on: exporting spans over OTLP/HTTP');
   return {
