@@ -28,94 +28,55 @@ const HIGH_WATER_BYTES = 64 * 1024;
 const FINAL_TEXT_FRAME = 0x81;
 const NEXT_MESSAGE_END = 0x7d; // "}"
 
-/**
- * Operation ids a payload keeps frame heads for, for the subscriptions whose last head does not
- * fit it (`nextFrame`). Clients that number their operations (graphql-ws' `generateID` option, the
- * legacy subscriptions-transport-ws) share a few ids among thousands of subscribers; graphql-ws'
- * own ids, random UUIDs (which Apollo's and urql's links and @jobgate/client send), share none.
- */
-const HEADS_PER_PAYLOAD = 16;
-
-/** What a payload's `next` frames share: the payload with the message's closing brace, and the heads of the first operation ids. */
+/** What a payload's `next` frames share: the payload with the message's closing brace, and the frame headers made for it. */
 interface NextFrameParts {
   tail: Buffer;
-  heads: Map<string, Buffer> | null;
+  /** WebSocket headers by message length: subscribers whose operation ids have the same length (UUIDs all do) share one. */
+  headers: Map<number, Buffer>;
 }
 
 /** Per rendered payload (the renderer's own bytes, shared by every subscriber of an event's selection). */
 const framings = new WeakMap<Buffer, NextFrameParts>();
 
-/** Bytes of the WebSocket header before a payload of `length` bytes: its length goes in the second byte up to 125, else in 16 or 64 bits after it. */
-const headerBytes = (length: number): number => (length < 126 ? 2 : length < 0x10000 ? 4 : 10);
-
-/** A frame head: the WebSocket header for a message of `length` bytes, then `text` (the message up to its payload). */
-function frameHead(text: Buffer, length: number): Buffer {
-  const header = headerBytes(length);
-  const head = Buffer.allocUnsafe(header + text.length);
-  head[0] = FINAL_TEXT_FRAME;
-  if (header === 2) head[1] = length;
-  else if (header === 4) {
-    head[1] = 126;
-    head.writeUInt16BE(length, 2);
-  } else {
-    head[1] = 127;
-    head.writeUInt32BE(Math.floor(length / 0x100000000), 2);
-    head.writeUInt32BE(length % 0x100000000, 6);
-  }
-  text.copy(head, header);
-  return head;
+/** The WebSocket header of a final, unmasked text frame of `length` bytes: the length in the second byte up to 125, else in 16 or 64 bits after it. */
+function frameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([FINAL_TEXT_FRAME, length]);
+  if (length < 0x10000) return Buffer.from([FINAL_TEXT_FRAME, 126, length >> 8, length & 0xff]);
+  const header = Buffer.allocUnsafe(10);
+  header[0] = FINAL_TEXT_FRAME;
+  header[1] = 127;
+  header.writeUInt32BE(Math.floor(length / 0x100000000), 2);
+  header.writeUInt32BE(length % 0x100000000, 6);
+  return header;
 }
 
-/** The length of the message a frame head announces (the head a frame of this module begins with). */
-function announcedLength(head: Buffer): number {
-  const short = head[1] & 0x7f;
-  if (short < 126) return short;
-  return short === 126 ? head.readUInt16BE(2) : head.readUInt32BE(2) * 0x100000000 + head.readUInt32BE(6);
-}
-
-/** The head of operation `id`'s frames for a tail of `tailLength` bytes, made from `last` (one of its earlier heads) when there is one. */
-function headFor(id: string, tailLength: number, last: Buffer | undefined): Buffer {
-  const text =
-    last === undefined
-      ? Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`)
-      : last.subarray(headerBytes(announcedLength(last)));
-  return frameHead(text, text.length + tailLength);
-}
-
-/** Whether `head` announces a message whose payload part is `tailLength` bytes. */
-function fits(head: Buffer, tailLength: number): boolean {
-  const length = announcedLength(head);
-  return length - (head.length - headerBytes(length)) === tailLength;
+/** The start of operation `id`'s `next` messages, up to their payload. */
+export function nextOpening(id: string): Buffer {
+  return Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
 }
 
 /**
- * The graphql-ws `next` message of operation `id` carrying `payload`, as one whole WebSocket
- * frame in two parts (a server's frames are not masked), written one after the other
- * (`TurnWrites.write`): its head (the frame header and the message up to the payload) and its
- * tail (the payload and the closing brace). The tail is made once per payload and shared by every
- * subscriber: the payload is neither encoded again nor copied per subscriber. The head is the
- * subscription's `last` one (what this returned it before) when the payload has the same length,
- * as most of a job's events have; else the one shared by the payload's subscribers with the same
- * id (for its first ids), else made from `last`, the id encoded only for a subscription's first
- * message. A burst of one event to thousands of sockets allocates next to nothing.
+ * The graphql-ws `next` message carrying `payload` whose start is `opening` (its operation's,
+ * {@link nextOpening}), as one whole WebSocket frame in three parts (a server's frames are not
+ * masked), written one after the other: the frame header, the opening, and the tail (the payload
+ * and the closing brace). The tail is made once per payload and the header once per payload and
+ * message length, both shared by every subscriber; the opening is made once per subscription.
+ * Delivering an event to thousands of sockets allocates nothing per socket: the payload is
+ * neither encoded again nor copied, and no part of a frame outlives the write but those shared.
  */
-export function nextFrame(id: string, payload: Buffer, last?: Buffer): { head: Buffer; tail: Buffer } {
+export function nextFrame(opening: Buffer, payload: Buffer): { header: Buffer; tail: Buffer } {
   let parts = framings.get(payload);
   if (!parts) {
     const tail = Buffer.allocUnsafe(payload.length + 1);
     payload.copy(tail);
     tail[payload.length] = NEXT_MESSAGE_END;
-    framings.set(payload, (parts = { tail, heads: new Map() }));
+    framings.set(payload, (parts = { tail, headers: new Map() }));
   }
-  const { tail, heads } = parts;
-  if (last !== undefined && fits(last, tail.length)) return { head: last, tail };
-  let head = heads?.get(id);
-  if (head === undefined) {
-    head = headFor(id, tail.length, last);
-    if (heads && heads.size < HEADS_PER_PAYLOAD) heads.set(id, head);
-    else parts.heads = null;
-  }
-  return { head, tail };
+  const { tail, headers } = parts;
+  const length = opening.length + tail.length;
+  let header = headers.get(length);
+  if (header === undefined) headers.set(length, (header = frameHeader(length)));
+  return { header, tail };
 }
 
 /** Where one subscription's messages go: the socket, the graphql-ws operation id, and the coalescer of the socket's writes. */
@@ -360,8 +321,8 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
   private readonly key: string;
   private closed = false;
   private pumping = false;
-  /** The head of the last frame sent, which the next one may reuse or be made from (`nextFrame`). */
-  private lastHead: Buffer | undefined = undefined;
+  /** The start of this subscription's `next` messages (`nextFrame`), made at its first. */
+  private opening: Buffer | undefined = undefined;
   private ended: (() => void) | undefined;
   private finished: Promise<IteratorResult<ExecutionResult, undefined>> | undefined;
   /**
@@ -493,9 +454,12 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
 
   /** Writes `payload` as this subscription's next frame; `written` once the socket has taken it. */
   private send(payload: Buffer, written?: () => void): void {
-    const { head, tail } = nextFrame(this.target.id, payload, this.lastHead);
-    this.lastHead = head;
-    this.target.writes.write(this.target.socket, head, tail, written);
+    this.opening ??= nextOpening(this.target.id);
+    const { header, tail } = nextFrame(this.opening, payload);
+    const transport = this.target.writes.held(this.target.socket);
+    transport.write(header);
+    transport.write(this.opening);
+    transport.write(tail, written);
   }
 
   private finish(error?: unknown): void {

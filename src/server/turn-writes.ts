@@ -41,22 +41,17 @@ export class TurnWrites {
   }
 
   /**
-   * Writes a whole WebSocket frame, `head` then `tail` when it comes in two parts, to the
-   * socket's transport with this turn's other writes; `written` is called once it is handed to
-   * the system. Pushed messages bypass `ws`: no frame header of its own, and parts shared by
-   * many sockets are written as they are. Frames written here and by `ws` interleave whole and in
-   * call order, since the server compresses nothing (`perMessageDeflate` off): `ws` then writes
-   * each of its messages at once.
+   * The socket's transport (its TCP stream), held until the end of this turn, for writing whole
+   * WebSocket frames with this turn's other writes. Pushed messages bypass `ws`: no frame header of
+   * its own, and parts shared by many sockets are written as they are. Frames written here and by
+   * `ws` interleave whole and in call order, since the server compresses nothing
+   * (`perMessageDeflate` off): `ws` then writes each of its messages at once.
    */
-  write(socket: WebSocket, head: Buffer, tail?: Buffer, written?: () => void): void {
+  held(socket: WebSocket): Duplex {
     const transport = this.transports.get(socket);
     if (!transport) throw new TypeError('A WebSocket without a transport known to TurnWrites');
     this.hold(transport);
-    if (tail === undefined) transport.write(head, written);
-    else {
-      transport.write(head);
-      transport.write(tail, written);
-    }
+    return transport;
   }
 
   /** Holds the transport's writes until the end of this turn of the event loop. */

@@ -61,7 +61,7 @@ export class WebSocketTransport {
       maxPayload: options.maxPayload,
       handleProtocols,
       clientTracking: false,
-      // `ws`' default, stated: pushed frames are written beside its own, which needs it to write every message at once (TurnWrites.write).
+      // `ws`' default, stated: pushed frames are written beside its own, which needs it to write every message at once (TurnWrites.held).
       perMessageDeflate: false,
     }));
     this.onUpgrade = (request, transport, head) => {
