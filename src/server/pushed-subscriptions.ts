@@ -61,8 +61,9 @@ export function nextOpening(id: string): Buffer {
  * masked), written one after the other: the frame header, the opening, and the tail (the payload
  * and the closing brace). The tail is made once per payload and the header once per payload and
  * message length, both shared by every subscriber; the opening is made once per subscription.
- * Delivering an event to thousands of sockets allocates nothing per socket: the payload is
- * neither encoded again nor copied, and no part of a frame outlives the write but those shared.
+ * Delivering an event to thousands of sockets copies nothing per socket: the payload is neither
+ * encoded again nor copied, and all that is made per socket is the returned pair, which dies
+ * within the turn (young garbage costs a scavenge nothing; survivors do).
  */
 export function nextFrame(opening: Buffer, payload: Buffer): { header: Buffer; tail: Buffer } {
   let parts = framings.get(payload);
