@@ -1,4 +1,5 @@
-/** Small network helpers for the runner: free ports and waiting for a listener. */
+/** Small network helpers for the runner and its load processes: free ports, waiting for a listener, HTTP agents. */
+import http from 'node:http';
 import net from 'node:net';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -30,4 +31,14 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
     await sleep(100);
   }
   return false;
+}
+
+/**
+ * A keep-alive agent of `maxSockets` that closes an idle socket a second before the server would.
+ * Node's agent follows the server's `Keep-Alive: timeout=` hint only below a timeout of its own:
+ * without one it keeps idle sockets until the server closes them, and a request sent as it does
+ * is reset (ECONNRESET).
+ */
+export function keepAliveAgent(maxSockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets, timeout: 10 * 60_000 });
 }

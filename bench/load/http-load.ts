@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { Histogram } from '../lib/histogram';
 import { initArgs, serve } from '../lib/ipc';
+import { keepAliveAgent } from '../lib/net';
 import type { HttpInit, HttpLoadApi } from './api';
 
 const init = initArgs<HttpInit>();
@@ -38,7 +39,7 @@ function post(agent: http.Agent, body: Buffer): Promise<{ status: number; text: 
 
 serve<HttpLoadApi>({
   async run({ body, concurrency, durationMs, maxRequests, jobsPerRequest }) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    const agent = keepAliveAgent(concurrency);
     const payload = Buffer.from(body);
     const latency = new Histogram();
     const start = performance.now();

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { Queue } from 'bullmq';
 import { Histogram } from '../lib/histogram';
 import { initArgs, serve } from '../lib/ipc';
-import { sleep } from '../lib/net';
+import { keepAliveAgent, sleep } from '../lib/net';
 import { MAX_IN_FLIGHT, SEND_GRACE_MS, type EnqueueReport, type PacedEnqueueApi, type PacedEnqueueInit } from './end-to-end-api';
 
 /**
@@ -26,7 +26,7 @@ const queue =
   init.via === 'raw'
     ? new Queue(init.queue, { prefix: init.prefix, connection: { url: init.redisUrl, maxRetriesPerRequest: null } })
     : null;
-const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+const agent = keepAliveAgent(MAX_SOCKETS);
 const body =
   init.via === 'gateway'
     ? Buffer.from(JSON.stringify({ query: `mutation { enqueue(type: "${init.jobType}", data: { name: "x" }) { id } }` }))

@@ -6,11 +6,11 @@
 import http from 'node:http';
 import { Histogram } from '../lib/histogram';
 import { initArgs, serve } from '../lib/ipc';
-import { sleep } from '../lib/net';
+import { keepAliveAgent, sleep } from '../lib/net';
 import type { HttpInit, Measured, PollersApi } from './api';
 
 const init = initArgs<HttpInit>();
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+const agent = keepAliveAgent(128);
 
 interface Run {
   running: boolean;

@@ -181,6 +181,11 @@ const gateway = {
     'Allow introspection; when off it is refused and error messages give no schema hints (such as *did you mean*).',
   ),
   SHUTDOWN_GRACE_MS: own('shutdownGraceMs', int(10000, 0), 'Time the gateway gives in-flight work on SIGTERM before it exits, ms.'),
+  HTTP_KEEP_ALIVE_MS: own(
+    'httpKeepAliveMs',
+    int(65_000, 2000, 3_600_000),
+    'Time an idle keep-alive HTTP connection stays open, ms, announced in `Keep-Alive: timeout=`; keep it above the idle timeout of a balancer in front (60 s on AWS ALB), so that the balancer, not the gateway, closes it.',
+  ),
   LOG_LEVEL: own(
     'logLevel',
     oneOf('info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
