@@ -7,7 +7,7 @@ import { ErrorCode, JobgateError } from '../errors';
 import type { Services } from '../services';
 import { createContext, requestIdFrom } from './context';
 import type { GraphqlPipeline } from './graphql-pipeline';
-import type { SharedRenderer } from './pushed-subscriptions';
+import type { SharedRenderer } from './shared-renderer';
 import type { SseAdmission } from './sse-admission';
 import { resumeFromLastEventId } from './sse-resume';
 import type { EventStream } from './sse-stream';

@@ -1,7 +1,8 @@
 import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { WorkWaiter } from '../events/watcher';
 import { JobEvent } from '../events/job-event';
-import { IDLE, nextFrom, type FormatResult, type SharedRenderer } from './pushed-subscriptions';
+import { IDLE, nextFrom } from './pushed-subscriptions';
+import type { FormatResult, SharedRenderer } from './shared-renderer';
 import type { EventStream } from './sse-stream';
 
 /** A cursor that can go in an SSE `id:` field as it is (no line break, no NUL; a flow cursor is at most 4 KiB). */

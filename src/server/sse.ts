@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../services';
 import type { OwnerConnections } from './connection-limits';
 import type { GraphqlPipeline } from './graphql-pipeline';
-import type { SharedRenderer } from './pushed-subscriptions';
+import type { SharedRenderer } from './shared-renderer';
 import { SseAdmission, type RequestAuthenticator } from './sse-admission';
 import { protocolOptions } from './sse-protocol';
 import { SseTransport } from './sse-transport';

@@ -7,7 +7,7 @@ import { CloseCode, CloseReason } from './close-codes';
 import type { OwnerConnections } from './connection-limits';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import type { OriginPolicy } from './origin-policy';
-import type { SharedRenderer } from './pushed-subscriptions';
+import type { SharedRenderer } from './shared-renderer';
 import { TurnWrites } from './turn-writes';
 import { Admission } from './websocket-admission';
 import { protocolOptions } from './websocket-protocol';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { GraphQLBoolean, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionArgs } from 'graphql';
 import type { Caller } from '../../src/auth/caller';
 import { callerDependentExtensions } from '../../src/schema/caller-dependent';
-import { SharedRenderer } from '../../src/server/pushed-subscriptions';
+import { SharedRenderer } from '../../src/server/shared-renderer';
 import { NO_CALLER } from '../../src/server/websocket-protocol';
 
 interface Context {
