@@ -9,8 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { gqlOk } from '../support/graphql';
 import { startNoUpgradeProxy } from '../support/no-upgrade-proxy';
 import { Stack } from '../support/stack';
+import { HELD, PROMOTE } from './operations';
 
 const BIN = path.resolve(__dirname, '..', '..', 'packages', 'client', 'dist', 'cjs', 'cli', 'main.js');
 
@@ -178,13 +180,19 @@ test('watch over SSE resumes across a dropped connection: every progress step on
       'importParts',
       '--data',
       '{"project":"cli","phase":"A","stage":"04","items":30,"msPerItem":60}',
+      '--options',
+      JSON.stringify(HELD),
     ]);
     const { id } = JSON.parse(enqueued.stdout) as { id: string };
+    // Held until the watch has its SNAPSHOT: on a busy machine a watch could start after the job had ended.
+    let promoted: Promise<unknown> | undefined;
     let dropped = 0;
     const watched = await jobgate(['--url', `${proxy.origin}/graphql`, '--transport', 'sse', 'watch', id], (line) => {
       const event = JSON.parse(line) as { type: string; job: { progress: { current: number | null } | null } };
+      promoted ??= gqlOk(stack.url, PROMOTE, { id });
       if (dropped === 0 && event.type === 'PROGRESS' && (event.job.progress?.current ?? 0) >= 5) dropped = proxy.dropConnections();
     });
+    await promoted;
     assert.ok(dropped > 0, 'the stream was cut mid-job');
     assert.equal(watched.code, 0, watched.stderr);
     const events = jsonLines(watched.stdout) as { type: string; cursor: string; job: { progress: { current: number | null } | null } }[];
