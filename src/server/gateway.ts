@@ -105,8 +105,8 @@ export async function startGateway(
   const authenticator = new Authenticator(config);
   const app = express();
   // Requests are routed once Apollo has started (below); the drain plugin needs the server first.
-  // A client that reuses a connection as the gateway closes it gets ECONNRESET (a balancer answers 502): Node's
-  // 5 s is shorter than most balancers' idle timeout and than clients that ignore the `Keep-Alive` hint keep sockets.
+  // A client that reuses a connection just as the gateway closes it gets ECONNRESET (a balancer answers 502). Node's
+  // default of 5 s is shorter than most balancers' idle timeout, and than clients that ignore `Keep-Alive` keep sockets.
   const server = createServer({ keepAliveTimeout: config.httpKeepAliveMs });
   const metrics = new GatewayMetrics(services, logger);
   const pipeline = createPipeline(schema, config, metrics);
