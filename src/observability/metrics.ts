@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -27,6 +28,18 @@ const BULLMQ_STATE_NAMES: Record<string, Exclude<keyof QueueOverview['counts'], 
   cancelled: 'cancelled',
   'waiting-children': 'waitingChildren',
 };
+/**
+ * prom-client defaults that list every open handle, resource or file descriptor on the event loop at
+ * each scrape: their cost grows with the sockets open, and every delivery waits for it. They are left
+ * out; `process_open_fds` is read off the event loop instead ({@link GatewayMetrics.openFds}).
+ */
+const PER_HANDLE_DEFAULTS = [
+  'process_open_fds',
+  'nodejs_active_handles',
+  'nodejs_active_handles_total',
+  'nodejs_active_resources',
+  'nodejs_active_resources_total',
+];
 /** Queue gauges are read once per scrape even though several metrics show them. */
 const QUEUE_READ_REUSE_MS = 1000;
 
@@ -96,6 +109,8 @@ export class GatewayMetrics {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    for (const name of PER_HANDLE_DEFAULTS) this.registry.removeSingleMetric(name);
+    this.openFds(registers);
     const tallied = <L extends string>(counter: Counter<L>, tallies: Map<string, Tally<Record<L, string>>>): void => {
       counter.reset();
       for (const { labels, count } of tallies.values()) counter.inc(labels, count);
@@ -254,6 +269,27 @@ export class GatewayMetrics {
     if (this.operationNames.size >= MAX_OPERATION_NAMES || name.length > 100) return 'other';
     this.operationNames.add(name);
     return name;
+  }
+
+  /**
+   * `process_open_fds` as prom-client's default has it (Linux only), but listed by a `readdir` in libuv's
+   * thread pool: the default's `readdirSync` held the event loop for the length of the list.
+   */
+  private openFds(registers: Registry[]): void {
+    if (process.platform !== 'linux') return;
+    const fds: Gauge = new Gauge({
+      name: 'process_open_fds',
+      help: 'Number of open file descriptors.',
+      registers,
+      collect: async () => {
+        try {
+          // Less the descriptor the listing itself had open.
+          fds.set((await readdir('/proc/self/fd')).length - 1);
+        } catch (error) {
+          this.logger.debug({ err: error }, 'open file descriptors unreadable');
+        }
+      },
+    });
   }
 
   /**

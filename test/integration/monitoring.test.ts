@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -224,6 +225,38 @@ describe('queue monitoring', () => {
       await client.dispose();
     }
     await eventually(async () => valueOf(await scrape(stack), 'jobgate_subscriptions_active') === 0, 5000, 'the subscription to end');
+  });
+
+  it('/metrics counts open file descriptors, and leaves out the defaults that list every handle', async () => {
+    const before = valueOf(await scrape(stack), 'process_open_fds');
+    const url = new URL(stack.url);
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 40 },
+        () =>
+          // Answered, so the gateway has accepted it; kept alive after the answer.
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(Number(url.port), url.hostname, () => socket.write('GET /healthz HTTP/1.1\r\nHost: jobgate\r\n\r\n'));
+            socket.once('data', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    try {
+      const samples = await scrape(stack);
+      assert.ok(before > 0, `process_open_fds before: ${before}`);
+      assert.ok(
+        valueOf(samples, 'process_open_fds') >= before + 40,
+        `40 more connections: ${before} -> ${valueOf(samples, 'process_open_fds')}`,
+      );
+      const listed = ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_resources', 'nodejs_active_resources_total'];
+      assert.deepEqual(
+        listed.filter((name) => samples.some((sample) => sample.name === name)),
+        [],
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 
   it('counts cancelled jobs as cancelled, not failed: queue counts, throughput and /metrics', async () => {
