@@ -20,6 +20,12 @@ export interface SocketKeeperOptions {
   initTimeoutMs: number;
   /** How often deadlines are checked. */
   tickMs: number;
+  /**
+   * Sockets a sweep pings or closes per turn of the event loop, the rest in the turns after: each costs
+   * a write, and sockets that connected together (every client reconnecting after a deploy) fall due
+   * together, every keep-alive interval, for as long as they stay.
+   */
+  socketsPerTurn: number;
 }
 
 /**
@@ -27,11 +33,13 @@ export interface SocketKeeperOptions {
  * (`CloseCode.ConnectionInitialisationTimeout`) and credential expiry (`CloseCode.Unauthorized`).
  * One interval for all sockets instead of two or three timers and their closures per socket:
  * an idle subscription costs a small record here.
- * Deadlines are kept to within `tickMs`.
+ * Deadlines are kept to within `tickMs` and the turns a sweep takes.
  */
 export class SocketKeeper {
   private readonly sockets = new Map<WebSocket, Kept>();
   private readonly timer: NodeJS.Timeout;
+  /** The sweep in progress, when its due sockets took more than one turn. */
+  private pass: MapIterator<[WebSocket, Kept]> | undefined;
   /** The one `pong` listener of every socket (`this` is the socket), rather than a closure per socket. */
   private readonly onPong: (this: WebSocket) => void;
 
@@ -69,26 +77,47 @@ export class SocketKeeper {
   close(): void {
     clearInterval(this.timer);
     this.sockets.clear();
+    this.pass = undefined;
   }
 
   private sweep(): void {
+    // A pass still going out (a loop too busy to finish it within a tick) goes on as it is.
+    if (this.pass) return;
+    this.pass = this.sockets.entries();
+    this.continuePass();
+  }
+
+  /** Acts on the pass's next due sockets, up to `socketsPerTurn`, then yields the turn if more are left. */
+  private continuePass(): void {
+    const pass = this.pass;
+    if (!pass) return;
     const now = Date.now();
-    for (const [socket, kept] of this.sockets) {
-      if (kept.initDeadline !== undefined && now >= kept.initDeadline) {
-        kept.initDeadline = undefined;
-        socket.close(CloseCode.ConnectionInitialisationTimeout, CloseReason.ConnectionInitialisationTimeout);
-      } else if (kept.expiresAt !== undefined && now >= kept.expiresAt) {
-        kept.expiresAt = undefined;
-        socket.close(CloseCode.Unauthorized, CloseReason.TokenExpired);
-      } else if (now - kept.pingedAt >= this.options.keepAliveMs) {
-        if (!kept.answered) {
-          socket.terminate();
-          continue;
-        }
+    let acted = 0;
+    for (let next = pass.next(); !next.done; next = pass.next()) {
+      const [socket, kept] = next.value;
+      if (this.actOn(socket, kept, now) && ++acted === this.options.socketsPerTurn) {
+        setImmediate(() => this.pass === pass && this.continuePass());
+        return;
+      }
+    }
+    this.pass = undefined;
+  }
+
+  /** Closes, drops or pings `socket` when one of its deadlines passed; whether it did. */
+  private actOn(socket: WebSocket, kept: Kept, now: number): boolean {
+    if (kept.initDeadline !== undefined && now >= kept.initDeadline) {
+      kept.initDeadline = undefined;
+      socket.close(CloseCode.ConnectionInitialisationTimeout, CloseReason.ConnectionInitialisationTimeout);
+    } else if (kept.expiresAt !== undefined && now >= kept.expiresAt) {
+      kept.expiresAt = undefined;
+      socket.close(CloseCode.Unauthorized, CloseReason.TokenExpired);
+    } else if (now - kept.pingedAt >= this.options.keepAliveMs) {
+      if (kept.answered) {
         kept.answered = false;
         kept.pingedAt = now;
         socket.ping();
-      }
-    }
+      } else socket.terminate();
+    } else return false;
+    return true;
   }
 }

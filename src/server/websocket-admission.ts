@@ -11,6 +11,8 @@ import type { SocketLifecycle } from './websocket-transport';
 const KEEP_ALIVE_MS = 12_000;
 /** Time a socket has to send an accepted `connection_init`. */
 const INIT_TIMEOUT_MS = 3_000;
+/** Pings or closes a keep-alive sweep sends per turn of the event loop (a few milliseconds of writes). */
+const SWEEP_SOCKETS_PER_TURN = 200;
 
 /** The limits admission enforces (read when used). */
 export type AdmissionLimits = ConnectionLimits;
@@ -21,7 +23,12 @@ export type AdmissionLimits = ConnectionLimits;
  * SocketKeeper) the init deadline, credential expiry and keep-alive of every socket. Knows sockets, not the protocol's messages.
  */
 export class Admission implements SocketLifecycle {
-  private readonly keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE_MS, initTimeoutMs: INIT_TIMEOUT_MS, tickMs: 500 });
+  private readonly keeper = new SocketKeeper({
+    keepAliveMs: KEEP_ALIVE_MS,
+    initTimeoutMs: INIT_TIMEOUT_MS,
+    tickMs: 500,
+    socketsPerTurn: SWEEP_SOCKETS_PER_TURN,
+  });
   private readonly callers = new WeakMap<WebSocket, Caller>();
 
   /**

@@ -29,6 +29,7 @@ class Socket extends EventEmitter {
 
 const KEEP_ALIVE = 10_000;
 const INIT_TIMEOUT = 3_000;
+const PER_TURN = 4;
 
 describe('SocketKeeper', () => {
   let keeper: SocketKeeper;
@@ -44,7 +45,7 @@ describe('SocketKeeper', () => {
 
   beforeEach(() => {
     mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000_000 });
-    keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE, initTimeoutMs: INIT_TIMEOUT, tickMs: 1_000 });
+    keeper = new SocketKeeper({ keepAliveMs: KEEP_ALIVE, initTimeoutMs: INIT_TIMEOUT, tickMs: 1_000, socketsPerTurn: PER_TURN });
   });
   afterEach(() => {
     keeper.close();
@@ -113,6 +114,28 @@ describe('SocketKeeper', () => {
     tick(60_000);
     assert.equal(socket.closes.length, 1);
     assert.deepEqual(forever.closes, []);
+  });
+
+  it('pings sockets that fall due together a few per turn, each once, and drops the silent ones alike', async () => {
+    const sockets = Array.from({ length: 10 }, () => kept());
+    const pinged = (): number => sockets.filter((socket) => socket.pings === 1).length;
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    tick(KEEP_ALIVE);
+    assert.equal(pinged(), PER_TURN, 'the first turn pings no more than its share');
+    await nextTurn();
+    assert.equal(pinged(), 2 * PER_TURN);
+    await nextTurn();
+    assert.equal(pinged(), 10);
+    await nextTurn();
+    assert.ok(sockets.every((socket) => socket.pings === 1));
+    for (const socket of sockets.slice(0, 5)) socket.pong();
+    tick(KEEP_ALIVE);
+    await nextTurn();
+    await nextTurn();
+    assert.deepEqual(
+      sockets.map((socket) => [socket.pings, socket.terminated]),
+      [...Array.from({ length: 5 }, () => [2, 0]), ...Array.from({ length: 5 }, () => [1, 1])],
+    );
   });
 
   it('forgets a removed socket', () => {
