@@ -83,20 +83,18 @@ export class SocketKeeper {
   private sweep(): void {
     // A pass still going out (a loop too busy to finish it within a tick) goes on as it is.
     if (this.pass) return;
-    this.pass = this.sockets.entries();
-    this.continuePass();
+    const pass = (this.pass = this.sockets.entries());
+    this.continuePass(pass);
   }
 
   /** Acts on the pass's next due sockets, up to `socketsPerTurn`, then yields the turn if more are left. */
-  private continuePass(): void {
-    const pass = this.pass;
-    if (!pass) return;
+  private continuePass(pass: MapIterator<[WebSocket, Kept]>): void {
     const now = Date.now();
     let acted = 0;
     for (let next = pass.next(); !next.done; next = pass.next()) {
       const [socket, kept] = next.value;
       if (this.actOn(socket, kept, now) && ++acted === this.options.socketsPerTurn) {
-        setImmediate(() => this.pass === pass && this.continuePass());
+        setImmediate(() => this.pass === pass && this.continuePass(pass));
         return;
       }
     }
