@@ -14,13 +14,16 @@ export interface ProcessHandle {
   exited: Promise<number | null>;
 }
 
-/** The newest modification time of the `.ts` files under `dir`, src/web (Vite's, not the server build's) left out. */
+/** The web pages' sources: Vite builds them, not the server build. */
+const WEB_SOURCES = path.join(ROOT, 'src', 'web');
+
+/** The newest modification time of the `.ts` files under `dir`, the web pages' left out. */
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (full !== path.join(ROOT, 'src', 'web')) newest = Math.max(newest, newestSource(full));
+      if (full !== WEB_SOURCES) newest = Math.max(newest, newestSource(full));
     } else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
