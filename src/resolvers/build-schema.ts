@@ -3,6 +3,7 @@ import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, type PubSub } from 'type-graphql';
 import { resolvers } from '.';
 import { enqueueFieldResolvers } from './enqueue.resolver';
+import { flowFieldResolvers } from './flow.resolver';
 import type { JobRegistry } from '../jobs/registry';
 
 /**
@@ -31,14 +32,14 @@ function resolveSubscriptionsToTheirRoot(schema: GraphQLSchema): GraphQLSchema {
 }
 
 /**
- * The enqueue mutations resolve straight from GraphQL's arguments ({@link enqueueFieldResolvers}):
- * type-graphql's wrapper would only build input class instances and wait a promise per
- * argument, validation being off. A field that gains a middleware or an auth rule keeps the
- * wrapper, which runs them.
+ * The enqueue mutations resolve straight from GraphQL's arguments ({@link enqueueFieldResolvers},
+ * {@link flowFieldResolvers}): type-graphql's wrapper would only build input class instances and
+ * wait a promise per argument, validation being off. A field that gains a middleware or an auth
+ * rule keeps the wrapper, which runs them.
  */
 function bindEnqueueMutations(schema: GraphQLSchema): GraphQLSchema {
   const fields = schema.getMutationType()?.getFields() ?? {};
-  for (const [name, resolve] of Object.entries(enqueueFieldResolvers)) {
+  for (const [name, resolve] of Object.entries({ ...enqueueFieldResolvers, ...flowFieldResolvers })) {
     const metadata = getMetadataStorage().mutations.find((mutation) => mutation.schemaName === name);
     if (!fields[name] || !metadata || metadata.middlewares?.length || metadata.roles) continue;
     fields[name].resolve = resolve as GraphQLFieldResolver<unknown, unknown>;

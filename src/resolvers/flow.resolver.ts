@@ -26,6 +26,20 @@ const FLOW_READ_COST_IN_PAGE_ITEMS = 5;
  */
 const parentReads = new WeakMap<JobView, Promise<JobView | undefined>>();
 
+function enqueueTree(flow: FlowRequest, { services, caller, requestId, trace }: RequestContext): Promise<JobView> {
+  return services.flows.add(flow, { caller, requestId, trace });
+}
+
+/**
+ * `enqueueFlow` on GraphQL's own arguments, bound by build-schema in place of type-graphql's
+ * wrapper, which would copy every node of the tree (a thousand children) into an instance of
+ * its input class first: the flow service reads the tree as plain values and checks every node
+ * itself (JobPreparer), as the enqueue mutations do (`enqueueFieldResolvers`).
+ */
+export const flowFieldResolvers = {
+  enqueueFlow: (_root: unknown, args: { flow: FlowRequest }, context: RequestContext): Promise<JobView> => enqueueTree(args.flow, context),
+};
+
 /** Flows: `enqueueFlow`, and where a job sits in one (`parent`, `children`, `flow`). */
 @Resolver(() => JobType)
 export class FlowResolver {
@@ -33,11 +47,8 @@ export class FlowResolver {
     description:
       'Enqueues a tree of jobs of any types and queues, atomically: each job runs once its children completed and can read their results. Returns the root.',
   })
-  enqueueFlow(
-    @Arg('flow', () => FlowInput) flow: FlowInput,
-    @Ctx() { services, caller, requestId, trace }: RequestContext,
-  ): Promise<JobView> {
-    return services.flows.add(flow as FlowRequest, { caller, requestId, trace });
+  enqueueFlow(@Arg('flow', () => FlowInput) flow: FlowInput, @Ctx() context: RequestContext): Promise<JobView> {
+    return enqueueTree(flow as FlowRequest, context);
   }
 
   /**

@@ -5,6 +5,7 @@ import { execute, parse, type GraphQLSchema } from 'graphql';
 import { JobRegistry } from '../../src/jobs/registry';
 import { buildJobgateSchema } from '../../src/resolvers/build-schema';
 import type { EnqueueRequest } from '../../src/services/enqueue.service';
+import type { FlowRequest } from '../../src/services/flow.service';
 import { runningJobView } from '../support/job-view';
 
 const view = runningJobView('default', '1');
@@ -16,7 +17,8 @@ async function enqueueThrough(schema: GraphQLSchema, query: string, variableValu
     enqueue: async (request: EnqueueRequest) => (calls.push(request), view),
     enqueueMany: async (requests: EnqueueRequest[]) => (calls.push(requests), requests.map(() => view)),
   };
-  const contextValue = { services: { enqueue }, caller: { id: 'ana', roles: [] }, requestId: 'r1' };
+  const flows = { add: async (request: FlowRequest) => (calls.push(request), view) };
+  const contextValue = { services: { enqueue, flows }, caller: { id: 'ana', roles: [] }, requestId: 'r1' };
   const running = execute({ schema, document: parse(query), contextValue, variableValues });
   const reachedAtOnce = calls.length === 1;
   const result = await running;
@@ -54,5 +56,28 @@ describe('enqueue mutations', () => {
     );
     assert.equal(reachedAtOnce, true, 'no turn waited per argument');
     assert.deepEqual(JSON.parse(JSON.stringify(request)), jobs);
+  });
+
+  it('hand enqueueFlow its tree as given, at once', async () => {
+    const schema = await buildJobgateSchema(new JobRegistry());
+    const flow = {
+      type: 'helloWorld',
+      data: { name: 'root' },
+      children: [
+        { type: 'helloWorld', data: { name: 'a' }, options: { runAt: '2030-01-02T03:04:05.000Z' } },
+        { type: 'helloWorld', data: { name: 'b' }, children: [{ type: 'helloWorld', data: { name: 'c' } }] },
+      ],
+    };
+    const { request, reachedAtOnce } = await enqueueThrough(
+      schema,
+      'mutation Tree($flow: FlowInput!) { enqueueFlow(flow: $flow) { id } }',
+      {
+        flow,
+      },
+    );
+    assert.equal(reachedAtOnce, true, 'the tree was not copied into input class instances first');
+    assert.deepEqual(JSON.parse(JSON.stringify(request)), flow);
+    const [first] = (request as { children: { options: { runAt: unknown } }[] }).children;
+    assert.ok(first.options.runAt instanceof Date, 'DateTime options arrive as dates');
   });
 });
