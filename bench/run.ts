@@ -140,7 +140,7 @@ async function main(options: Options): Promise<void> {
   const figures = options.figures.map((name) => ALL[name]);
   const results: FigureResult[] = [];
   let current: FigureContext | null = null;
-  const finish = async (): Promise<void> => {
+  const finishRun = async (): Promise<void> => {
     await current?.close();
     await stopAllChildren();
     mkdirSync(path.dirname(options.out), { recursive: true });
@@ -161,6 +161,10 @@ async function main(options: Options): Promise<void> {
     log(`cleaned ${run.queues.length} queues and ${removed} stray keys under ${run.prefix}-*; wrote ${options.out}`);
     await redis.stop();
   };
+  // Once: an abort and the run's own end can both ask, and a second cleanup reaching for the Redis
+  // the first had stopped retried its connection forever, so the aborted run never exited.
+  let finishing: Promise<void> | undefined;
+  const finish = (): Promise<void> => (finishing ??= finishRun());
   const abort = (reason: string): void => {
     log(`aborting: ${reason}`);
     void finish().finally(() => process.exit(1));
