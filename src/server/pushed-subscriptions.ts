@@ -2,6 +2,7 @@ import { createSourceEventStream, type ExecutionArgs, type ExecutionResult } fro
 import type { WebSocket } from 'ws';
 import type { WorkWaiter } from '../events/watcher';
 import { nextFrame, nextOpening } from './next-frames';
+import type { ServedSubscription, SubscriptionOwner } from './served-subscriptions';
 import type { SharedRenderer } from './shared-renderer';
 import type { TurnWrites } from './turn-writes';
 
@@ -52,18 +53,20 @@ export function nextFrom(source: AsyncIterator<unknown>, waiter: WorkWaiter): un
 
 /**
  * A subscription whose events are written straight to its socket as graphql-ws `next`
- * messages, their payloads shared through the renderer. graphql-ws still owns the protocol:
- * it sees an iteration that yields nothing and ends when the source ends (then sends
- * `complete`), throws when the source fails (then sends `error`), and calls `return` when
- * the client completes or the socket closes.
+ * messages, their payloads shared through the renderer. graphql-ws starts it and hands it to
+ * the socket's ServedSubscriptions, which `serve` it and are told when it ends. One the client
+ * completed while it started stays graphql-ws', which returns it; as an iterator it yields
+ * nothing and ends when the source ends, and throws when the source fails.
  */
-export class PushedSubscription implements AsyncGenerator<ExecutionResult, undefined>, WorkWaiter {
+export class PushedSubscription implements AsyncGenerator<ExecutionResult, undefined>, WorkWaiter, ServedSubscription {
   private readonly key: string;
   private closed = false;
   private pumping = false;
   /** The start of this subscription's `next` messages (`nextFrame`), made at its first. */
   private opening: Buffer | undefined = undefined;
   private ended: (() => void) | undefined;
+  /** Who serves it, told when it ends (`serve`). */
+  private owner: SubscriptionOwner | undefined = undefined;
   private finished: Promise<IteratorResult<ExecutionResult, undefined>> | undefined;
   /**
    * The promise's own resolve function, kept as it is: a settling closure around it would cost
@@ -81,12 +84,22 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
     this.key = renderer.selectionKey(args);
   }
 
+  get id(): string {
+    return this.target.id;
+  }
+
   /** Calls `callback` once when the subscription ends, however it ends. */
   whenEnded(callback: () => void): void {
     this.ended = callback;
   }
 
-  /** Sends every event of the source until it ends or the subscription is closed; yields nothing. */
+  /** Sends every event of the source until it ends or the subscription is closed; `owner` is told then. */
+  serve(owner: SubscriptionOwner): void {
+    this.owner = owner;
+    this.resume();
+  }
+
+  /** As `serve`, for graphql-ws' iteration: yields nothing, and settles when the subscription ends. */
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
     if (!this.finished) {
       this.finished = new Promise((resolve) => {
@@ -204,6 +217,9 @@ export class PushedSubscription implements AsyncGenerator<ExecutionResult, undef
 
   private finish(error?: unknown): void {
     this.end();
+    const owner = this.owner;
+    this.owner = undefined;
+    owner?.ended(this, error);
     const resolve = this.resolveFinished;
     this.resolveFinished = undefined;
     if (error === undefined) resolve?.({ done: true, value: undefined });

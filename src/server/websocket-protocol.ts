@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { getOperationAST, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import {
+  getOperationAST,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLError,
+  type GraphQLFormattedError,
+} from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller';
@@ -10,6 +16,7 @@ import { isUnexpected } from './error-formatting';
 import { MAX_INPUT_NESTING, nestedDeeperThan, tooDeeplyNested } from './input-nesting';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import { PushedSubscription, pushSubscription, type PushTarget } from './pushed-subscriptions';
+import { ServedSubscriptions } from './served-subscriptions';
 import { SharedRenderer } from './shared-renderer';
 import type { TurnWrites } from './turn-writes';
 import type { Admission } from './websocket-admission';
@@ -35,6 +42,7 @@ export function protocolOptions(
 ): ServerOptions<InitPayload, SocketExtra> {
   const { schema, documents, hook, formatError } = pipeline;
   const targets = new WeakMap<object, PushTarget>();
+  const errorPayload = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((error) => formatError(error, error));
 
   return {
     schema,
@@ -48,11 +56,11 @@ export function protocolOptions(
       (ctx as { connectionParams?: unknown }).connectionParams = undefined;
       return admission.connect(extra.socket, authorization);
     },
-    // graphql-ws has already registered the new subscription when this runs: count includes it.
+    // graphql-ws has already registered the new subscription when this runs: count includes it, beside those served.
     // The document is parsed and validated here: graphql-ws answers a syntax error thrown by its own
     // parse by failing the whole socket (4500), where the client should get an `error` message.
     onSubscribe: (ctx, _id, payload) => {
-      const refusal = admission.subscriptionRefusal(Object.keys(ctx.subscriptions).length);
+      const refusal = admission.subscriptionRefusal(Object.keys(ctx.subscriptions).length + (ctx.extra.served?.size ?? 0));
       if (refusal) return [refusal];
       if (nestedDeeperThan(payload.variables, MAX_INPUT_NESTING)) return [tooDeeplyNested()];
       const prepared = documents.prepare(payload.query);
@@ -77,16 +85,20 @@ export function protocolOptions(
       if (!target) throw new TypeError('Subscription without a context from this server');
       return pushSubscription(args, target, renderer);
     },
-    // Counts open subscriptions until they end, however they end.
-    onOperation: (_ctx, _id, _payload, args, result) => {
+    // Counts open subscriptions until they end, however they end; a started one is served from here on.
+    onOperation: (ctx, _id, _payload, args, result) => {
       const operation = getOperationAST(args.document, args.operationName);
-      if (result instanceof PushedSubscription) result.whenEnded(hook.subscribed(operation?.name?.value));
+      if (result instanceof PushedSubscription) {
+        result.whenEnded(hook.subscribed(operation?.name?.value));
+        const { extra } = ctx;
+        return (extra.served ??= new ServedSubscriptions(extra.socket, errorPayload)).adopt(ctx, result);
+      }
       // graphql-ws awaits the result first; a query or mutation's errors are logged by onNext.
-      else if (!(result instanceof Promise) && !(Symbol.asyncIterator in result))
+      if (!(result instanceof Promise) && !(Symbol.asyncIterator in result))
         hook.answered(undefined, operation?.operation ?? 'unknown', operation?.name?.value, result.errors);
     },
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? clientResult(result, logger, formatError) : undefined),
-    onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error, error)),
+    onError: (_ctx, _id, _payload, errors) => errorPayload(errors),
   };
 }
 

@@ -6,11 +6,14 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, CloseReason } from './close-codes';
 import type { OriginPolicy } from './origin-policy';
+import type { ServedSubscriptions } from './served-subscriptions';
 import type { TurnWrites } from './turn-writes';
 
 /** What graphql-ws' hooks get with each socket (`ctx.extra`). */
 export interface SocketExtra {
   socket: WebSocket;
+  /** The socket's subscriptions served by the gateway rather than graphql-ws, from the first one started. */
+  served: ServedSubscriptions | undefined;
 }
 
 /** Told when a socket opens (before graphql-ws sees it) and when it has closed. */
@@ -101,9 +104,10 @@ export class WebSocketTransport {
       open.add(socket);
       lifecycle.opened(socket);
       socket.on('error', onError);
-      const protocolSocket = new ProtocolSocket(socket, logger);
+      const extra: SocketExtra = { socket, served: undefined };
+      const protocolSocket = new ProtocolSocket(socket, extra, logger);
       protocolSockets.set(socket, protocolSocket);
-      protocolSocket.opened(protocol.opened(protocolSocket, { socket }));
+      protocolSocket.opened(protocol.opened(protocolSocket, extra));
       socket.on('close', onClose);
     });
   }
@@ -143,14 +147,15 @@ function withFastListeners(socket: WebSocket): void {
 /** Each open socket's ProtocolSocket: its message handler and close handling from graphql-ws. */
 const protocolSockets = new WeakMap<WebSocket, ProtocolSocket>();
 
-/** The one `message` listener of every socket (`this` is the socket): hands the text to graphql-ws. */
+/** The one `message` listener of every socket (`this` is the socket): hands the message to graphql-ws or the served subscriptions. */
 function onProtocolMessage(this: WebSocket, data: RawData): void {
   protocolSockets.get(this)?.receive(String(data));
 }
 
 /**
  * graphql-ws' view of a `ws` socket. A class rather than an object of arrow functions, and one
- * shared `message` listener: its methods are shared by every socket, not closures each.
+ * shared `message` listener: its methods are shared by every socket, not closures each. Messages
+ * about subscriptions the gateway serves itself (`extra.served`) go there instead.
  */
 class ProtocolSocket implements GraphqlWsSocket {
   /**
@@ -163,6 +168,7 @@ class ProtocolSocket implements GraphqlWsSocket {
 
   constructor(
     private readonly socket: WebSocket,
+    private readonly extra: SocketExtra,
     private readonly logger: Logger,
   ) {}
 
@@ -188,21 +194,23 @@ class ProtocolSocket implements GraphqlWsSocket {
     this.closer = closer;
   }
 
-  /** The socket has closed: graphql-ws ends its subscriptions. */
-  closed(code: number, reason: string): Promise<void> {
+  /** The socket has closed: graphql-ws ends its subscriptions, and the served ones end. */
+  async closed(code: number, reason: string): Promise<void> {
     const closer = this.closer;
     this.closer = undefined;
-    return closer ? closer(code, reason) : Promise.resolve();
+    await Promise.all([closer?.(code, reason), this.extra.served?.closeAll()]);
   }
 
   /**
-   * One message for graphql-ws; a failure of its handling closes the socket. graphql-ws' handler
-   * stays suspended for the life of each subscription, holding its argument: handed the parsed
-   * message rather than the text, it keeps no copy of the query text. Text that is not JSON goes
-   * as it came, for graphql-ws to refuse as it would.
+   * One message for graphql-ws, or for a served subscription; a failure of its handling closes the
+   * socket. graphql-ws' handler holds its argument until a subscription has started: handed the
+   * parsed message rather than the text, it keeps no copy of the query text. Text that is not
+   * JSON goes as it came, for graphql-ws to refuse as it would.
    */
   receive(text: string): void {
-    this.handle?.(parsedOrText(text)).catch((error: unknown) => {
+    const message = parsedOrText(text);
+    const handling = this.extra.served?.intercept(message) ?? this.handle?.(message);
+    handling?.catch((error: unknown) => {
       this.logger.error({ err: error }, 'unexpected WebSocket message handling error');
       this.socket.close(CloseCode.InternalServerError, CloseReason.InternalServerError);
     });
