@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { buildSchema } from 'graphql';
 import { makeServer, type Server as GraphqlWsServer, type WebSocket as GraphqlWsSocket } from 'graphql-ws';
-import pino from 'pino';
 import { WebSocket } from 'ws';
 import { CloseCode } from '../../src/server/close-codes';
-import { OriginPolicy } from '../../src/server/origin-policy';
 import { ServedSubscriptions, type ServedSubscription, type SubscriptionOwner } from '../../src/server/served-subscriptions';
-import { TurnWrites } from '../../src/server/turn-writes';
-import { WebSocketTransport, type SocketExtra } from '../../src/server/websocket-transport';
+import type { SocketExtra } from '../../src/server/websocket-transport';
 import { eventually } from '../support/graphql';
+import { startTransport, type TestTransport } from '../support/websocket-transport';
 
 /** A subscription that delivers nothing by itself: the test ends or fails it. */
 class TestSubscription implements ServedSubscription, AsyncIterableIterator<never> {
@@ -61,8 +57,7 @@ const subscribe = (socket: WebSocket, id: string): void =>
   socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { tick }' } }));
 
 describe('ServedSubscriptions', () => {
-  let server: Server;
-  let transport: WebSocketTransport;
+  let transport: TestTransport;
   let url: string;
   /** Every subscription started, by id. */
   const started = new Map<string, TestSubscription>();
@@ -114,23 +109,11 @@ describe('ServedSubscriptions', () => {
           extra,
         ),
     };
-    server = createServer();
-    const options = {
-      maxPayload: 1 << 20,
-      origins: new OriginPolicy({ devMode: false, allowInsecureDev: false, allowedOrigins: [] }),
-      writes: new TurnWrites(),
-      logger: pino({ level: 'silent' }),
-    };
-    transport = new WebSocketTransport(server, '/graphql', tracked, { opened: () => undefined, closed: () => undefined }, options);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    transport = await startTransport(tracked);
+    url = transport.url;
   });
 
-  after(async () => {
-    await transport.close(1001, 'Going away');
-    server.close();
-  });
+  after(() => transport.close());
 
   it("takes a started subscription from graphql-ws: its subscribe's handler settles, and the client's complete returns it", async () => {
     const { socket, messages } = await connect(url);

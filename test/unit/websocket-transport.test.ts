@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Server as GraphqlWsServer } from 'graphql-ws';
-import pino from 'pino';
 import { WebSocket } from 'ws';
-import { OriginPolicy } from '../../src/server/origin-policy';
-import { TurnWrites } from '../../src/server/turn-writes';
-import { WebSocketTransport, type SocketExtra } from '../../src/server/websocket-transport';
+import type { SocketExtra } from '../../src/server/websocket-transport';
+import { startTransport, type TestTransport } from '../support/websocket-transport';
 
 setFlagsFromString('--allow-natives-syntax');
 /** V8's own answer to whether an object keeps its properties in fast mode rather than in a hash table. */
@@ -39,30 +35,16 @@ class RecordingProtocol implements GraphqlWsServer<SocketExtra> {
 }
 
 describe('WebSocketTransport', () => {
-  let server: Server;
-  let transport: WebSocketTransport;
+  let transport: TestTransport;
   let url: string;
   const protocol = new RecordingProtocol();
 
   before(async () => {
-    server = createServer();
-    const lifecycle = { opened: (): void => undefined, closed: (): void => undefined };
-    const options = {
-      maxPayload: 1 << 20,
-      origins: new OriginPolicy({ devMode: false, allowInsecureDev: false, allowedOrigins: [] }),
-      writes: new TurnWrites(),
-      logger: pino({ level: 'silent' }),
-    };
-    transport = new WebSocketTransport(server, '/graphql', protocol, lifecycle, options);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    transport = await startTransport(protocol);
+    url = transport.url;
   });
 
-  after(async () => {
-    await transport.close(1001, 'Going away');
-    server.close();
-  });
+  after(() => transport.close());
 
   it('hands graphql-ws each message parsed (it keeps no text), and text that is not JSON as it came', async () => {
     const client = new WebSocket(url, 'graphql-transport-ws');
