@@ -20,13 +20,18 @@ export const CloseCode = {
   /** Too many sockets open for the caller's owner (MAX_SOCKETS_PER_OWNER); graphql-ws' "too many initialisation requests" number. */
   TooManySockets: GraphqlWsCloseCode.TooManyInitialisationRequests,
 
+  /**
+   * graphql-ws: a `subscribe` with the id of an operation still running on the socket. graphql-ws
+   * sends it while the operation starts, the gateway once it serves it (ServedSubscriptions), with
+   * graphql-ws' reason `Subscriber for <id> already exists`.
+   */
+  SubscriberAlreadyExists: GraphqlWsCloseCode.SubscriberAlreadyExists,
+
   // Sent by graphql-ws itself (the gateway never writes them; listed so this is every code a client can get):
   /** graphql-ws: a message that is not valid `graphql-transport-ws` (or `connection_init` twice: TooManySockets' 4429). */
   BadRequest: GraphqlWsCloseCode.BadRequest,
   /** graphql-ws: the client asked for no protocol graphql-ws speaks. */
   SubprotocolNotAcceptable: GraphqlWsCloseCode.SubprotocolNotAcceptable,
-  /** graphql-ws: a `subscribe` with the id of an operation still running on the socket. */
-  SubscriberAlreadyExists: GraphqlWsCloseCode.SubscriberAlreadyExists,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -6,6 +6,7 @@ import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors';
 import type { RequestContext } from '../resolvers/context';
+import { isRecord } from '../lib/is-record';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import { parseJsonBody, readBody, type BodyProblem } from './http-body';
 import { MAX_INPUT_NESTING, nestedDeeperThan, tooDeeplyNested } from './input-nesting';
@@ -65,8 +66,6 @@ function openingBrackets(body: Buffer): number {
   }
   return count;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The operation texts a request carries: one for GET, one per operation of a POST (batches hold several). */
 function queryTexts(request: HTTPGraphQLRequest): string[] {

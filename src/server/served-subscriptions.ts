@@ -1,6 +1,7 @@
 import { validateMessage, type Context } from 'graphql-ws';
 import { GraphQLError } from 'graphql';
 import type { WebSocket } from 'ws';
+import { isRecord } from '../lib/is-record';
 import { CloseCode } from './close-codes';
 
 /** A subscription that delivers its events itself once started, and can be told when it has ended. */
@@ -25,8 +26,6 @@ export type ErrorPayload = (errors: readonly GraphQLError[]) => unknown;
 const HANDED_OVER: AsyncIterable<never> = Object.freeze({
   [Symbol.asyncIterator]: (): AsyncIterator<never> => ({ next: async () => ({ done: true, value: undefined }) }),
 });
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /**
  * The subscriptions of one socket that the gateway serves itself once graphql-ws has started

@@ -4,6 +4,7 @@ import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../errors';
+import { isRecord } from '../lib/is-record';
 import { parseJsonBody, readBody } from './http-body';
 import type { SseAdmission } from './sse-admission';
 import { refusal, type SseRequestContext } from './sse-protocol';
@@ -21,8 +22,6 @@ export interface SseTransportOptions {
   maxBodyBytes: number;
   logger: Logger;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The request's headers as graphql-sse reads them. Its handler compares `Accept` with whole
