@@ -8,7 +8,7 @@ import { BENCH_OWNER } from '../lib/gateway';
 import { ENQUEUE_MANY, ENQUEUE_ONE, gatewayJobOptions, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
 import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
-import { withCpuOf } from '../lib/procfs';
+import { alternate, costed, roundRatios, summarize, type CostedRun } from '../lib/costed-runs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 
 const GRACE_MS = 60_000;
@@ -35,15 +35,6 @@ async function warmUp(windowMs: number, jobsPerOp: number, run: (durationMs: num
   if (done < wanted) await run(WARM_CAP_MS, Math.ceil(wanted - done));
 }
 
-/** A measured run and the CPU its measured process spent on it, µs per job. */
-type CostedRun = Measured & { cpuUsPerJob: number };
-
-/** Runs `run` and charges the CPU time of process `pid` during it to the jobs it counted. */
-async function costed(pid: number, run: () => Promise<Measured>): Promise<CostedRun> {
-  const { result, cpuMs } = await withCpuOf(pid, run);
-  return { ...result, cpuUsPerJob: result.count > 0 ? (cpuMs * 1000) / result.count : Number.NaN };
-}
-
 /** Jobs per second and latency percentiles of a measured run. */
 function rate(m: Measured): { perSec: number; p50: number; p99: number } {
   const latency = Histogram.from(m.latency).summary();
@@ -55,44 +46,50 @@ async function rawEnqueuer(ctx: FigureContext): Promise<Child<RawEnqueueApi>> {
   return ctx.child<RawEnqueueApi>('load/raw-enqueue.ts', init, 'raw');
 }
 
-/** Runs closed-loop HTTP load against `target` after a warm-up, charging the CPU of its process to the jobs. */
-async function httpLoad(
+/** Where HTTP load goes, and the process whose CPU its jobs are charged. */
+interface HttpTarget {
+  url: string;
+  token: string;
+  pid: number;
+}
+
+/**
+ * A closed-loop HTTP load on `target`, warmed up; `measure` runs it for `measureMs`, charging
+ * the CPU of the target's process to the jobs.
+ */
+async function warmedHttpLoad(
   ctx: FigureContext,
-  target: { url: string; token: string; pid: number },
+  target: HttpTarget,
   body: string,
   concurrency: number,
   jobsPerRequest: number,
-): Promise<CostedRun> {
+  measureMs: number,
+): Promise<{ measure(): Promise<CostedRun> }> {
   const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: target.url, token: target.token }, 'http');
   const { windowMs } = ctx.profile.enqueue;
   const args = { body, concurrency, jobsPerRequest, maxRequests: 10_000_000 };
   await warmUp(windowMs, jobsPerRequest, (durationMs, maxRequests) =>
     load.call('run', { ...args, durationMs, maxRequests }, durationMs + GRACE_MS),
   );
-  return costed(target.pid, () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS));
+  return { measure: () => costed(target.pid, () => load.call('run', { ...args, durationMs: measureMs }, measureMs + GRACE_MS)) };
 }
 
-/** Runs the HTTP load against a fresh gateway; the reason when there is no gateway. */
-async function gatewayLoad(
-  ctx: FigureContext,
-  body: string,
-  concurrency: number,
-  jobsPerRequest: number,
-): Promise<CostedRun | { skipped: string }> {
+/** A fresh gateway on an emptied Redis, its job type's queue in use; the reason when there is no gateway. */
+async function freshGateway(ctx: FigureContext): Promise<HttpTarget | { skipped: string }> {
   await ctx.emptyRedis();
   const gateway = await ctx.gateway();
   if ('skipped' in gateway) return gateway;
   ctx.useQueue(await queueOf(gateway, JOB_TYPE));
-  return httpLoad(ctx, gateway, body, concurrency, jobsPerRequest);
+  return gateway;
 }
 
-/** The same load against the bare HTTP server that adds the same jobs (the floor of any gateway on `node:http`). */
-async function httpFloorLoad(ctx: FigureContext, opts: RawJobOptions, body: string, concurrency: number): Promise<CostedRun> {
+/** The bare HTTP server that adds the same jobs (the floor of any gateway on `node:http`), on an emptied Redis. */
+async function httpFloor(ctx: FigureContext, opts: RawJobOptions): Promise<HttpTarget> {
   await ctx.emptyRedis();
   const init: HttpFloorInit = { redisUrl: ctx.run.redis.url, prefix: ctx.prefix, queue: ctx.useQueue('bench-http-floor'), opts };
   const server = await ctx.child<HttpFloorApi>('baselines/http-enqueue-server.ts', init, 'http-floor');
   const { url } = await server.call('listen', {}, GRACE_MS);
-  return httpLoad(ctx, { url, token: '', pid: server.pid }, body, concurrency, 1);
+  return { url, token: '', pid: server.pid };
 }
 
 /** The gateway's value over a baseline's, or null when the gateway side was not measured. */
@@ -100,17 +97,31 @@ function ratioTo(gateway: Side, perSec: number): number | null {
   return gateway.value === null ? null : gateway.value / perSec;
 }
 
-function gatewaySide(m: CostedRun | { skipped: string }): Side {
-  if ('skipped' in m) return { value: null, skipped: m.skipped, context: {} };
-  const r = rate(m);
+/** The gateway's side of a figure from its measured runs (every round's requests together), or why it was not measured. */
+function gatewaySide(runs: readonly CostedRun[] | { skipped: string }): Side {
+  if ('skipped' in runs) return { value: null, skipped: runs.skipped, context: {} };
+  const r = summarize(runs);
+  const firstError = runs.find((run) => run.firstError)?.firstError;
   const context = {
     gatewayP50Ms: r.p50,
     gatewayP99Ms: r.p99,
-    gatewayCpuUsPerJob: m.cpuUsPerJob,
-    gatewayErrors: m.errors,
-    ...(m.firstError ? { gatewayFirstError: m.firstError.slice(0, 200) } : {}),
+    gatewayCpuUsPerJob: r.cpuUsPerJob,
+    gatewayErrors: r.errors,
+    ...(firstError ? { gatewayFirstError: firstError.slice(0, 200) } : {}),
   };
-  return { value: m.count > 0 ? r.perSec : null, context };
+  return { value: r.perSec > 0 ? r.perSec : null, context };
+}
+
+/** One warmed window of HTTP load on a fresh gateway; the reason when there is no gateway. */
+async function gatewayWindow(
+  ctx: FigureContext,
+  body: string,
+  concurrency: number,
+  jobsPerRequest: number,
+): Promise<CostedRun[] | { skipped: string }> {
+  const gateway = await freshGateway(ctx);
+  if ('skipped' in gateway) return gateway;
+  return [await (await warmedHttpLoad(ctx, gateway, body, concurrency, jobsPerRequest, ctx.profile.enqueue.windowMs)).measure()];
 }
 
 /**
@@ -120,9 +131,9 @@ function gatewaySide(m: CostedRun | { skipped: string }): Side {
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here); line \`enqueue-single-vs-http-floor\` is the gateway against that floor (target ≥ 0.75). Every side starts on a Redis holding none of the other sides' jobs, and is measured after a warm-up of a quarter window and at least ${WARM_REQUESTS} requests.`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here); line \`enqueue-single-vs-http-floor\` is the gateway against that floor (target ≥ 0.75), both warmed and then measured in ${enqueue.httpRounds} alternating round(s) of ${enqueue.httpRoundMs / 1000} s per side (which side goes first swaps every round), each on an emptied Redis; the gateway's value in both lines is its jobs over all its rounds, and every round's ratio to the floor is in context. Every other side starts on a Redis holding none of the other sides' jobs. Each is measured after a warm-up of a quarter window and at least ${WARM_REQUESTS} requests.`,
   async run(ctx): Promise<FigureResult[]> {
-    const { windowMs, inFlight, httpClients } = ctx.profile.enqueue;
+    const { windowMs, inFlight, httpClients, httpRounds, httpRoundMs } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
     const single = (lanes: number, options: typeof opts) =>
@@ -140,10 +151,29 @@ export const enqueueSingle: Figure = {
       `raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`,
     );
     const body = JSON.stringify({ query: ENQUEUE_ONE });
-    const floorRun = await httpFloorLoad(ctx, opts, body, httpClients);
-    const floor = rate(floorRun);
-    ctx.log(`bare HTTP server with Queue.add: ${floor.perSec.toFixed(0)}/s, ${floorRun.cpuUsPerJob.toFixed(1)} µs CPU per job`);
-    const gateway = gatewaySide(await gatewayLoad(ctx, body, httpClients, 1));
+    const floorLoad = await warmedHttpLoad(ctx, await httpFloor(ctx, opts), body, httpClients, 1, httpRoundMs);
+    const target = await freshGateway(ctx);
+    let floorRuns: CostedRun[];
+    let gatewayRuns: CostedRun[] | { skipped: string };
+    if ('skipped' in target) {
+      await ctx.emptyRedis();
+      floorRuns = [await floorLoad.measure()];
+      gatewayRuns = target;
+    } else {
+      const gatewayLoad = await warmedHttpLoad(ctx, target, body, httpClients, 1, httpRoundMs);
+      [floorRuns, gatewayRuns] = await alternate(
+        httpRounds,
+        [
+          { name: 'HTTP floor', measure: () => floorLoad.measure() },
+          { name: 'gateway', measure: () => gatewayLoad.measure() },
+        ],
+        () => ctx.emptyRedis(),
+        (line) => ctx.log(line),
+      );
+    }
+    const floor = summarize(floorRuns);
+    const gateway = gatewaySide(gatewayRuns);
+    const rounds = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, floorRuns);
     return [
       figureResult({
         figure: 'enqueue-single',
@@ -165,8 +195,8 @@ export const enqueueSingle: Figure = {
           bareInFlightP99Ms: many.p99,
           ratioVsInFlight: ratioTo(gateway, many.perSec),
           httpFloorJobsPerSec: floor.perSec,
-          httpFloorCpuUsPerJob: floorRun.cpuUsPerJob,
-          httpFloorErrors: floorRun.errors,
+          httpFloorCpuUsPerJob: floor.cpuUsPerJob,
+          httpFloorErrors: floor.errors,
           httpFloorRatio: floor.perSec / same.perSec,
         },
       }),
@@ -179,11 +209,18 @@ export const enqueueSingle: Figure = {
         skipped: gateway.skipped,
         context: {
           clients: httpClients,
+          rounds: httpRounds,
+          ...(rounds && {
+            roundRatioMedian: rounds.median,
+            roundRatioMin: rounds.min,
+            roundRatioMax: rounds.max,
+            roundRatios: rounds.all.map((ratio) => ratio.toFixed(3)).join(' '),
+          }),
           gatewayCpuUsPerJob: gateway.context.gatewayCpuUsPerJob,
-          httpFloorCpuUsPerJob: floorRun.cpuUsPerJob,
+          httpFloorCpuUsPerJob: floor.cpuUsPerJob,
           httpFloorP50Ms: floor.p50,
           httpFloorP99Ms: floor.p99,
-          httpFloorErrors: floorRun.errors,
+          httpFloorErrors: floor.errors,
         },
       }),
     ];
@@ -210,7 +247,7 @@ export const enqueueBulk: Figure = {
     const bare = rate(await bulkOf(null));
     ctx.log(`raw Queue.addBulk: ${same.perSec.toFixed(0)} jobs/s (${bare.perSec.toFixed(0)}/s bare)`);
     const body = JSON.stringify({ query: ENQUEUE_MANY, variables: { jobs: manyJobs(bulkSize) } });
-    const gateway = gatewaySide(await gatewayLoad(ctx, body, 1, bulkSize));
+    const gateway = gatewaySide(await gatewayWindow(ctx, body, 1, bulkSize));
     return [
       figureResult({
         figure: 'enqueue-bulk',

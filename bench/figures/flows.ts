@@ -12,11 +12,11 @@ import type { Figure, FigureContext } from '../lib/context';
 import { Fleet } from '../lib/fleet';
 import { BENCH_OWNER, type Gateway } from '../lib/gateway';
 import { gatewayJobOptions, JOB_TYPE, queueOf } from '../lib/gateway-jobs';
-import { Histogram, mergeAll } from '../lib/histogram';
+import { alternate, costed, median, roundRatios, summarize } from '../lib/costed-runs';
+import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
 import { sleep } from '../lib/net';
 import type { Profile } from '../lib/options';
-import { withCpuOf } from '../lib/procfs';
 import { figureResult, type ContextValue, type FigureResult } from '../lib/report';
 import { childFailureOptions } from '../../src/services/job-options';
 
@@ -57,13 +57,6 @@ function flowInput(children: number): { type: string; data: { name: string }; ch
 }
 
 /** A measured side: its count, time and latency, and the CPU its process spent per job. */
-type CostedRun = Measured & { cpuUsPerJob: number };
-
-async function costed(pid: number, run: () => Promise<Measured>): Promise<CostedRun> {
-  const { result, cpuMs: spent } = await withCpuOf(pid, run);
-  return { ...result, cpuUsPerJob: result.count > 0 ? (spent * 1000) / result.count : Number.NaN };
-}
-
 /**
  * Raw BullMQ: the tree the gateway adds for {@link flowInput}, built as its FlowService builds it
  * (the options it sets on each job, a child's failure policy, ids `<uuid>.<node number>`).
@@ -132,23 +125,6 @@ class RawFlows {
   }
 }
 
-/** Jobs per second over several measured runs, and the per-flow latency percentiles. */
-function summarize(runs: readonly CostedRun[]): { perSec: number; p50: number; p99: number; cpuUsPerJob: number; errors: number } {
-  const count = runs.reduce((s, r) => s + r.count, 0);
-  const elapsed = runs.reduce((s, r) => s + r.elapsedMs, 0);
-  const { p50, p99 } = mergeAll(runs.map((r) => r.latency)).summary();
-  const cpu = runs.reduce((s, r) => s + r.cpuUsPerJob * r.count, 0);
-  return {
-    perSec: (count / elapsed) * 1000,
-    p50,
-    p99,
-    cpuUsPerJob: count > 0 ? cpu / count : Number.NaN,
-    errors: runs.reduce((s, r) => s + r.errors, 0),
-  };
-}
-
-const perSecOf = (r: Measured): number => (r.count / r.elapsedMs) * 1000;
-
 /** Figure 1: `enqueueFlow` of a root with N children vs `FlowProducer.add` of the same tree, alternating rounds. */
 async function enqueueFigure(ctx: FigureContext, gateway: Gateway, queue: string): Promise<FigureResult> {
   const { children, rounds, windowMs } = ctx.profile.flows;
@@ -160,26 +136,18 @@ async function enqueueFigure(ctx: FigureContext, gateway: Gateway, queue: string
   try {
     await raw.run(windowMs / 4);
     await gatewayRun(windowMs / 4);
-    const rawRuns: CostedRun[] = [];
-    const gatewayRuns: CostedRun[] = [];
-    const sides = [
-      { name: 'raw', runs: rawRuns, measure: () => costed(process.pid, () => raw.run(windowMs)) },
-      { name: 'gateway', runs: gatewayRuns, measure: () => costed(gateway.pid, () => gatewayRun(windowMs)) },
-    ];
-    for (let round = 0; round < rounds; round += 1) {
-      // Alternate which side goes first, so that a drift of the machine's load favours neither.
-      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
-        await ctx.emptyRedis();
-        const run = await side.measure();
-        side.runs.push(run);
-        ctx.log(
-          `round ${round + 1}/${rounds} ${side.name}: ${perSecOf(run).toFixed(0)} jobs/s, ${run.cpuUsPerJob.toFixed(1)} µs CPU/job, ${run.errors} errors`,
-        );
-      }
-    }
+    const [rawRuns, gatewayRuns] = await alternate(
+      rounds,
+      [
+        { name: 'raw', measure: () => costed(process.pid, () => raw.run(windowMs)) },
+        { name: 'gateway', measure: () => costed(gateway.pid, () => gatewayRun(windowMs)) },
+      ],
+      () => ctx.emptyRedis(),
+      (line) => ctx.log(line),
+    );
     const g = summarize(gatewayRuns);
     const b = summarize(rawRuns);
-    const ratios = gatewayRuns.map((run, i) => perSecOf(run) / perSecOf(rawRuns[i] ?? run));
+    const ratios = roundRatios(gatewayRuns, rawRuns);
     const firstError = gatewayRuns.find((r) => r.firstError)?.firstError ?? rawRuns.find((r) => r.firstError)?.firstError;
     return figureResult({
       figure: `flow-enqueue-${children}`,
@@ -191,9 +159,9 @@ async function enqueueFigure(ctx: FigureContext, gateway: Gateway, queue: string
       context: {
         children,
         rounds,
-        roundRatioMedian: median(ratios),
-        roundRatioMin: Math.min(...ratios),
-        roundRatioMax: Math.max(...ratios),
+        roundRatioMedian: ratios.median,
+        roundRatioMin: ratios.min,
+        roundRatioMax: ratios.max,
         gatewayFlowP50Ms: g.p50,
         gatewayFlowP99Ms: g.p99,
         gatewayCpuUsPerJob: g.cpuUsPerJob,
@@ -234,12 +202,6 @@ const total = (counts: Counts): number => Object.values(counts).reduce((s, n) =>
 function medianCounts(runs: readonly Counts[]): Counts {
   const names = new Set(runs.flatMap((r) => Object.keys(r)));
   return Object.fromEntries([...names].map((name) => [name, median(runs.map((r) => r[name] ?? 0))]));
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The commands that grew most over `base`, e.g. `hgetall:1010 xread:12`. */
