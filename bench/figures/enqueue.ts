@@ -8,7 +8,7 @@ import { BENCH_OWNER } from '../lib/gateway';
 import { ENQUEUE_MANY, ENQUEUE_ONE, gatewayJobOptions, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
 import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
-import { alternate, costed, roundRatios, summarize, type CostedRun } from '../lib/costed-runs';
+import { alternate, costed, roundRatios, summarize, type CostedRun, type RoundSide } from '../lib/costed-runs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 
 const GRACE_MS = 60_000;
@@ -124,6 +124,18 @@ async function gatewayWindow(
   return [await (await warmedHttpLoad(ctx, gateway, body, concurrency, jobsPerRequest, ctx.profile.enqueue.windowMs)).measure()];
 }
 
+/** What a line's context says of its alternating rounds: how many, and each round's ratio (none when the gateway was not measured). */
+function roundContext(rounds: number, ratios: ReturnType<typeof roundRatios> | null): Record<string, number | string> {
+  if (!ratios) return { rounds };
+  return {
+    rounds,
+    roundRatioMedian: ratios.median,
+    roundRatioMin: ratios.min,
+    roundRatioMax: ratios.max,
+    roundRatios: ratios.all.map((ratio) => ratio.toFixed(3)).join(' '),
+  };
+}
+
 /**
  * Figure 1: one job per request from 64 keep-alive clients vs `Queue.add` of the same jobs one at a time (target ≥ 1.0; bare
  * jobs and 64 in flight in context), and vs the bare HTTP floor (target ≥ 0.75).
@@ -131,49 +143,42 @@ async function gatewayWindow(
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here); line \`enqueue-single-vs-http-floor\` is the gateway against that floor (target ≥ 0.75), both warmed and then measured in ${enqueue.httpRounds} alternating round(s) of ${enqueue.httpRoundMs / 1000} s per side (which side goes first swaps every round), each on an emptied Redis; the gateway's value in both lines is its jobs over all its rounds, and every round's ratio to the floor is in context. Every other side starts on a Redis holding none of the other sides' jobs. Each is measured after a warm-up of a quarter window and at least ${WARM_REQUESTS} requests.`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here); line \`enqueue-single-vs-http-floor\` is the gateway against that floor (target ≥ 0.75). \`Queue.add\` one at a time, the floor and the gateway are warmed, then measured in ${enqueue.httpRounds} round(s) of ${enqueue.httpRoundMs / 1000} s each, in that order in odd rounds and reversed in even ones, each on an emptied Redis; a side's value is its jobs over all its rounds, and every round's ratio of the gateway to each baseline is in context. The bare sides run one ${enqueue.windowMs / 1000} s window each, on an emptied Redis. Each side is warmed by a quarter window and at least ${WARM_REQUESTS} requests.`,
   async run(ctx): Promise<FigureResult[]> {
     const { windowMs, inFlight, httpClients, httpRounds, httpRoundMs } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
-    const single = (lanes: number, options: typeof opts) =>
-      raw.call('single', { durationMs: windowMs, inFlight: lanes, maxJobs: 10_000_000, opts: options }, windowMs + GRACE_MS);
+    const single = (lanes: number, options: typeof opts, durationMs: number) =>
+      raw.call('single', { durationMs, inFlight: lanes, maxJobs: 10_000_000, opts: options }, durationMs + GRACE_MS);
     await warmUp(windowMs, 1, (durationMs, maxJobs) =>
       raw.call('single', { durationMs, inFlight: 1, maxJobs, opts }, durationMs + GRACE_MS),
     );
-    const sameRun = await costed(raw.pid, () => single(1, opts));
-    const same = rate(sameRun);
+    const sameSide = { name: 'Queue.add', measure: () => costed(raw.pid, () => single(1, opts, httpRoundMs)) };
     await ctx.emptyRedis();
-    const bare = rate(await single(1, null));
+    const bare = rate(await single(1, null, windowMs));
     await ctx.emptyRedis();
-    const many = rate(await single(inFlight, null));
-    ctx.log(
-      `raw Queue.add: ${same.perSec.toFixed(0)}/s one at a time (${bare.perSec.toFixed(0)}/s bare), ${many.perSec.toFixed(0)}/s bare with ${inFlight} in flight`,
-    );
+    const many = rate(await single(inFlight, null, windowMs));
+    ctx.log(`raw Queue.add, bare: ${bare.perSec.toFixed(0)}/s one at a time, ${many.perSec.toFixed(0)}/s with ${inFlight} in flight`);
     const body = JSON.stringify({ query: ENQUEUE_ONE });
     const floorLoad = await warmedHttpLoad(ctx, await httpFloor(ctx, opts), body, httpClients, 1, httpRoundMs);
+    const floorSide = { name: 'HTTP floor', measure: () => floorLoad.measure() };
     const target = await freshGateway(ctx);
-    let floorRuns: CostedRun[];
-    let gatewayRuns: CostedRun[] | { skipped: string };
-    if ('skipped' in target) {
-      await ctx.emptyRedis();
-      floorRuns = [await floorLoad.measure()];
-      gatewayRuns = target;
-    } else {
-      const gatewayLoad = await warmedHttpLoad(ctx, target, body, httpClients, 1, httpRoundMs);
-      [floorRuns, gatewayRuns] = await alternate(
-        httpRounds,
-        [
-          { name: 'HTTP floor', measure: () => floorLoad.measure() },
-          { name: 'gateway', measure: () => gatewayLoad.measure() },
-        ],
-        () => ctx.emptyRedis(),
-        (line) => ctx.log(line),
-      );
-    }
+    const sides: RoundSide[] = [sameSide, floorSide];
+    if (!('skipped' in target)) sides.push({ name: 'gateway', ...(await warmedHttpLoad(ctx, target, body, httpClients, 1, httpRoundMs)) });
+    const rounds = 'skipped' in target ? 1 : httpRounds;
+    const runs = await alternate(
+      rounds,
+      sides,
+      () => ctx.emptyRedis(),
+      (line) => ctx.log(line),
+    );
+    const [sameRuns = [], floorRuns = []] = runs;
+    const gatewayRuns = 'skipped' in target ? target : (runs[2] ?? []);
+    const same = summarize(sameRuns);
     const floor = summarize(floorRuns);
     const gateway = gatewaySide(gatewayRuns);
-    const rounds = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, floorRuns);
+    const vsSame = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, sameRuns);
+    const vsFloor = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, floorRuns);
     return [
       figureResult({
         figure: 'enqueue-single',
@@ -185,9 +190,10 @@ export const enqueueSingle: Figure = {
         context: {
           clients: httpClients,
           ...gateway.context,
+          ...roundContext(rounds, vsSame),
           baselineP50Ms: same.p50,
           baselineP99Ms: same.p99,
-          baselineCpuUsPerJob: sameRun.cpuUsPerJob,
+          baselineCpuUsPerJob: same.cpuUsPerJob,
           bareJobsPerSec: bare.perSec,
           ratioVsBare: ratioTo(gateway, bare.perSec),
           bareInFlight: inFlight,
@@ -209,13 +215,7 @@ export const enqueueSingle: Figure = {
         skipped: gateway.skipped,
         context: {
           clients: httpClients,
-          rounds: httpRounds,
-          ...(rounds && {
-            roundRatioMedian: rounds.median,
-            roundRatioMin: rounds.min,
-            roundRatioMax: rounds.max,
-            roundRatios: rounds.all.map((ratio) => ratio.toFixed(3)).join(' '),
-          }),
+          ...roundContext(rounds, vsFloor),
           gatewayCpuUsPerJob: gateway.context.gatewayCpuUsPerJob,
           httpFloorCpuUsPerJob: floor.cpuUsPerJob,
           httpFloorP50Ms: floor.p50,

@@ -136,7 +136,7 @@ async function enqueueFigure(ctx: FigureContext, gateway: Gateway, queue: string
   try {
     await raw.run(windowMs / 4);
     await gatewayRun(windowMs / 4);
-    const [rawRuns, gatewayRuns] = await alternate(
+    const [rawRuns = [], gatewayRuns = []] = await alternate(
       rounds,
       [
         { name: 'raw', measure: () => costed(process.pid, () => raw.run(windowMs)) },

@@ -46,19 +46,21 @@ export interface RoundSide {
 }
 
 /**
- * Measures two sides in `rounds` alternating rounds, the side that goes first swapped every
- * round so that a drift of the machine's speed favours neither; `before` runs ahead of each
- * measurement (emptying Redis). Returns each side's runs, in round order.
+ * Measures `sides` in `rounds` rounds, in their order in even rounds and in reverse in odd ones,
+ * so that over two rounds every side has the same mean position and a steady drift of the
+ * machine's speed favours none; `before` runs ahead of each measurement (emptying Redis).
+ * Returns each side's runs, in round order, in the order of `sides`.
  */
 export async function alternate(
   rounds: number,
-  sides: readonly [RoundSide, RoundSide],
+  sides: readonly RoundSide[],
   before: () => Promise<void>,
   log: (line: string) => void,
-): Promise<[CostedRun[], CostedRun[]]> {
-  const runs: [CostedRun[], CostedRun[]] = [[], []];
+): Promise<CostedRun[][]> {
+  const runs: CostedRun[][] = sides.map(() => []);
+  const order = sides.map((_, index) => index);
   for (let round = 0; round < rounds; round += 1) {
-    for (const index of round % 2 === 0 ? [0, 1] : [1, 0]) {
+    for (const index of round % 2 === 0 ? order : [...order].reverse()) {
       await before();
       const run = await sides[index].measure();
       runs[index].push(run);
