@@ -112,16 +112,42 @@ function gatewaySide(runs: readonly CostedRun[] | { skipped: string }): Side {
   return { value: r.perSec > 0 ? r.perSec : null, context };
 }
 
-/** One warmed window of HTTP load on a fresh gateway; the reason when there is no gateway. */
-async function gatewayWindow(
+/** Each side's runs of {@link againstGateway}, and how many rounds they ran. */
+interface Rounds {
+  baselineRuns: CostedRun[][];
+  gatewayRuns: CostedRun[] | { skipped: string };
+  rounds: number;
+}
+
+/**
+ * Measures `baselines` and a fresh gateway under `body`'s closed-loop load in the profile's
+ * alternating rounds, every side warmed first and every round on an emptied Redis; without a
+ * gateway, the baselines alone in one round.
+ */
+async function againstGateway(
   ctx: FigureContext,
+  baselines: readonly RoundSide[],
   body: string,
   concurrency: number,
   jobsPerRequest: number,
-): Promise<CostedRun[] | { skipped: string }> {
-  const gateway = await freshGateway(ctx);
-  if ('skipped' in gateway) return gateway;
-  return [await (await warmedHttpLoad(ctx, gateway, body, concurrency, jobsPerRequest, ctx.profile.enqueue.windowMs)).measure()];
+): Promise<Rounds> {
+  const { rounds: wanted, roundMs } = ctx.profile.enqueue;
+  const target = await freshGateway(ctx);
+  const sides = [...baselines];
+  if (!('skipped' in target))
+    sides.push({ name: 'gateway', ...(await warmedHttpLoad(ctx, target, body, concurrency, jobsPerRequest, roundMs)) });
+  const rounds = 'skipped' in target ? 1 : wanted;
+  const runs = await alternate(
+    rounds,
+    sides,
+    () => ctx.emptyRedis(),
+    (line) => ctx.log(line),
+  );
+  return {
+    baselineRuns: runs.slice(0, baselines.length),
+    gatewayRuns: 'skipped' in target ? target : (runs[baselines.length] ?? []),
+    rounds,
+  };
 }
 
 /** What a line's context says of its alternating rounds: how many, and each round's ratio (none when the gateway was not measured). */
@@ -143,9 +169,9 @@ function roundContext(rounds: number, ratios: ReturnType<typeof roundRatios> | n
 export const enqueueSingle: Figure = {
   name: 'enqueue-single',
   note: ({ enqueue }) =>
-    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here); line \`enqueue-single-vs-http-floor\` is the gateway against that floor (target ≥ 0.75). \`Queue.add\` one at a time, the floor and the gateway are warmed, then measured in ${enqueue.httpRounds} round(s) of ${enqueue.httpRoundMs / 1000} s each, in that order in odd rounds and reversed in even ones, each on an emptied Redis; a side's value is its jobs over all its rounds, and every round's ratio of the gateway to each baseline is in context. The bare sides run one ${enqueue.windowMs / 1000} s window each, on an emptied Redis. Each side is warmed by a quarter window and at least ${WARM_REQUESTS} requests.`,
+    `enqueue-single: \`enqueue\` mutations from ${enqueue.httpClients} keep-alive HTTP clients (closed loop) vs raw \`Queue.add\` awaited one at a time of the same jobs (the options the gateway sets: attempts, retention, owner); context has raw \`Queue.add\` of bare jobs (no options) one at a time and with ${enqueue.inFlight} in flight, the CPU each side spent per job, and the HTTP floor: the same load on a bare \`node:http\` server answering each POST with one \`Queue.add\` of the same job (no GraphQL, authentication, validation or metrics), its rate, CPU per job and ratio to the baseline (the ratio any gateway on Node's HTTP server could reach here); line \`enqueue-single-vs-http-floor\` is the gateway against that floor (target ≥ 0.75). \`Queue.add\` one at a time, the floor and the gateway are warmed, then measured in ${enqueue.rounds} round(s) of ${enqueue.roundMs / 1000} s each, in that order in odd rounds and reversed in even ones, each on an emptied Redis; a side's value is its jobs over all its rounds, and every round's ratio of the gateway to each baseline is in context. The bare sides run one ${enqueue.windowMs / 1000} s window each, on an emptied Redis. Each side is warmed by a quarter window and at least ${WARM_REQUESTS} requests.`,
   async run(ctx): Promise<FigureResult[]> {
-    const { windowMs, inFlight, httpClients, httpRounds, httpRoundMs } = ctx.profile.enqueue;
+    const { windowMs, inFlight, httpClients, roundMs } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
     const single = (lanes: number, options: typeof opts, durationMs: number) =>
@@ -153,27 +179,20 @@ export const enqueueSingle: Figure = {
     await warmUp(windowMs, 1, (durationMs, maxJobs) =>
       raw.call('single', { durationMs, inFlight: 1, maxJobs, opts }, durationMs + GRACE_MS),
     );
-    const sameSide = { name: 'Queue.add', measure: () => costed(raw.pid, () => single(1, opts, httpRoundMs)) };
+    const sameSide = { name: 'Queue.add', measure: () => costed(raw.pid, () => single(1, opts, roundMs)) };
     await ctx.emptyRedis();
     const bare = rate(await single(1, null, windowMs));
     await ctx.emptyRedis();
     const many = rate(await single(inFlight, null, windowMs));
     ctx.log(`raw Queue.add, bare: ${bare.perSec.toFixed(0)}/s one at a time, ${many.perSec.toFixed(0)}/s with ${inFlight} in flight`);
     const body = JSON.stringify({ query: ENQUEUE_ONE });
-    const floorLoad = await warmedHttpLoad(ctx, await httpFloor(ctx, opts), body, httpClients, 1, httpRoundMs);
+    const floorLoad = await warmedHttpLoad(ctx, await httpFloor(ctx, opts), body, httpClients, 1, roundMs);
     const floorSide = { name: 'HTTP floor', measure: () => floorLoad.measure() };
-    const target = await freshGateway(ctx);
-    const sides: RoundSide[] = [sameSide, floorSide];
-    if (!('skipped' in target)) sides.push({ name: 'gateway', ...(await warmedHttpLoad(ctx, target, body, httpClients, 1, httpRoundMs)) });
-    const rounds = 'skipped' in target ? 1 : httpRounds;
-    const runs = await alternate(
+    const {
+      baselineRuns: [sameRuns = [], floorRuns = []],
+      gatewayRuns,
       rounds,
-      sides,
-      () => ctx.emptyRedis(),
-      (line) => ctx.log(line),
-    );
-    const [sameRuns = [], floorRuns = []] = runs;
-    const gatewayRuns = 'skipped' in target ? target : (runs[2] ?? []);
+    } = await againstGateway(ctx, [sameSide, floorSide], body, httpClients, 1);
     const same = summarize(sameRuns);
     const floor = summarize(floorRuns);
     const gateway = gatewaySide(gatewayRuns);
@@ -231,23 +250,29 @@ export const enqueueSingle: Figure = {
 export const enqueueBulk: Figure = {
   name: 'enqueue-bulk',
   note: ({ enqueue }) =>
-    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options) and the CPU each side spent per job. Every side starts on a Redis holding none of the other sides' jobs, and is measured after a warm-up of a quarter window and at least ${WARM_BATCHES} batches.`,
+    `enqueue-bulk: one client sending \`enqueueMany\` of ${enqueue.bulkSize} jobs per request back to back vs raw \`Queue.addBulk\` of the same ${enqueue.bulkSize} jobs (same data, the options the gateway sets) back to back; context has \`addBulk\` of ${enqueue.bulkSize} bare jobs (no options, one ${enqueue.windowMs / 1000} s window on an emptied Redis) and the CPU each side spent per job. \`addBulk\` and the gateway are warmed by a quarter window and at least ${WARM_BATCHES} batches, then measured in ${enqueue.rounds} round(s) of ${enqueue.roundMs / 1000} s each, in that order in odd rounds and reversed in even ones, each on an emptied Redis; a side's value is its jobs over all its rounds, every round's ratio in context.`,
   async run(ctx): Promise<FigureResult[]> {
-    const { windowMs, bulkSize } = ctx.profile.enqueue;
+    const { windowMs, bulkSize, roundMs } = ctx.profile.enqueue;
     const raw = await rawEnqueuer(ctx);
     const opts = gatewayJobOptions(BENCH_OWNER);
-    const bulkOf = (options: typeof opts) =>
-      raw.call('bulk', { durationMs: windowMs, batchSize: bulkSize, maxBatches: 100_000, opts: options }, windowMs + GRACE_MS);
+    const bulkOf = (options: typeof opts, durationMs: number) =>
+      raw.call('bulk', { durationMs, batchSize: bulkSize, maxBatches: 100_000, opts: options }, durationMs + GRACE_MS);
     await warmUp(windowMs, bulkSize, (durationMs, maxBatches) =>
       raw.call('bulk', { durationMs, batchSize: bulkSize, maxBatches, opts }, durationMs + GRACE_MS),
     );
-    const sameRun = await costed(raw.pid, () => bulkOf(opts));
-    const same = rate(sameRun);
     await ctx.emptyRedis();
-    const bare = rate(await bulkOf(null));
-    ctx.log(`raw Queue.addBulk: ${same.perSec.toFixed(0)} jobs/s (${bare.perSec.toFixed(0)}/s bare)`);
+    const bare = rate(await bulkOf(null, windowMs));
+    ctx.log(`raw Queue.addBulk, bare: ${bare.perSec.toFixed(0)} jobs/s`);
     const body = JSON.stringify({ query: ENQUEUE_MANY, variables: { jobs: manyJobs(bulkSize) } });
-    const gateway = gatewaySide(await gatewayWindow(ctx, body, 1, bulkSize));
+    const sameSide = { name: 'Queue.addBulk', measure: () => costed(raw.pid, () => bulkOf(opts, roundMs)) };
+    const {
+      baselineRuns: [sameRuns = []],
+      gatewayRuns,
+      rounds,
+    } = await againstGateway(ctx, [sameSide], body, 1, bulkSize);
+    const same = summarize(sameRuns);
+    const gateway = gatewaySide(gatewayRuns);
+    const vsSame = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, sameRuns);
     return [
       figureResult({
         figure: 'enqueue-bulk',
@@ -259,9 +284,10 @@ export const enqueueBulk: Figure = {
         context: {
           batch: bulkSize,
           ...gateway.context,
+          ...roundContext(rounds, vsSame),
           baselineBatchP50Ms: same.p50,
           baselineBatchP99Ms: same.p99,
-          baselineCpuUsPerJob: sameRun.cpuUsPerJob,
+          baselineCpuUsPerJob: same.cpuUsPerJob,
           bareJobsPerSec: bare.perSec,
           ratioVsBare: ratioTo(gateway, bare.perSec),
         },

@@ -27,8 +27,11 @@ export interface Profile {
    * `end-to-end` figure's two sides when it runs (see {@link runDeadlineMs}).
    */
   deadlineMs: number;
-  /** `httpRounds`: alternating rounds of the gateway and the HTTP floor in `enqueue-single`, `httpRoundMs` each. */
-  enqueue: { windowMs: number; httpClients: number; inFlight: number; bulkSize: number; httpRounds: number; httpRoundMs: number };
+  /**
+   * `rounds` of `roundMs` each: the gateway and the baselines its lines are measured against, in
+   * alternating rounds; `windowMs`: the windows of what is only context (bare jobs).
+   */
+  enqueue: { windowMs: number; httpClients: number; inFlight: number; bulkSize: number; rounds: number; roundMs: number };
   /** Progress events at `rate`/s in total, spread over N jobs each watched by one of the N subscribers. */
   latency: { subscribers: number[]; rate: number; windowMs: number };
   fanout: { subscribers: number[]; jobs: number; windowMs: number };
@@ -85,7 +88,7 @@ export interface Profile {
 const QUICK: Profile = {
   mode: 'quick',
   deadlineMs: 5 * 60_000,
-  enqueue: { windowMs: 1_000, httpClients: 64, inFlight: 64, bulkSize: 1_000, httpRounds: 1, httpRoundMs: 1_000 },
+  enqueue: { windowMs: 1_000, httpClients: 64, inFlight: 64, bulkSize: 1_000, rounds: 1, roundMs: 1_000 },
   latency: { subscribers: [1, 1_000], rate: 500, windowMs: 1_500 },
   fanout: { subscribers: [1_000], jobs: 100, windowMs: 1_000 },
   fanoutLatency: { subscribers: [1_000], jobs: 100, roundsPerSide: 2, steadyMs: 1_500 },
@@ -119,7 +122,7 @@ const SMOKE: Profile = {
   ...QUICK,
   mode: 'smoke',
   deadlineMs: 5 * 60_000,
-  enqueue: { windowMs: 1_000, httpClients: 8, inFlight: 8, bulkSize: 100, httpRounds: 1, httpRoundMs: 1_000 },
+  enqueue: { windowMs: 1_000, httpClients: 8, inFlight: 8, bulkSize: 100, rounds: 1, roundMs: 1_000 },
   latency: { subscribers: [1, 50], rate: 200, windowMs: 1_000 },
   fanout: { subscribers: [100], jobs: 10, windowMs: 1_000 },
   fanoutLatency: { subscribers: [100], jobs: 10, roundsPerSide: 1, steadyMs: 1_000 },
@@ -146,7 +149,7 @@ const SMOKE: Profile = {
 const FULL: Profile = {
   mode: 'full',
   deadlineMs: 30 * 60_000,
-  enqueue: { windowMs: 10_000, httpClients: 64, inFlight: 64, bulkSize: 1_000, httpRounds: 4, httpRoundMs: 5_000 },
+  enqueue: { windowMs: 10_000, httpClients: 64, inFlight: 64, bulkSize: 1_000, rounds: 4, roundMs: 5_000 },
   latency: { subscribers: [1, 1_000, 5_000], rate: 500, windowMs: 15_000 },
   fanout: { subscribers: [1_000, 5_000], jobs: 100, windowMs: 8_000 },
   fanoutLatency: { subscribers: [1_000, 5_000], jobs: 100, roundsPerSide: 5, steadyMs: 3_000 },
