@@ -111,6 +111,7 @@ function result(figure: string, unit: string, samples: Record<Side, Sample[]>, c
     baseline: mean(samples.off, 'perSec'),
     context: {
       rounds: samples.on.length,
+      roundRatios: samples.on.map((on, index) => (on.perSec / (samples.off[index] ?? on).perSec).toFixed(3)).join(' '),
       onCpuUs: mean(samples.on, 'cpuUs'),
       offCpuUs: mean(samples.off, 'cpuUs'),
       cpuRatio: mean(samples.on, 'cpuUs') / mean(samples.off, 'cpuUs'),

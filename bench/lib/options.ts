@@ -168,7 +168,7 @@ const FULL: Profile = {
     runMs: 4_000,
     watchRounds: 3,
   },
-  tracing: { rounds: 2, windowMs: 6_000, httpClients: 64, subscribers: 1_000, jobs: 100, eventsPerSec: 20_000 },
+  tracing: { rounds: 4, windowMs: 6_000, httpClients: 64, subscribers: 1_000, jobs: 100, eventsPerSec: 20_000 },
   // The 1 million jobs an hour (≈ 280/s) for 10 minutes.
   endToEnd: { rate: 280, durationMs: 600_000, watchers: 5_000, updates: 10, gapMs: 100 },
 };
