@@ -120,9 +120,9 @@ interface Rounds {
 }
 
 /**
- * Measures `baselines` and a fresh gateway under `body`'s closed-loop load in the profile's
- * alternating rounds, every side warmed first and every round on an emptied Redis; without a
- * gateway, the baselines alone in one round.
+ * Measures `baselines` (warmed by the caller) and a fresh gateway, warmed here, under `body`'s
+ * closed-loop load in the profile's alternating rounds, every round on an emptied Redis; without
+ * a gateway, the baselines alone in one round.
  */
 async function againstGateway(
   ctx: FigureContext,

@@ -46,8 +46,8 @@ export interface RoundSide {
 }
 
 /**
- * Measures `sides` in `rounds` rounds, in their order in even rounds and in reverse in odd ones,
- * so that over two rounds every side has the same mean position and a steady drift of the
+ * Measures `sides` in `rounds` rounds, in their order in the first, third, … and in reverse in
+ * the second, fourth, …, so that over two rounds every side has the same mean position and a steady drift of the
  * machine's speed favours none; `before` runs ahead of each measurement (emptying Redis).
  * Returns each side's runs, in round order, in the order of `sides`.
  */
