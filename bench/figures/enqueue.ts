@@ -150,9 +150,14 @@ async function againstGateway(
   };
 }
 
-/** What a line's context says of its alternating rounds: how many, and each round's ratio (none when the gateway was not measured). */
-function roundContext(rounds: number, ratios: ReturnType<typeof roundRatios> | null): Record<string, number | string> {
-  if (!ratios) return { rounds };
+/** What a line's context says of its alternating rounds: how many, and each round's ratio of the gateway to `baselineRuns` (none when the gateway was not measured). */
+function roundContext(
+  rounds: number,
+  gatewayRuns: readonly CostedRun[] | { skipped: string },
+  baselineRuns: readonly CostedRun[],
+): Record<string, number | string> {
+  if ('skipped' in gatewayRuns) return { rounds };
+  const ratios = roundRatios(gatewayRuns, baselineRuns);
   return {
     rounds,
     roundRatioMedian: ratios.median,
@@ -186,8 +191,7 @@ export const enqueueSingle: Figure = {
     const many = rate(await single(inFlight, null, windowMs));
     ctx.log(`raw Queue.add, bare: ${bare.perSec.toFixed(0)}/s one at a time, ${many.perSec.toFixed(0)}/s with ${inFlight} in flight`);
     const body = JSON.stringify({ query: ENQUEUE_ONE });
-    const floorLoad = await warmedHttpLoad(ctx, await httpFloor(ctx, opts), body, httpClients, 1, roundMs);
-    const floorSide = { name: 'HTTP floor', measure: () => floorLoad.measure() };
+    const floorSide = { name: 'HTTP floor', ...(await warmedHttpLoad(ctx, await httpFloor(ctx, opts), body, httpClients, 1, roundMs)) };
     const {
       baselineRuns: [sameRuns = [], floorRuns = []],
       gatewayRuns,
@@ -196,8 +200,6 @@ export const enqueueSingle: Figure = {
     const same = summarize(sameRuns);
     const floor = summarize(floorRuns);
     const gateway = gatewaySide(gatewayRuns);
-    const vsSame = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, sameRuns);
-    const vsFloor = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, floorRuns);
     return [
       figureResult({
         figure: 'enqueue-single',
@@ -209,7 +211,7 @@ export const enqueueSingle: Figure = {
         context: {
           clients: httpClients,
           ...gateway.context,
-          ...roundContext(rounds, vsSame),
+          ...roundContext(rounds, gatewayRuns, sameRuns),
           baselineP50Ms: same.p50,
           baselineP99Ms: same.p99,
           baselineCpuUsPerJob: same.cpuUsPerJob,
@@ -234,7 +236,7 @@ export const enqueueSingle: Figure = {
         skipped: gateway.skipped,
         context: {
           clients: httpClients,
-          ...roundContext(rounds, vsFloor),
+          ...roundContext(rounds, gatewayRuns, floorRuns),
           gatewayCpuUsPerJob: gateway.context.gatewayCpuUsPerJob,
           httpFloorCpuUsPerJob: floor.cpuUsPerJob,
           httpFloorP50Ms: floor.p50,
@@ -272,7 +274,6 @@ export const enqueueBulk: Figure = {
     } = await againstGateway(ctx, [sameSide], body, 1, bulkSize);
     const same = summarize(sameRuns);
     const gateway = gatewaySide(gatewayRuns);
-    const vsSame = 'skipped' in gatewayRuns ? null : roundRatios(gatewayRuns, sameRuns);
     return [
       figureResult({
         figure: 'enqueue-bulk',
@@ -284,7 +285,7 @@ export const enqueueBulk: Figure = {
         context: {
           batch: bulkSize,
           ...gateway.context,
-          ...roundContext(rounds, vsSame),
+          ...roundContext(rounds, gatewayRuns, sameRuns),
           baselineBatchP50Ms: same.p50,
           baselineBatchP99Ms: same.p99,
           baselineCpuUsPerJob: same.cpuUsPerJob,
