@@ -168,7 +168,7 @@ const gateway = {
   NODE_ENV: part(
     ['graphiql', 'introspection'],
     optionalText(),
-    '`production` turns the defaults of `GRAPHIQL` and `INTROSPECTION` off (libraries such as Express and Apollo Server read it too).',
+    '`production` turns the defaults of `GRAPHIQL` and `INTROSPECTION` off (libraries such as Express read it too).',
   ),
   GRAPHIQL: part(
     'graphiql',

@@ -3,18 +3,14 @@ import type { Logger } from 'pino';
 import { ErrorCode, JobgateError, unavailable } from '../errors';
 import { isConnectionError } from '../redis/connections';
 
-/**
- * Codes graphql-js and Apollo give errors about the request itself; shown as they are. An
- * automatic-persisted-queries client sends the full query again on PERSISTED_QUERY_NOT_FOUND.
- */
-const REQUEST_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
+/** Codes of errors about the request itself; shown as they are. */
+const REQUEST_ERROR_CODES = new Set<string>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
 ]);
 
 /** The innermost cause of a GraphQL error (resolvers' errors get wrapped, sometimes twice). */
@@ -34,22 +30,17 @@ export function isUnexpected(formatted: GraphQLFormattedError, original: unknown
 }
 
 /**
- * The code of a request error that graphql-js or Apollo raised without one, as Apollo's request
- * pipeline would give it, so that a client sees the same code on every transport: a variable
- * that does not coerce is BAD_USER_INPUT (graphql-ws leaves it bare), an error Apollo answers
- * with a 4xx (a persisted query's hash that does not match) is BAD_REQUEST.
+ * The code of a request error graphql-js raises without one, so that a client sees the same
+ * code on every transport: a variable that does not coerce is BAD_USER_INPUT.
  */
 function uncodedRequestErrorCode(original: unknown): string | undefined {
   if (!(original instanceof GraphQLError) || original.extensions.code !== undefined) return undefined;
   const [node, ...others] = original.nodes ?? [];
-  if (
-    node?.kind === Kind.VARIABLE_DEFINITION &&
+  return node?.kind === Kind.VARIABLE_DEFINITION &&
     others.length === 0 &&
     original.message.startsWith(`Variable "$${node.variable.name.value}" `)
-  )
-    return ErrorCode.BAD_USER_INPUT;
-  const status = (original.extensions.http as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500 ? 'BAD_REQUEST' : undefined;
+    ? ErrorCode.BAD_USER_INPUT
+    : undefined;
 }
 
 /** An error's extensions without `http`, which sets the status of an HTTP answer and is not for the client. */

@@ -32,7 +32,7 @@ import { createRenderer } from './websocket-protocol';
  */
 const LISTEN_BACKLOG = 4096;
 
-/** A running gateway: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse), health, downloads and the web UI. */
+/** A running gateway: GraphQL over HTTP, WebSocket (graphql-ws), SSE (graphql-sse), health, downloads and the web UI. */
 export interface Gateway {
   url: string;
   server: Server;
@@ -104,7 +104,6 @@ export async function startGateway(
   );
   const authenticator = new Authenticator(config);
   const app = express();
-  // Requests are routed once Apollo has started (below); the drain plugin needs the server first.
   // A client that reuses a connection just as the gateway closes it gets ECONNRESET (a balancer answers 502). Node's
   // default of 5 s is shorter than most balancers' idle timeout, and than clients that ignore `Keep-Alive` keep sockets.
   const server = createServer({ keepAliveTimeout: config.httpKeepAliveMs });
@@ -112,8 +111,7 @@ export async function startGateway(
   const pipeline = createPipeline(schema, config, metrics);
   // On stop: no new connections, keep-alive connections closed after their request in flight
   // (clients that keep sending would otherwise hold the shutdown), the rest cut after the grace.
-  pipeline.apollo.addPlugin(drainHttpServer(server, HTTP_DRAIN_MS));
-  await pipeline.apollo.start();
+  const drainHttp = drainHttpServer(server, HTTP_DRAIN_MS);
   const context = async (request: IncomingMessage) =>
     createContext(services, logger, await authenticateHttp(authenticator, request), requestIdFrom(request.headers['x-request-id']));
   const graphqlHttp = new GraphqlHttp({ pipeline, maxBodyBytes: config.maxBodyBytes, context, logger });
@@ -134,7 +132,7 @@ export async function startGateway(
     // The console routes in the browser: a shared link to one of its pages loads the same page.
     app.get(CONSOLE_ROUTES, (_request, response) => response.sendFile(path.join(WEB_ROOT, 'index.html')));
   }
-  // Every GraphQL request over HTTP goes to Apollo's pipeline without Express; a browser asking
+  // Every GraphQL request over HTTP goes to the pipeline without Express; a browser asking
   // /graphql for a page gets GraphiQL from Express.
   const origins = new OriginPolicy(config);
   // Shared by both transports: one budget of connections per owner (MAX_SOCKETS_PER_OWNER sockets
@@ -179,7 +177,7 @@ export async function startGateway(
         server.close();
         sse.close();
         await websocket.close();
-        await pipeline.apollo.stop();
+        await drainHttp();
         await services.close();
         server.closeAllConnections();
       })();

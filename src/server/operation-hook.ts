@@ -1,14 +1,19 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import { trace } from '@opentelemetry/api';
-import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { execute, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import {
+  execute,
+  getOperationAST,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { GatewayMetrics, OperationType } from '../observability/metrics';
 import type { RequestContext } from '../resolvers/context';
 import { logRequestErrors } from './error-formatting';
 import { describeOperation, startHttpOperation, traceSocketOperation } from '../tracing/operation';
 
-/** Subscriptions are served over WebSocket; over HTTP Apollo would run them and answer a null root field. */
-const SUBSCRIPTION_OVER_HTTP = 'Subscriptions go over WebSocket (graphql-transport-ws) at /graphql, not HTTP';
+/** Records the answer to an HTTP operation ({@link OperationHook.startHttp}). */
+export type HttpAnswered = (operation: OperationDefinitionNode | undefined, errors: readonly GraphQLError[] | undefined) => void;
 
 /**
  * What every transport does once an operation is answered: count and time it by type and name,
@@ -16,8 +21,8 @@ const SUBSCRIPTION_OVER_HTTP = 'Subscriptions go over WebSocket (graphql-transpo
  * own mistakes. An operation that did not parse or validate has no type: it counts as `unknown`.
  *
  * Tracing (docs/tracing.md): an HTTP operation gets a span whose parent is its request's
- * `traceparent`, named after the operation with its outcome; a WebSocket or SSE query or
- * mutation a span of its own ({@link execute}). Either is set on the operation's context
+ * `traceparent`, named after the operation with its outcome ({@link startHttp}); a WebSocket or
+ * SSE query or mutation a span of its own ({@link execute}). Either is set on the operation's context
  * (`trace`). Subscriptions get none: their events are traced where the stream is read
  * (src/events/queue-stream.ts).
  */
@@ -53,48 +58,24 @@ export class OperationHook {
     return this.metrics.openSubscription(name);
   }
 
-  /** The hook as an Apollo Server plugin, which also refuses subscriptions over HTTP. */
-  apolloPlugin(): ApolloServerPlugin<RequestContext> {
-    // One listener for every request: what it needs of a request is on the request's own context
-    // (its start, its errors, its span), so no request allocates closures of its own.
-    const listener: GraphQLRequestListener<RequestContext> = {
-      didResolveOperation: async ({ operation }) => {
-        if (operation?.operation === 'subscription') {
-          throw new GraphQLError(SUBSCRIPTION_OVER_HTTP, {
-            extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
-          });
-        }
-      },
-      willSendResponse: async ({ operation, operationName, contextValue, errors, metrics }) => {
-        const span = contextValue.trace && trace.getSpan(contextValue.trace);
-        if (span) {
-          describeOperation(span, operation?.operation ?? 'unknown', operationName, Boolean(errors?.length), errorCode(errors));
-          span.end();
-        }
-        const started = metrics.startHrTime;
-        this.answered(contextValue, operation?.operation ?? 'unknown', operationName, errors, started && secondsSince(started));
-      },
-    };
-    return {
-      // A document refused before parsing (too long, too deep) fails the request's context: counted like any parse failure.
-      contextCreationDidFail: async ({ error }) => {
-        if (error instanceof GraphQLError && error.extensions.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)
-          this.answered(undefined, 'unknown', null, [error]);
-      },
-      requestDidStart: async ({ request, contextValue, metrics }) => {
-        metrics.startHrTime = process.hrtime();
-        // Tracing: the operation's span, a child of the request's `traceparent`, set on its context.
-        startHttpOperation(request.http?.headers, request.http?.method ?? 'POST', contextValue);
-        return listener;
-      },
+  /**
+   * Starts an HTTP operation once its request is authenticated: its clock and, with tracing on,
+   * its span, a child of the request's `traceparent` set on `context`. The returned function
+   * records the answer, with the operation when it was resolved.
+   */
+  startHttp(request: IncomingMessage, context: RequestContext): HttpAnswered {
+    const started = process.hrtime.bigint();
+    const span = startHttpOperation(request.headers, request.method ?? 'POST', context);
+    return (operation, errors) => {
+      const type = operation?.operation ?? 'unknown';
+      const name = operation?.name?.value;
+      if (span) {
+        describeOperation(span, type, name, Boolean(errors?.length), errorCode(errors));
+        span.end();
+      }
+      this.answered(context, type, name, errors, Number(process.hrtime.bigint() - started) / 1e9);
     };
   }
-}
-
-/** Seconds since `started` (a `process.hrtime()`). */
-function secondsSince(started: [number, number]): number {
-  const [seconds, nanoseconds] = process.hrtime(started);
-  return seconds + nanoseconds / 1e9;
 }
 
 /** The `extensions.code` of an operation's first error, for its span. */

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TOKEN_HEADER_KEY, type Handler, type RequestHeaders, type Response } from 'graphql-sse';
 import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
-import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../errors';
 import { isRecord } from '../lib/is-record';
 import { parseJsonBody, readBody } from './http-body';
@@ -153,14 +152,14 @@ export class SseTransport {
   private async body(request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined> {
     const type = request.headers['content-type'] ?? '';
     if (!JSON_TYPE.test(type)) {
-      answer(response, refusal(415, ApolloServerErrorCode.BAD_REQUEST, 'POST bodies must be application/json (UTF-8)'));
+      answer(response, refusal(415, ErrorCode.BAD_REQUEST, 'POST bodies must be application/json (UTF-8)'));
       return undefined;
     }
     const raw = await readBody(request, this.options.maxBodyBytes);
     if (raw === 'aborted') return undefined;
     if (raw === 'too-large') answer(response, refusal(413, ErrorCode.BAD_USER_INPUT, 'Request body too large', { connection: 'close' }));
     else if (raw === 'unsupported-encoding')
-      answer(response, refusal(415, ApolloServerErrorCode.BAD_REQUEST, 'Unsupported Content-Encoding: send identity, gzip, deflate or br'));
+      answer(response, refusal(415, ErrorCode.BAD_REQUEST, 'Unsupported Content-Encoding: send identity, gzip, deflate or br'));
     if (typeof raw === 'string') {
       if (raw === 'malformed') answer(response, refusal(400, ErrorCode.BAD_USER_INPUT, 'Malformed request body'));
       return undefined;

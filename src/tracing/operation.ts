@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import {
   propagation,
@@ -19,10 +20,10 @@ import { tracer, tracingOn } from './tracing';
  * `trace` on its resolver context, to what it starts (an enqueue) and to its log lines.
  */
 
-/** Headers as Apollo holds them (a Map), read by the W3C propagator. */
-const MAP_GETTER: TextMapGetter<ReadonlyMap<string, string>> = {
-  get: (carrier, key) => carrier.get(key),
-  keys: (carrier) => [...carrier.keys()],
+/** A request's headers as Node holds them, read by the W3C propagator. */
+const HEADERS_GETTER: TextMapGetter<IncomingHttpHeaders> = {
+  get: (carrier, key) => carrier[key],
+  keys: (carrier) => Object.keys(carrier),
 };
 
 /** Where an operation's span goes for what it starts: its resolver context. */
@@ -35,9 +36,9 @@ export interface Traceable {
  * has one, and sets it on `context`; undefined while tracing is off. Named once its operation is
  * known ({@link describeOperation}); the caller ends it.
  */
-export function startHttpOperation(headers: ReadonlyMap<string, string> | undefined, method: string, context: Traceable): Span | undefined {
+export function startHttpOperation(headers: IncomingHttpHeaders, method: string, context: Traceable): Span | undefined {
   if (!tracingOn()) return undefined;
-  const parent = headers ? propagation.extract(ROOT_CONTEXT, headers, MAP_GETTER) : ROOT_CONTEXT;
+  const parent = propagation.extract(ROOT_CONTEXT, headers, HEADERS_GETTER);
   const span = tracer().startSpan(
     'graphql',
     { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': '/graphql' } },

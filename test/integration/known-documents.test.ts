@@ -12,8 +12,9 @@ interface Answer {
 }
 
 /**
- * An HTTP request whose query text is a cached document's reaches Apollo named by its hash
- * (graphql-http's byKnownHash): answers must not change, whatever else the request carries.
+ * An HTTP request whose query text is a cached document's is answered from the document cache:
+ * answers must not change, whatever else the request carries; a cached document may be named
+ * by its hash alone (automatic persisted queries).
  */
 describe('POST /graphql of a known document', () => {
   let stack: Stack;
