@@ -15,7 +15,7 @@ export function badRequest(message: string, status = 400, headers?: Record<strin
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status, ...(headers && { headers }) } } });
 }
 
-/** `value` when it is a string, an object, or absent (null counts as absent); a refusal naming `field` otherwise. */
+/** `value` when `is` says so, undefined when it is absent (null counts as absent), else `refusal()`. */
 function optional<T>(value: unknown, is: (value: unknown) => value is T, refusal: () => GraphQLError): T | undefined | GraphQLError {
   if (value === undefined || value === null) return undefined;
   return is(value) ? value : refusal();
@@ -34,9 +34,8 @@ export function postParams(body: Record<string, unknown>): GraphqlParams | Graph
     if (typeof body[field] === 'string')
       return badRequest(`\`${field}\` in a POST body should be provided as an object, not a recursively JSON-encoded string.`);
   }
-  // A falsy query is no query: answered below as a request without one.
-  const query = body.query ? optional(body.query, isString, () => badRequest('GraphQL queries must be strings.')) : undefined;
-  if (query instanceof GraphQLError) return query;
+  // A falsy query is no query: answered later as a request without one.
+  if (body.query && typeof body.query !== 'string') return badRequest('GraphQL queries must be strings.');
   const extensions = optional(body.extensions, isRecord, () => badRequest('`extensions` in a POST body must be an object if provided.'));
   if (extensions instanceof GraphQLError) return extensions;
   const variables = optional(body.variables, isRecord, () => badRequest('`variables` in a POST body must be an object if provided.'));

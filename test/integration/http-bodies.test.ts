@@ -122,16 +122,19 @@ describe('POST /graphql bodies and request errors', () => {
       const body = (await response.json()) as Answer['body'];
       return [response.status, body.errors?.[0]?.extensions?.code, body.errors?.[0]?.message];
     };
-    assert.deepEqual(
-      await refusal(
-        await fetch(`${stack.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __typename }', variables: '{}' }),
-        }),
-      ),
-      [400, 'BAD_REQUEST', '`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string.'],
-    );
+    const postJson = (body: unknown): Promise<Response> =>
+      fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.deepEqual(await refusal(await postJson({ query: '{ __typename }', variables: '{}' })), [
+      400,
+      'BAD_REQUEST',
+      '`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string.',
+    ]);
+    assert.deepEqual(await refusal(await postJson({ query: 42 })), [400, 'BAD_REQUEST', 'GraphQL queries must be strings.']);
+    assert.deepEqual(await refusal(await postJson({ query: '{ __typename }', operationName: 1 })), [
+      400,
+      'BAD_REQUEST',
+      '`operationName` in a POST body must be a string if provided.',
+    ]);
     assert.deepEqual(await refusal(await fetch(`${stack.url}/graphql?query=%7B__typename%7D&query=%7B__typename%7D`)), [
       400,
       'BAD_REQUEST',
@@ -145,11 +148,7 @@ describe('POST /graphql bodies and request errors', () => {
     const mutation = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('mutation { cancelJob(id: "default:1") { id } }')}`);
     assert.equal(mutation.headers.get('allow'), 'POST');
     assert.deepEqual((await refusal(mutation)).slice(0, 2), [405, 'BAD_REQUEST']);
-    const unknown = await fetch(`${stack.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
-    });
+    const unknown = await postJson({ extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } });
     assert.equal(unknown.headers.get('cache-control'), 'private, no-cache, must-revalidate');
     assert.deepEqual((await refusal(unknown)).slice(0, 2), [200, 'PERSISTED_QUERY_NOT_FOUND']);
   });
