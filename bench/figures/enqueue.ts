@@ -8,7 +8,7 @@ import { BENCH_OWNER } from '../lib/gateway';
 import { ENQUEUE_MANY, ENQUEUE_ONE, gatewayJobOptions, manyJobs, queueOf, JOB_TYPE } from '../lib/gateway-jobs';
 import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
-import { alternate, costed, roundRatios, summarize, type CostedRun, type RoundSide } from '../lib/costed-runs';
+import { alternate, costed, describeCostedRun, roundRatios, summarize, type CostedRun, type RoundSide } from '../lib/costed-runs';
 import { figureResult, type FigureResult, type Side } from '../lib/report';
 
 const GRACE_MS = 60_000;
@@ -142,6 +142,7 @@ async function againstGateway(
     sides,
     () => ctx.emptyRedis(),
     (line) => ctx.log(line),
+    describeCostedRun,
   );
   return {
     baselineRuns: runs.slice(0, baselines.length),

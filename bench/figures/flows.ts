@@ -12,7 +12,7 @@ import type { Figure, FigureContext } from '../lib/context';
 import { Fleet } from '../lib/fleet';
 import { BENCH_OWNER, type Gateway } from '../lib/gateway';
 import { gatewayJobOptions, JOB_TYPE, queueOf } from '../lib/gateway-jobs';
-import { alternate, costed, median, roundRatios, summarize } from '../lib/costed-runs';
+import { alternate, costed, describeCostedRun, median, roundRatios, summarize } from '../lib/costed-runs';
 import { Histogram } from '../lib/histogram';
 import type { Child } from '../lib/ipc';
 import { sleep } from '../lib/net';
@@ -144,6 +144,7 @@ async function enqueueFigure(ctx: FigureContext, gateway: Gateway, queue: string
       ],
       () => ctx.emptyRedis(),
       (line) => ctx.log(line),
+      describeCostedRun,
     );
     const g = summarize(gatewayRuns);
     const b = summarize(rawRuns);

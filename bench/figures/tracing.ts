@@ -9,6 +9,7 @@ import type { HttpLoadApi, Measured } from '../load/api';
 import type { Figure, FigureContext } from '../lib/context';
 import { Fleet, shortfall } from '../lib/fleet';
 import { ENQUEUE_ONE, JOB_TYPE, queueOf } from '../lib/gateway-jobs';
+import { alternate } from '../lib/costed-runs';
 import { withCpuOf } from '../lib/procfs';
 import { figureResult, type FigureResult } from '../lib/report';
 import { holdJobs, releaseJobs, whileEmitting } from './held-jobs';
@@ -22,6 +23,8 @@ type Side = 'off' | 'on';
 interface Sample {
   perSec: number;
   cpuUs: number;
+  /** Of `cpuUs`, what the main thread (the event loop) spent. */
+  loopCpuUs: number;
 }
 
 const mean = (samples: Sample[], key: keyof Sample): number => samples.reduce((sum, s) => sum + s[key], 0) / samples.length;
@@ -40,7 +43,6 @@ function tracingEnv(side: Side, receiver: OtlpReceiver): Record<string, string> 
 /** Single enqueues from `httpClients` keep-alive clients against a fresh gateway. */
 async function enqueueRound(ctx: FigureContext, side: Side, receiver: OtlpReceiver): Promise<Sample> {
   const { windowMs, httpClients } = ctx.profile.tracing;
-  await ctx.emptyRedis();
   const gateway = await ctx.gateway(tracingEnv(side, receiver));
   if ('skipped' in gateway) throw new Error(gateway.skipped);
   try {
@@ -48,13 +50,17 @@ async function enqueueRound(ctx: FigureContext, side: Side, receiver: OtlpReceiv
     const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: gateway.url, token: gateway.token }, `http-${side}`);
     const args = { body: JSON.stringify({ query: ENQUEUE_ONE }), concurrency: httpClients, jobsPerRequest: 1, maxRequests: 10_000_000 };
     await load.call('run', { ...args, durationMs: windowMs / 4 }, windowMs + GRACE_MS);
-    const { result, cpuMs } = await withCpuOf(
+    const { result, cpuMs, mainThreadCpuMs } = await withCpuOf(
       gateway.pid,
       () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS) as Promise<Measured>,
     );
     if (result.errors > 0) throw new Error(`${side}: ${result.errors} enqueue errors, first: ${result.firstError ?? ''}`);
     await load.stop();
-    return { perSec: (result.count / result.elapsedMs) * 1000, cpuUs: (cpuMs * 1000) / result.count };
+    return {
+      perSec: (result.count / result.elapsedMs) * 1000,
+      cpuUs: (cpuMs * 1000) / result.count,
+      loopCpuUs: (mainThreadCpuMs * 1000) / result.count,
+    };
   } finally {
     await gateway.stop();
   }
@@ -63,7 +69,6 @@ async function enqueueRound(ctx: FigureContext, side: Side, receiver: OtlpReceiv
 /** Progress events at a fixed rate over held jobs, each watched by `subscribers / jobs` sockets of a fresh gateway. */
 async function fanoutRound(ctx: FigureContext, side: Side, receiver: OtlpReceiver): Promise<Sample> {
   const { windowMs, subscribers, jobs, eventsPerSec } = ctx.profile.tracing;
-  await ctx.emptyRedis();
   const gateway = await ctx.gateway(tracingEnv(side, receiver));
   if ('skipped' in gateway) throw new Error(gateway.skipped);
   const held = await holdJobs(ctx, gateway, jobs);
@@ -73,8 +78,12 @@ async function fanoutRound(ctx: FigureContext, side: Side, receiver: OtlpReceive
     if (missing) throw new Error(`${side}: ${missing}`);
     const plan = { rate: eventsPerSec, jobs, maxInFlight: 256, warmMs: WARM_MS, maxMs: windowMs + 30_000, via: 'stream' as const };
     const { result } = await whileEmitting(held, plan, () => withCpuOf(gateway.pid, () => fleet.measure(windowMs)));
-    const { result: window, cpuMs } = result;
-    return { perSec: (window.messages / window.elapsedMs) * 1000, cpuUs: (cpuMs * 1000) / window.messages };
+    const { result: window, cpuMs, mainThreadCpuMs } = result;
+    return {
+      perSec: (window.messages / window.elapsedMs) * 1000,
+      cpuUs: (cpuMs * 1000) / window.messages,
+      loopCpuUs: (mainThreadCpuMs * 1000) / window.messages,
+    };
   } finally {
     await fleet.close();
     await releaseJobs(held).catch(() => undefined);
@@ -84,22 +93,24 @@ async function fanoutRound(ctx: FigureContext, side: Side, receiver: OtlpReceive
   }
 }
 
-/** Runs `round` for each side in `rounds` alternating rounds (off, on, on, off, …), so drift in the machine's load hits both. */
-async function alternate(
+/**
+ * Runs `round` for each side in alternating rounds (off, on, on, off, …), each on an emptied
+ * Redis, so drift in the machine's load hits both.
+ */
+async function compare(
   ctx: FigureContext,
   receiver: OtlpReceiver,
   round: (ctx: FigureContext, side: Side, receiver: OtlpReceiver) => Promise<Sample>,
 ): Promise<Record<Side, Sample[]>> {
-  const samples: Record<Side, Sample[]> = { off: [], on: [] };
-  for (let i = 0; i < ctx.profile.tracing.rounds; i += 1) {
-    const order: Side[] = i % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
-    for (const side of order) {
-      const sample = await round(ctx, side, receiver);
-      ctx.log(`round ${i + 1} ${side}: ${sample.perSec.toFixed(0)}/s, ${sample.cpuUs.toFixed(1)} µs gateway CPU each`);
-      samples[side].push(sample);
-    }
-  }
-  return samples;
+  const [off = [], on = []] = await alternate(
+    ctx.profile.tracing.rounds,
+    (['off', 'on'] as const).map((side) => ({ name: side, measure: () => round(ctx, side, receiver) })),
+    () => ctx.emptyRedis(),
+    (line) => ctx.log(line),
+    (sample) =>
+      `${sample.perSec.toFixed(0)}/s, ${sample.cpuUs.toFixed(1)} µs gateway CPU each, ${sample.loopCpuUs.toFixed(1)} on its main thread`,
+  );
+  return { off, on };
 }
 
 function result(figure: string, unit: string, samples: Record<Side, Sample[]>, context: Record<string, number>): FigureResult {
@@ -115,6 +126,8 @@ function result(figure: string, unit: string, samples: Record<Side, Sample[]>, c
       onCpuUs: mean(samples.on, 'cpuUs'),
       offCpuUs: mean(samples.off, 'cpuUs'),
       cpuRatio: mean(samples.on, 'cpuUs') / mean(samples.off, 'cpuUs'),
+      onLoopCpuUs: mean(samples.on, 'loopCpuUs'),
+      offLoopCpuUs: mean(samples.off, 'loopCpuUs'),
       ...context,
     },
   });
@@ -124,13 +137,13 @@ function result(figure: string, unit: string, samples: Record<Side, Sample[]>, c
 export const tracing: Figure = {
   name: 'tracing',
   note: ({ tracing: t }) =>
-    `tracing-*: the gateway with tracing on (\`OTEL_TRACES_SAMPLER=always_on\`, every span exported over OTLP/HTTP protobuf to a receiver in the bench process) as "gateway" vs off (no endpoint: the SDK not loaded) as "baseline", ${t.rounds} alternating round(s) of ${t.windowMs} ms per side, each on a fresh gateway and an emptied Redis: \`tracing-enqueue-single\`, \`enqueue\` mutations from ${t.httpClients} keep-alive clients (one operation span and one enqueue span each); \`tracing-fanout-${t.subscribers}\`, ${t.eventsPerSec} progress events/s over ${t.jobs} jobs watched by ${t.subscribers} sockets (one span per event read); CPU of the gateway per job or delivery in context.`,
+    `tracing-*: the gateway with tracing on (\`OTEL_TRACES_SAMPLER=always_on\`, every span exported over OTLP/HTTP protobuf to a receiver in the bench process) as "gateway" vs off (no endpoint: the SDK not loaded) as "baseline", ${t.rounds} alternating round(s) of ${t.windowMs} ms per side, each on a fresh gateway and an emptied Redis: \`tracing-enqueue-single\`, \`enqueue\` mutations from ${t.httpClients} keep-alive clients (one operation span and one enqueue span each); \`tracing-fanout-${t.subscribers}\`, ${t.eventsPerSec} progress events/s over ${t.jobs} jobs watched by ${t.subscribers} sockets (one span per event read); CPU of the gateway per job or delivery in context, all its threads (\`onCpuUs\`, \`offCpuUs\`) and its main thread, the event loop's (\`onLoopCpuUs\`, \`offLoopCpuUs\`).`,
   async run(ctx): Promise<FigureResult[]> {
     const receiver = await OtlpReceiver.start({ keep: false });
     try {
-      const enqueue = await alternate(ctx, receiver, enqueueRound);
+      const enqueue = await compare(ctx, receiver, enqueueRound);
       const enqueueExport = { exportRequests: receiver.requests, exportKiB: receiver.bytes / 1024 };
-      const fanout = await alternate(ctx, receiver, fanoutRound);
+      const fanout = await compare(ctx, receiver, fanoutRound);
       const fanoutExport = {
         exportRequests: receiver.requests - enqueueExport.exportRequests,
         exportKiB: receiver.bytes / 1024 - enqueueExport.exportKiB,

@@ -40,33 +40,36 @@ export function median(values: readonly number[]): number {
 }
 
 /** One side of an alternating comparison: its name for the log, and one measured round of it. */
-export interface RoundSide {
+export interface RoundSide<R = CostedRun> {
   name: string;
-  measure(): Promise<CostedRun>;
+  measure(): Promise<R>;
 }
+
+/** A costed run in the log of an alternating comparison. */
+export const describeCostedRun = (run: CostedRun): string =>
+  `${perSecOf(run).toFixed(0)} jobs/s, ${run.cpuUsPerJob.toFixed(1)} µs CPU/job, ${run.errors} errors`;
 
 /**
  * Measures `sides` in `rounds` rounds, in their order in the first, third, … and in reverse in
  * the second, fourth, …, so that over two rounds every side has the same mean position and a steady drift of the
- * machine's speed favours none; `before` runs ahead of each measurement (emptying Redis).
- * Returns each side's runs, in round order, in the order of `sides`.
+ * machine's speed favours none; `before` runs ahead of each measurement (emptying Redis), and
+ * `describe` puts each run in the log. Returns each side's runs, in round order, in the order of `sides`.
  */
-export async function alternate(
+export async function alternate<R>(
   rounds: number,
-  sides: readonly RoundSide[],
+  sides: readonly RoundSide<R>[],
   before: () => Promise<void>,
   log: (line: string) => void,
-): Promise<CostedRun[][]> {
-  const runs: CostedRun[][] = sides.map(() => []);
+  describe: (run: R) => string,
+): Promise<R[][]> {
+  const runs: R[][] = sides.map(() => []);
   const order = sides.map((_, index) => index);
   for (let round = 0; round < rounds; round += 1) {
     for (const index of round % 2 === 0 ? order : [...order].reverse()) {
       await before();
       const run = await sides[index].measure();
       runs[index].push(run);
-      log(
-        `round ${round + 1}/${rounds} ${sides[index].name}: ${perSecOf(run).toFixed(0)} jobs/s, ${run.cpuUsPerJob.toFixed(1)} µs CPU/job, ${run.errors} errors`,
-      );
+      log(`round ${round + 1}/${rounds} ${sides[index].name}: ${describe(run)}`);
     }
   }
   return runs;

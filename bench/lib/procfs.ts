@@ -15,10 +15,13 @@ export function rssKib(pid: number): number {
   }
 }
 
-/** User + system CPU time consumed by a process so far, in milliseconds. */
-export function cpuMs(pid: number): number {
+/**
+ * User + system CPU time consumed by a process so far, in milliseconds; with `thread`, by that
+ * thread of it alone (a process's main thread has its pid as thread id).
+ */
+export function cpuMs(pid: number, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
@@ -27,11 +30,16 @@ export function cpuMs(pid: number): number {
   }
 }
 
-/** Runs `run` and returns its result with the CPU time process `pid` spent meanwhile, in milliseconds. */
-export async function withCpuOf<T>(pid: number, run: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+/**
+ * Runs `run` and returns its result with the CPU time process `pid` spent meanwhile, in
+ * milliseconds: all its threads (`cpuMs`), and its main thread, the one that runs the event loop
+ * (`mainThreadCpuMs`).
+ */
+export async function withCpuOf<T>(pid: number, run: () => Promise<T>): Promise<{ result: T; cpuMs: number; mainThreadCpuMs: number }> {
   const before = cpuMs(pid);
+  const mainBefore = cpuMs(pid, pid);
   const result = await run();
-  return { result, cpuMs: cpuMs(pid) - before };
+  return { result, cpuMs: cpuMs(pid) - before, mainThreadCpuMs: cpuMs(pid, pid) - mainBefore };
 }
 
 /** The soft limit on open files of process `pid` (this one by default; children inherit it). */
