@@ -8,7 +8,7 @@ import { isRecord } from '../lib/is-record';
 import type { GraphqlPipeline } from './graphql-pipeline';
 import { parseJsonBody, readBody, type BodyProblem } from './http-body';
 import { errorAnswer, runHttpOperation, statusOf, type HttpAnswer } from './http-operation';
-import { badRequest, getParams, postParams } from './http-params';
+import { badRequest, getParams, httpRefusal, postParams } from './http-params';
 import { MAX_INPUT_NESTING, nestedDeeperThan, tooDeeplyNested } from './input-nesting';
 
 /** What the handler needs from the gateway. */
@@ -28,8 +28,8 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 const JSON_ESSENCE = /^application\/json\s*(;|$)/i;
 
 const REFUSALS: Record<Exclude<BodyProblem, 'aborted'> | 'not-json' | 'charset', () => GraphQLError> = {
-  'too-large': () => new GraphQLError('Request body too large', { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 413 } } }),
-  malformed: () => new GraphQLError('Malformed request body', { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } }),
+  'too-large': () => httpRefusal(ErrorCode.BAD_USER_INPUT, 'Request body too large', 413),
+  malformed: () => httpRefusal(ErrorCode.BAD_USER_INPUT, 'Malformed request body', 400),
   'unsupported-encoding': () => badRequest('Unsupported Content-Encoding: send identity, gzip, deflate or br', 415),
   'not-json': () => badRequest('POST bodies must be application/json', 415),
   charset: () => badRequest('Unsupported charset: POST bodies must be UTF-8', 415),

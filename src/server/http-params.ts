@@ -10,9 +10,14 @@ export interface GraphqlParams {
   extensions: Record<string, unknown> | undefined;
 }
 
+/** An error that answers its request with HTTP `status` and `headers` (./http-operation.ts reads `extensions.http`). */
+export function httpRefusal(code: ErrorCode, message: string, status: number, headers?: Record<string, string>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status, ...(headers && { headers }) } } });
+}
+
 /** A refusal of the request itself: BAD_REQUEST, answered with `status` (400 unless said) and `headers`. */
 export function badRequest(message: string, status = 400, headers?: Record<string, string>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status, ...(headers && { headers }) } } });
+  return httpRefusal(ErrorCode.BAD_REQUEST, message, status, headers);
 }
 
 /** `value` when `is` says so, undefined when it is absent (null counts as absent), else `refusal()`. */

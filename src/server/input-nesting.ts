@@ -1,5 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors';
+import { httpRefusal } from './http-params';
 
 /**
  * How deep the JSON of an operation's variables may nest. graphql-js coerces a variable of a
@@ -24,7 +25,5 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
 
 /** The refusal of an operation whose variables nest too deep (HTTP 400, or an `error` message on WebSocket). */
 export function tooDeeplyNested(): GraphQLError {
-  return new GraphQLError(`Variables nest deeper than ${MAX_INPUT_NESTING} levels`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
-  });
+  return httpRefusal(ErrorCode.BAD_USER_INPUT, `Variables nest deeper than ${MAX_INPUT_NESTING} levels`, 400);
 }
