@@ -26,6 +26,15 @@ import type { SocketExtra } from './websocket-transport';
 type InitPayload = Record<string, unknown> | undefined;
 
 /**
+ * The graphql-ws options the gateway may set. A subscription leaves graphql-ws once it starts
+ * (./served-subscriptions.ts), so graphql-ws' hooks on a running operation never see it:
+ * `onComplete` is left out, so that setting it does not compile, and `onNext` and `onError` see
+ * queries and mutations only. What a subscription's events or its end need goes to
+ * ServedSubscriptions and PushedSubscription.
+ */
+export type ProtocolOptions = Omit<ServerOptions<InitPayload, SocketExtra>, 'onComplete'>;
+
+/**
  * graphql-ws' protocol server options (for its `makeServer`), on the gateway's one pipeline:
  * `connection_init` goes to admission; documents are parsed and validated by the pipeline's
  * `documents.prepare`; subscriptions are pushed (`pushSubscription`), their events rendered
@@ -39,7 +48,7 @@ export function protocolOptions(
   admission: Admission,
   writes: TurnWrites,
   renderer: SharedRenderer,
-): ServerOptions<InitPayload, SocketExtra> {
+): ProtocolOptions {
   const { schema, documents, hook, formatError } = pipeline;
   const targets = new WeakMap<object, PushTarget>();
   const errorPayload = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((error) => formatError(error, error));
