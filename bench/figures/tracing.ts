@@ -7,9 +7,9 @@
 import { OtlpReceiver } from '../../test/support/otlp-receiver';
 import type { HttpLoadApi, Measured } from '../load/api';
 import type { Figure, FigureContext } from '../lib/context';
+import { alternate } from '../lib/costed-runs';
 import { Fleet, shortfall } from '../lib/fleet';
 import { ENQUEUE_ONE, JOB_TYPE, queueOf } from '../lib/gateway-jobs';
-import { alternate } from '../lib/costed-runs';
 import { withCpuOf } from '../lib/procfs';
 import { figureResult, type FigureResult } from '../lib/report';
 import { holdJobs, releaseJobs, whileEmitting } from './held-jobs';
