@@ -29,6 +29,11 @@ interface Sample {
 
 const mean = (samples: Sample[], key: keyof Sample): number => samples.reduce((sum, s) => sum + s[key], 0) / samples.length;
 
+/** A round's sample: `count` jobs or deliveries over `elapsedMs`, and the gateway's CPU over them (`withCpuOf`). */
+function sampleOf(count: number, elapsedMs: number, { cpuMs, mainThreadCpuMs }: { cpuMs: number; mainThreadCpuMs: number }): Sample {
+  return { perSec: (count / elapsedMs) * 1000, cpuUs: (cpuMs * 1000) / count, loopCpuUs: (mainThreadCpuMs * 1000) / count };
+}
+
 function tracingEnv(side: Side, receiver: OtlpReceiver): Record<string, string> {
   if (side === 'off') return { OTEL_SDK_DISABLED: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   return {
@@ -50,17 +55,14 @@ async function enqueueRound(ctx: FigureContext, side: Side, receiver: OtlpReceiv
     const load = await ctx.child<HttpLoadApi>('load/http-load.ts', { url: gateway.url, token: gateway.token }, `http-${side}`);
     const args = { body: JSON.stringify({ query: ENQUEUE_ONE }), concurrency: httpClients, jobsPerRequest: 1, maxRequests: 10_000_000 };
     await load.call('run', { ...args, durationMs: windowMs / 4 }, windowMs + GRACE_MS);
-    const { result, cpuMs, mainThreadCpuMs } = await withCpuOf(
+    const measured = await withCpuOf(
       gateway.pid,
       () => load.call('run', { ...args, durationMs: windowMs }, windowMs + GRACE_MS) as Promise<Measured>,
     );
+    const { result } = measured;
     if (result.errors > 0) throw new Error(`${side}: ${result.errors} enqueue errors, first: ${result.firstError ?? ''}`);
     await load.stop();
-    return {
-      perSec: (result.count / result.elapsedMs) * 1000,
-      cpuUs: (cpuMs * 1000) / result.count,
-      loopCpuUs: (mainThreadCpuMs * 1000) / result.count,
-    };
+    return sampleOf(result.count, result.elapsedMs, measured);
   } finally {
     await gateway.stop();
   }
@@ -77,13 +79,8 @@ async function fanoutRound(ctx: FigureContext, side: Side, receiver: OtlpReceive
     const missing = shortfall(await fleet.watch(gateway, subscribers, 1, held.ids, 90_000), subscribers);
     if (missing) throw new Error(`${side}: ${missing}`);
     const plan = { rate: eventsPerSec, jobs, maxInFlight: 256, warmMs: WARM_MS, maxMs: windowMs + 30_000, via: 'stream' as const };
-    const { result } = await whileEmitting(held, plan, () => withCpuOf(gateway.pid, () => fleet.measure(windowMs)));
-    const { result: window, cpuMs, mainThreadCpuMs } = result;
-    return {
-      perSec: (window.messages / window.elapsedMs) * 1000,
-      cpuUs: (cpuMs * 1000) / window.messages,
-      loopCpuUs: (mainThreadCpuMs * 1000) / window.messages,
-    };
+    const { result: measured } = await whileEmitting(held, plan, () => withCpuOf(gateway.pid, () => fleet.measure(windowMs)));
+    return sampleOf(measured.result.messages, measured.result.elapsedMs, measured);
   } finally {
     await fleet.close();
     await releaseJobs(held).catch(() => undefined);
